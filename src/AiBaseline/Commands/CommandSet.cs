@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace AiBaseline.Commands;
+
+/// <summary>The subcommands of <c>aibaseline</c>, in the order <c>--help</c> lists them.</summary>
+internal static class CommandSet
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
