@@ -8,5 +8,9 @@ public static class ControlSet
     /// <summary>Every control, in a stable order.</summary>
     public static ImmutableArray<IControl> All { get; } =
     [
+        new SecretsHandlingControl(),
+        new RuntimeHardeningControl(),
+        new RetirementControl(),
+        new EvidenceControl(),
     ];
 }
