@@ -66,7 +66,9 @@ public sealed class LeastPrivilegeControl : IControl
             var binding = $"{who}: {grant.BindingKind} {grant.BindingName} grants {grant.RoleKind} {grant.RoleName}";
             if (grant.RoleKind == "ClusterRole" && forbidden.Contains(grant.RoleName))
             {
+                // The binding itself is the fix; its rules would only repeat the finding.
                 findings.NotMet(PrivilegedBindingReason, $"{binding}, which the profile forbids: bind a role with only the rights the model needs");
+                continue;
             }
 
             if (grant.Rules.IsDefaultOrEmpty)
@@ -110,7 +112,7 @@ public sealed class LeastPrivilegeControl : IControl
 
         if (grant.BindingKind == "ClusterRoleBinding" && ReadsSecrets(rule))
         {
-            findings.NotMet(ClusterSecretAccessReason, $"{where} lets it read Secrets in every namespace: grant Secret access with a RoleBinding in namespace of use, limited by resourceNames");
+            findings.NotMet(ClusterSecretAccessReason, $"{where} lets it read Secrets in every namespace: grant Secret access with a RoleBinding in the model's namespace, limited by resourceNames");
         }
     }
 
