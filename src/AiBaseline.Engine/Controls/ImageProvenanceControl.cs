@@ -111,7 +111,7 @@ public sealed class ImageProvenanceControl : IControl
 
         public void Check(string kind, string container, string? image, FindingSet findings)
         {
-            var where = $"{kind} {container}";
+            var where = new Site(kind, container);
             if (string.IsNullOrWhiteSpace(image))
             {
                 findings.NotMet(ImageMissingReason, $"{where}: no image is set");
@@ -150,7 +150,7 @@ public sealed class ImageProvenanceControl : IControl
             return false;
         }
 
-        private void CheckProvenance(string where, string image, string? pinnedDigest, FindingSet findings)
+        private void CheckProvenance(Site where, string image, string? pinnedDigest, FindingSet findings)
         {
             if (provenance is null || !provenance.TryGetValue(image, out var evidence))
             {
@@ -183,5 +183,11 @@ public sealed class ImageProvenanceControl : IControl
         }
 
         private static string OrDefault(string reason, string fallback) => string.IsNullOrEmpty(reason) ? fallback : reason;
+    }
+
+    /// <summary>Names a container in messages; formatted only when there is something to report.</summary>
+    private readonly record struct Site(string Kind, string Container)
+    {
+        public override string ToString() => $"{Kind} {Container}";
     }
 }

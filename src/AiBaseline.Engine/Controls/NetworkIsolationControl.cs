@@ -125,7 +125,7 @@ public sealed class NetworkIsolationControl : IControl
     {
         for (var i = 0; i < (ingress?.Count ?? 0); i++)
         {
-            var where = $"NetworkPolicy {policy} ingress rule {i}";
+            var where = new RuleSite(policy, "ingress", i);
             var sources = ingress![i].FromProperty;
             if (sources is not { Count: > 0 })
             {
@@ -160,7 +160,7 @@ public sealed class NetworkIsolationControl : IControl
                 continue;
             }
 
-            var where = $"NetworkPolicy {policy} egress rule {i}";
+            var where = new RuleSite(policy, "egress", i);
             if (rule.To is not { Count: > 0 } destinations)
             {
                 findings.NotMet(UnrestrictedEgressReason, $"{where} has no to, so it allows every destination: list the services or networks the model needs");
@@ -301,5 +301,11 @@ public sealed class NetworkIsolationControl : IControl
 
         by!.Sort(StringComparer.Ordinal);
         return "isolated by " + string.Join(", ", by);
+    }
+
+    /// <summary>Names a policy rule in messages; formatted only when there is something to report.</summary>
+    private readonly record struct RuleSite(string Policy, string Direction, int Index)
+    {
+        public override string ToString() => $"NetworkPolicy {Policy} {Direction} rule {Index}";
     }
 }
