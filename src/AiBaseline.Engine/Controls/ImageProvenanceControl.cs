@@ -97,7 +97,7 @@ public sealed class ImageProvenanceControl : IControl
     /// <summary>The profile's image rules, resolved once per evaluation.</summary>
     private sealed class Rules(ImagePolicy policy, ImmutableDictionary<string, ArtifactVerification>? provenance)
     {
-        private readonly string[] trusted = [.. (policy.TrustedRegistries ?? []).Where(e => !string.IsNullOrWhiteSpace(e)).Select(ImageReference.NormalisePrefix)];
+        private readonly string[] trusted = Prefixes(policy.TrustedRegistries);
 
         public bool RequireProvenance { get; } = policy.SignatureKeys is { Count: > 0 } || policy.RequiredAttestations is { Count: > 0 };
 
@@ -175,11 +175,30 @@ public sealed class ImageProvenanceControl : IControl
 
             foreach (var required in policy.RequiredAttestations ?? [])
             {
-                if (evidence.AttestationTypes.IsDefault || !evidence.AttestationTypes.Contains(required.PredicateType, StringComparer.Ordinal))
+                if (evidence.AttestationTypes.IsDefault || evidence.AttestationTypes.IndexOf(required.PredicateType, StringComparer.Ordinal) < 0)
                 {
                     findings.NotMet(AttestationMissingReason, $"{where}: image {image} has no verified attestation of type {required.PredicateType}: attest it with a trusted key");
                 }
             }
+        }
+
+        private static string[] Prefixes(List<string>? entries)
+        {
+            if (entries is not { Count: > 0 })
+            {
+                return [];
+            }
+
+            var prefixes = new List<string>(entries.Count);
+            foreach (var entry in entries)
+            {
+                if (!string.IsNullOrWhiteSpace(entry))
+                {
+                    prefixes.Add(ImageReference.NormalisePrefix(entry));
+                }
+            }
+
+            return [.. prefixes];
         }
 
         private static string OrDefault(string reason, string fallback) => string.IsNullOrEmpty(reason) ? fallback : reason;
