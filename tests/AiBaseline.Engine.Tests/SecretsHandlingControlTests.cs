@@ -165,6 +165,10 @@ public sealed class SecretsHandlingControlTests
     [InlineData("SECRET_NAME", "hf-token", "names a Secret, holds no credential")]
     [InlineData("AWS_ACCESS_KEY_ID", "scorer-reader", "an identifier, not a secret")]
     [InlineData("HF_TOKEN", "$(HUB_TOKEN)", "expands another variable")]
+    [InlineData("ENABLE_API_KEY_AUTH", "true", "a switch about credentials, not one")]
+    [InlineData("API_KEY_REQUIRED", "false", "a switch about credentials, not one")]
+    [InlineData("AWS_SECRETS_MANAGER_REGION", "eu-west-1", "where secrets live, not a secret")]
+    [InlineData("JWT_SECRET_ALGORITHM", "HS256", "an algorithm name")]
     public void Model_settings_that_mention_tokens_are_not_credentials(string variable, string value, string why)
     {
         var snapshot = Snapshot();
