@@ -115,7 +115,8 @@ internal static partial class CredentialPatterns
     /// <summary>
     /// True when a value given to a credential-named variable or flag could be the credential itself. An
     /// empty value, a $(VAR) expansion of another variable and an absolute file path point elsewhere; a
-    /// switch (true, off) or a number is a setting about credentials, such as ENABLE_API_KEY_AUTH=true.
+    /// switch (true, off) is a setting about credentials, such as ENABLE_API_KEY_AUTH=true. Numbers count:
+    /// DB_PASSWORD=123456 is a credential.
     /// </summary>
     public static bool IsLiteral(ReadOnlySpan<char> value)
     {
@@ -123,8 +124,7 @@ internal static partial class CredentialPatterns
         return !value.IsEmpty
             && !(value.StartsWith("$(", StringComparison.Ordinal) && value[^1] == ')')
             && !(value[0] == '/' && !value.Contains(' '))
-            && !IsAny(value, Switches)
-            && value.ContainsAnyExceptInRange('0', '9');
+            && !IsAny(value, Switches);
     }
 
     /// <summary>Words after TOKEN that make it a measure of model tokens: TOKEN_BUDGET, TOKEN_RATE.</summary>
