@@ -15,7 +15,8 @@ internal static partial class YamlDocuments
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
-        return [.. stream.Documents.Select(d => ToJson(d.RootNode))];
+        // Reparsed from text so numbers are JSON numbers of any width, as a JSON body read by the server.
+        return [.. stream.Documents.Select(d => ToJson(d.RootNode) is { } node ? JsonNode.Parse(node.ToJsonString()) : null)];
     }
 
     public static IReadOnlyList<JsonNode?> LoadFile(string path) => Load(File.ReadAllText(path));
