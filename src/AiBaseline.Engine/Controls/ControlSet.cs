@@ -11,6 +11,10 @@ public static class ControlSet
         new ImageProvenanceControl(),
         new ModelIntegrityControl(),
         new NetworkIsolationControl(),
+        new SecretsHandlingControl(),
+        new RuntimeHardeningControl(),
         new LeastPrivilegeControl(),
+        new RetirementControl(),
+        new EvidenceControl(),
     ];
 }
