@@ -55,7 +55,13 @@ public sealed class ManifestIndex : IClusterState
 
     public V1ConfigMap? ConfigMap(string ns, string name) => configMaps.GetValueOrDefault((ns, name));
 
-    public V1ServiceAccount? ServiceAccount(string ns, string name) => serviceAccounts.GetValueOrDefault((ns, name));
+    /// <summary>
+    /// The ServiceAccount; "default" always exists, because Kubernetes creates it in every namespace and
+    /// manifests never carry it.
+    /// </summary>
+    public V1ServiceAccount? ServiceAccount(string ns, string name) =>
+        serviceAccounts.GetValueOrDefault((ns, name))
+        ?? (name == SnapshotAssembler.DefaultServiceAccount ? new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns } } : null);
 
     public IReadOnlyList<V1RoleBinding> RoleBindings(string ns) => roleBindings.GetValueOrDefault(ns) ?? [];
 

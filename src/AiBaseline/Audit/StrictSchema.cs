@@ -34,7 +34,10 @@ public static class StrictSchema
         }
         else if (type == typeof(int) || type == typeof(long))
         {
-            Expect(node, JsonValueKind.Number, path, "a whole number", report);
+            if (Expect(node, JsonValueKind.Number, path, "a whole number", report) && !long.TryParse(node.ToJsonString(), CultureInfo.InvariantCulture, out _))
+            {
+                report(path, $"{node.ToJsonString()} is not a whole number: write it without a fraction");
+            }
         }
         else if (type == typeof(DateOnly))
         {
@@ -121,7 +124,7 @@ public static class StrictSchema
 
         if (property.GetCustomAttribute<RangeAttribute>() is { } range && value.GetValueKind() == JsonValueKind.Number)
         {
-            var number = value.GetValue<double>();
+            var number = double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
             if (number < System.Convert.ToDouble(range.Minimum, CultureInfo.InvariantCulture) || number > System.Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture))
             {
                 report(field, $"{number} is out of range: use a value from {range.Minimum} to {range.Maximum}");

@@ -15,7 +15,7 @@ public static class TextReport
     public static void Write(IReadOnlyList<DeploymentVerdict> verdicts, TextWriter output, bool color, bool failOnUnknown)
     {
         string Paint(string text, string code) => color ? $"\u001b[{code}m{text}{Reset}" : text;
-        string Result(string text) => Paint(text.PadRight(13), text switch
+        string Result(string text) => Paint(text.PadRight(15), text switch
         {
             "Met" or "True" => "32",
             "NotMet" or "False" => "31",
@@ -29,9 +29,9 @@ public static class TextReport
             output.WriteLine(Paint(verdict.Id, "1") + $"  ({verdict.Deployment.File}:{verdict.Deployment.Line})");
             output.WriteLine($"  stage {status.Stage}, profile {verdict.ProfileName} ({verdict.ProfileSource})");
             var ready = verdict.Ready;
-            output.WriteLine($"  Ready        {Result(ready?.Status ?? "Unknown")}{ready?.Reason}: {ready?.Message}");
             var controls = status.Controls ?? [];
-            var width = controls.Count == 0 ? 0 : controls.Max(c => c.Name.Length);
+            var width = controls.Count == 0 ? 5 : Math.Max(5, controls.Max(c => c.Name.Length));
+            output.WriteLine($"  {"Ready".PadRight(width)}  {Result(ready?.Status ?? "Unknown")}{ready?.Reason}: {ready?.Message}");
             foreach (var control in controls)
             {
                 output.WriteLine($"  {control.Name.PadRight(width)}  {Result(control.Result.ToString())}{control.Reason.PadRight(24)} {string.Join(", ", control.Provisions)}");
