@@ -6,7 +6,9 @@ namespace AiBaseline.Commands;
 /// <summary><c>aibaseline audit PATH... | -</c>: judges manifests offline with the operator's engine.</summary>
 internal static class AuditCommand
 {
-    public static Command Create(TimeProvider clock)
+    /// <param name="clock">The time evidence freshness is judged at.</param>
+    /// <param name="stdin">Where "-" reads from; standard input when null.</param>
+    public static Command Create(TimeProvider clock, TextReader? stdin = null)
     {
         var paths = new Argument<string[]>("paths")
         {
@@ -46,7 +48,7 @@ internal static class AuditCommand
                 result.GetValue(output),
                 result.GetValue(failOnUnknown),
                 Color: UseColor(invocation.Output));
-            return AuditRun.Execute(options, Console.In, invocation.Output, invocation.Error, clock);
+            return AuditRun.Execute(options, stdin ?? Console.In, invocation.Output, invocation.Error, clock);
         });
         return command;
     }
