@@ -49,6 +49,7 @@ COPY --from=build --chown=0:0 /app/ ./
 # the operator binds the ports its --metrics-bind-address and --health-probe-bind-address name.
 # The runtime's diagnostics socket goes to /tmp: mount an emptyDir there when the root
 # filesystem is read-only (deploy/ and the chart do), or set DOTNET_EnableDiagnostics=0.
+# Workstation GC: one small process under a 512Mi limit does not need a heap per core.
 ENV ASPNETCORE_HTTP_PORTS= \
     DOTNET_gcServer=0
 
