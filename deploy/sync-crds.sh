@@ -5,8 +5,13 @@
 # tests fail while the copies differ. `--check` only reports drift and exits 1 when there is some.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-files=(aibaseline.io_aimodeldeployments.yaml aibaseline.io_baselineprofiles.yaml)
 targets=(deploy/crds charts/aibaseline/crds)
+shopt -s nullglob
+sources=("$root"/crds/*.yaml)
+if [ ${#sources[@]} -eq 0 ]; then
+  echo "sync-crds: no CRDs in $root/crds; generate them with: dotnet run --project src/AiBaseline -- crds" >&2
+  exit 2
+fi
 
 check=false
 if [ "${1:-}" = "--check" ]; then check=true; fi
@@ -14,12 +19,8 @@ if [ "${1:-}" = "--check" ]; then check=true; fi
 drift=0
 for target in "${targets[@]}"; do
   mkdir -p "$root/$target"
-  for file in "${files[@]}"; do
-    source="$root/crds/$file"
-    if [ ! -f "$source" ]; then
-      echo "sync-crds: $source is missing; generate it with: dotnet run --project src/AiBaseline -- crds" >&2
-      exit 2
-    fi
+  for source in "${sources[@]}"; do
+    file=$(basename "$source")
     if ! cmp -s "$source" "$root/$target/$file"; then
       drift=1
       if $check; then
@@ -27,6 +28,18 @@ for target in "${targets[@]}"; do
       else
         cp "$source" "$root/$target/$file"
         echo "sync-crds: updated $target/$file"
+      fi
+    fi
+  done
+  # A CRD removed from crds/ must not linger in a shipped copy.
+  for copy in "$root/$target"/*.yaml; do
+    if [ ! -f "$root/crds/$(basename "$copy")" ]; then
+      drift=1
+      if $check; then
+        echo "sync-crds: $target/$(basename "$copy") has no source in crds/; run deploy/sync-crds.sh" >&2
+      else
+        rm "$copy"
+        echo "sync-crds: removed $target/$(basename "$copy")"
       fi
     fi
   done
