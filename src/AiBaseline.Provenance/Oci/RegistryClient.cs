@@ -139,7 +139,7 @@ public sealed class RegistryClient : IDisposable
 
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new RegistryException(RegistryFailure.Malformed, $"registry {image.Registry} answered {(int)response.StatusCode} for {image.Repository}/{path}");
+                    throw new RegistryException(RegistryFailure.Unavailable, $"registry {image.Registry} answered {(int)response.StatusCode} for {image.Repository}/{path}");
                 }
 
                 var body = await ReadBodyAsync(image, response, timeout.Token).ConfigureAwait(false);
