@@ -123,4 +123,18 @@ public sealed class LiveRegistryTests(LiveRegistryFixture registry)
         Assert.Equal(VerificationOutcome.Unavailable, result.Outcome);
         Assert.Equal($"image {registry.Images["private"]}: registry {registry.Secure.Host} unavailable: SecureConnectionError after 3 attempts", result.Message);
     }
+
+    [Fact]
+    public async Task Recorded_cosign_sample_pushed_byte_for_byte_verifies_over_http()
+    {
+        using var pusher = new Support.ImagePusher(registry.Plain);
+        await Support.SampleUpload.PushAsync(pusher, "sample/hello", Support.Vectors.Bytes);
+        var policy = new TrustPolicy([TrustedKey.FromPem("release", Support.Vectors.PublicKey)],
+            [new AttestationRequirement("https://slsa.dev/provenance/v1", "https://ci.example.invalid/builder@v1")]);
+        var result = await registry.NewVerifier().VerifyAsync($"{registry.Plain.Host}/sample/hello:v1", policy, null, Ct);
+
+        Assert.Equal(VerificationOutcome.Verified, result.Outcome);
+        Assert.Equal(Support.SampleUpload.ImageDigest, result.Digest);
+        Assert.Equal(["https://slsa.dev/provenance/v0.2", "https://slsa.dev/provenance/v1"], result.AttestationTypes);
+    }
 }

@@ -6,16 +6,20 @@ namespace AiBaseline.Provenance.Tests.Support;
 
 /// <summary>
 /// A Debian docker-registry (distribution 2.8) serving on a free loopback port, optionally with TLS and htpasswd
-/// Basic auth. Its storage outlives <see cref="Stop"/>, so a restart serves the same content.
+/// Basic auth. Its storage outlives <see cref="Stop"/>, so a restart serves the same content; <see cref="Dispose"/>
+/// kills the process and deletes its directory.
 /// </summary>
 internal sealed class RegistryProcess : IDisposable
 {
+    private readonly string workDir;
     private readonly string configPath;
     private readonly string logPath;
     private Process? process;
+    private StreamWriter? log;
 
-    private RegistryProcess(string configPath, string logPath, int port, bool tls)
+    private RegistryProcess(string workDir, string configPath, string logPath, int port, bool tls)
     {
+        this.workDir = workDir;
         this.configPath = configPath;
         this.logPath = logPath;
         Port = port;
@@ -58,7 +62,7 @@ internal sealed class RegistryProcess : IDisposable
 
         var configPath = Path.Combine(workDir, "registry.yml");
         await File.WriteAllTextAsync(configPath, config + "\n");
-        var registry = new RegistryProcess(configPath, Path.Combine(workDir, "registry.log"), port, tls is not null);
+        var registry = new RegistryProcess(workDir, configPath, Path.Combine(workDir, "registry.log"), port, tls is not null);
         await registry.StartAgainAsync();
         return registry;
     }
@@ -70,9 +74,9 @@ internal sealed class RegistryProcess : IDisposable
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add(configPath);
         process = Process.Start(start) ?? throw new InvalidOperationException("cannot start docker-registry");
-        var log = File.AppendText(logPath);
-        process.OutputDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); log.Flush(); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); log.Flush(); } };
+        var writer = log = File.AppendText(logPath);
+        process.OutputDataReceived += (_, e) => Append(writer, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(writer, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -109,9 +113,42 @@ internal sealed class RegistryProcess : IDisposable
 
         process?.Dispose();
         process = null;
+        if (log is not null)
+        {
+            lock (log)
+            {
+                log.Dispose();
+            }
+        }
+
+        log = null;
     }
 
-    public void Dispose() => Stop();
+    public void Dispose()
+    {
+        Stop();
+        try
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The log writer may still hold the file for a moment; the temp directory is left for the OS.
+        }
+    }
+
+    private static void Append(StreamWriter writer, string? line)
+    {
+        lock (writer)
+        {
+            // Lines arriving after Stop closed the log are dropped: the process is being killed.
+            if (line is not null && writer.BaseStream.CanWrite)
+            {
+                writer.WriteLine(line);
+                writer.Flush();
+            }
+        }
+    }
 
     private static int FreePort()
     {
