@@ -111,14 +111,16 @@ public sealed class BaselineEngineTests
     {
         var deployment = Deployment();
         deployment.Status = BaselineEngine.Evaluate(Snapshot(deployment), Profile(), clock);
-        var first = Condition(deployment.Status, ConditionTypes.Ready).LastTransitionTime;
+        var isolated = Condition(deployment.Status, ConditionTypes.NetworkIsolated);
+        Assert.Equal("False", isolated.Status);
 
         clock.Advance(TimeSpan.FromMinutes(5));
         var same = BaselineEngine.Evaluate(Snapshot(deployment), Profile(), clock);
-        Assert.Equal(first, Condition(same, ConditionTypes.Ready).LastTransitionTime);
+        Assert.Equal(isolated.LastTransitionTime, Condition(same, ConditionTypes.NetworkIsolated).LastTransitionTime);
 
-        var flipped = BaselineEngine.Evaluate(Snapshot(deployment), profile: null, clock);
-        Assert.Equal(Now.AddMinutes(5).UtcDateTime, Condition(flipped, ConditionTypes.Ready).LastTransitionTime);
+        var flipped = Condition(BaselineEngine.Evaluate(Snapshot(deployment), profile: null, clock), ConditionTypes.NetworkIsolated);
+        Assert.Equal("Unknown", flipped.Status);
+        Assert.Equal(Now.AddMinutes(5).UtcDateTime, flipped.LastTransitionTime);
     }
 
     [Fact]

@@ -8,5 +8,13 @@ public static class ControlSet
     /// <summary>Every control, in a stable order.</summary>
     public static ImmutableArray<IControl> All { get; } =
     [
+        new ImageProvenanceControl(),
+        new ModelIntegrityControl(),
+        new NetworkIsolationControl(),
+        new SecretsHandlingControl(),
+        new RuntimeHardeningControl(),
+        new LeastPrivilegeControl(),
+        new RetirementControl(),
+        new EvidenceControl(),
     ];
 }

@@ -63,12 +63,11 @@ internal static class ProvisionRollup
         return summary;
     }
 
-    /// <summary>Evidence references no older than the profile's maximum age, and not dated in the future.</summary>
+    /// <summary>Evidence references fresh by <see cref="EvidenceFreshness"/>: no older than the profile's maximum age, and not dated in the future.</summary>
     public static ImmutableArray<EvidenceReference> FreshEvidence(AIModelDeployment deployment, BaselineProfileSpec profile, DateTimeOffset now)
     {
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var oldest = today.AddDays(-profile.Evidence.MaxAgeDays);
-        return [.. (deployment.Spec.Evidence ?? []).Where(e => e.Date >= oldest && e.Date <= today)];
+        var maxAgeDays = profile.Evidence.MaxAgeDays;
+        return [.. (deployment.Spec.Evidence ?? []).Where(e => EvidenceFreshness.IsFresh(e, maxAgeDays, now))];
     }
 
     private static ProvisionResult Worst(List<EvaluatedControl> deciding)
