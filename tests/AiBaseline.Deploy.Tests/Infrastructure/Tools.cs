@@ -25,13 +25,15 @@ internal static class Tools
 
     public static string Lua => Find("AIBASELINE_LUA", "/usr/bin/lua5.4", "tests/setup.d/31-lua.sh");
 
-    public static ToolResult Run(string tool, params IReadOnlyList<string> arguments)
+    public static ToolResult Run(string tool, params IReadOnlyList<string> arguments) => RunIn(Repo.Root, tool, arguments);
+
+    public static ToolResult RunIn(string directory, string tool, params IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo(tool)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Repo.Root,
+            WorkingDirectory = directory,
         };
         foreach (var argument in arguments)
         {
