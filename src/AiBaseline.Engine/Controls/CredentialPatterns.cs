@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace AiBaseline.Engine.Controls;
@@ -44,6 +45,11 @@ internal static partial class CredentialPatterns
     private const string GoogleApiKey = @"\bAIza[0-9A-Za-z_\-]{35}";
     private const string JsonWebToken = @"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*";
     private const string UrlPassword = @"[a-z][a-z0-9+.\-]*://[^/\s:@]*:[^/\s@]+@";
+
+    /// <summary>A text fragment every key format contains; values without one skip the regular expressions.</summary>
+    private static readonly SearchValues<string> Anchors = SearchValues.Create(
+        ["-----BEGIN", "sk-", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "AKIA", "ASIA", "xox", "AIza", "eyJ", "://"],
+        StringComparison.Ordinal);
 
     private static readonly (string Format, Regex Pattern)[] Formats =
     [
@@ -96,7 +102,7 @@ internal static partial class CredentialPatterns
     /// <summary>The key format <paramref name="value"/> contains, such as "a Hugging Face token", or null.</summary>
     public static string? KeyFormatIn(string value)
     {
-        if (value.Length < 12 || !AnyKeyFormatRegex().IsMatch(value))
+        if (value.Length < 12 || value.AsSpan().IndexOfAny(Anchors) < 0 || !AnyKeyFormatRegex().IsMatch(value))
         {
             return null;
         }
