@@ -87,7 +87,7 @@ public static class OpenApiValidator
                 CheckString(schema, scalar.GetValue<string>(), path, violations);
                 break;
             case JsonValue scalar when actual is "integer" or "number":
-                CheckNumber(schema, scalar.GetValue<double>(), path, violations);
+                CheckNumber(schema, ToDouble(scalar), path, violations);
                 break;
         }
     }
@@ -260,7 +260,7 @@ public static class OpenApiValidator
 
     private static bool IsInteger(JsonNode value)
     {
-        var number = value.GetValue<double>();
+        var number = ToDouble(value.AsValue());
         return Math.Abs(number % 1) < double.Epsilon && !value.ToJsonString().Contains('.', StringComparison.Ordinal);
     }
 
@@ -275,7 +275,14 @@ public static class OpenApiValidator
         schema[key] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
     private static double? Num(JsonNode schema, string key) =>
-        schema[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+        schema[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? ToDouble(v) : null;
+
+    // Values parsed from text are JsonElement-backed; values built in code hold a CLR number of any width.
+    private static double ToDouble(JsonValue value) =>
+        value.TryGetValue(out double d) ? d
+        : value.TryGetValue(out long l) ? l
+        : value.TryGetValue(out int i) ? i
+        : double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
 
     private static string Fmt(double number) => number.ToString(CultureInfo.InvariantCulture);
 
