@@ -21,13 +21,21 @@ public static class CrdsCommand
         command.SetAction(parseResult =>
         {
             var directory = parseResult.GetValue(output)!;
-            var writer = parseResult.InvocationConfiguration.Output;
-            Directory.CreateDirectory(directory.FullName);
-            foreach (var crd in CrdGenerator.GenerateAll())
+            var configuration = parseResult.InvocationConfiguration;
+            try
             {
-                var path = Path.Combine(directory.FullName, crd.FileName);
-                File.WriteAllText(path, crd.Yaml);
-                writer.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
+                Directory.CreateDirectory(directory.FullName);
+                foreach (var crd in CrdGenerator.GenerateAll())
+                {
+                    var path = Path.Combine(directory.FullName, crd.FileName);
+                    File.WriteAllText(path, crd.Yaml);
+                    configuration.Output.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                configuration.Error.WriteLine($"aibaseline crds: cannot write to {directory.FullName}: {e.Message}");
+                return 1;
             }
 
             return 0;

@@ -55,6 +55,21 @@ public sealed class CrdValidationTests
         Assert.Equal(["AIModelDeployment", "BaselineProfile"], kinds);
     }
 
+    [Fact]
+    public void Every_broken_fixture_has_a_row_naming_the_field_it_breaks()
+    {
+        var rows = typeof(CrdValidationTests).GetMethod(nameof(Broken_manifest_is_rejected_naming_the_field))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), inherit: false)
+            .Cast<InlineDataAttribute>()
+            .Select(row => (string)row.Data[0]!)
+            .Order(StringComparer.Ordinal);
+        var files = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Fixtures, "invalid"))
+            .Select(Path.GetFileNameWithoutExtension)
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(files, rows);
+    }
+
     [Theory]
     [InlineData("unknown-stage", "spec.stage", "Unsupported value: \"Production\"")]
     [InlineData("missing-stage", "spec.stage", "Required value")]

@@ -29,6 +29,22 @@ public sealed class CrdsCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_unwritable_output_is_reported_with_its_path_and_exit_code_1()
+    {
+        File.WriteAllText(_directory, "a file, not a directory");
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exitCode = new RootCommand { CrdsCommand.Create() }
+            .Parse(["crds", "--output", _directory])
+            .Invoke(new InvocationConfiguration { Output = output, Error = error });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"cannot write to {_directory}", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(output.ToString());
+    }
+
+    [Fact]
     public void Defaults_to_the_crds_directory()
     {
         var option = CrdsCommand.Create().Options.Single(o => o.Name == "--output");
@@ -43,5 +59,7 @@ public sealed class CrdsCommandTests : IDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
+
+        File.Delete(_directory);
     }
 }
