@@ -26,6 +26,7 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
 {
     private readonly VerificationCacheOptions options = options ?? new VerificationCacheOptions();
     private readonly ConcurrentDictionary<CacheKey, Entry> entries = new();
+    private readonly ConcurrentDictionary<(string Reference, string Policy), CacheKey> aliases = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> registryGates = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Verifications actually run (cache misses), for metrics and tests.</summary>
@@ -34,9 +35,25 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
     private long misses;
 
     /// <inheritdoc />
-    public async Task<ArtifactVerification> VerifyAsync(string reference, TrustPolicy policy, RegistryCredentials? credentials, CancellationToken ct)
+    public Task<ArtifactVerification> VerifyAsync(string reference, TrustPolicy policy, RegistryCredentials? credentials, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(policy);
+
+        // Hot path for a reference seen before: no parsing, no allocation, the cached task itself is returned.
+        if (aliases.TryGetValue((reference, policy.Fingerprint), out var known)
+            && entries.TryGetValue(known, out var hit)
+            && hit.Completion.Task.IsCompletedSuccessfully
+            && time.GetUtcNow() < hit.ExpiresAt
+            && string.Equals(hit.Completion.Task.Result.Reference, reference, StringComparison.Ordinal))
+        {
+            return hit.Completion.Task;
+        }
+
+        return VerifyOrWaitAsync(reference, policy, credentials, ct);
+    }
+
+    private async Task<ArtifactVerification> VerifyOrWaitAsync(string reference, TrustPolicy policy, RegistryCredentials? credentials, CancellationToken ct)
+    {
         var image = ImageReference.TryParse(reference);
         if (image is null)
         {
@@ -44,6 +61,7 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
         }
 
         var key = new CacheKey(image.Name, image.Digest ?? ":" + (image.Tag ?? "latest"), policy.Fingerprint);
+        aliases.TryAdd((reference, policy.Fingerprint), key);
         while (true)
         {
             if (!entries.TryGetValue(key, out var entry))

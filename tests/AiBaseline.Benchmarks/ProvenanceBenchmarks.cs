@@ -15,6 +15,7 @@ namespace AiBaseline.Benchmarks;
 /// Run: dotnet run -c Release --project tests/AiBaseline.Benchmarks -- --filter '*ProvenanceBenchmarks*'
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ProvenanceBenchmarks : IDisposable
 {
     private const int Pods = 10_000;
