@@ -26,7 +26,7 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
 {
     private readonly VerificationCacheOptions options = options ?? new VerificationCacheOptions();
     private readonly ConcurrentDictionary<CacheKey, Entry> entries = new();
-    private readonly ConcurrentDictionary<(string Reference, string Policy), CacheKey> aliases = new();
+    private readonly ConcurrentDictionary<(string Reference, string Policy), Entry> aliases = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> registryGates = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Verifications actually run (cache misses), for metrics and tests.</summary>
@@ -40,8 +40,7 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
         ArgumentNullException.ThrowIfNull(policy);
 
         // Hot path for a reference seen before: no parsing, no allocation, the cached task itself is returned.
-        if (aliases.TryGetValue((reference, policy.Fingerprint), out var known)
-            && entries.TryGetValue(known, out var hit)
+        if (aliases.TryGetValue((reference, policy.Fingerprint), out var hit)
             && hit.Completion.Task.IsCompletedSuccessfully
             && time.GetUtcNow() < hit.ExpiresAt
             && string.Equals(hit.Completion.Task.Result.Reference, reference, StringComparison.Ordinal))
@@ -61,7 +60,6 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
         }
 
         var key = new CacheKey(image.Name, image.Digest ?? ":" + (image.Tag ?? "latest"), policy.Fingerprint);
-        aliases.TryAdd((reference, policy.Fingerprint), key);
         while (true)
         {
             if (!entries.TryGetValue(key, out var entry))
@@ -81,6 +79,8 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
                 continue;
             }
 
+            // An expired or failed entry stays referenced here only until this caller replaces it.
+            aliases[(reference, policy.Fingerprint)] = entry;
             var result = await entry.Completion.Task.WaitAsync(ct).ConfigureAwait(false);
             return result.Reference == reference ? result : result with { Reference = reference };
         }
