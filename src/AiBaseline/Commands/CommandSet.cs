@@ -7,6 +7,7 @@ internal static class CommandSet
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return AuditCommand.Create(TimeProvider.System);
+        yield return CrdsCommand.Create();
     }
 }
