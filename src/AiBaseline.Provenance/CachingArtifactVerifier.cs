@@ -26,6 +26,7 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
 {
     private readonly VerificationCacheOptions options = options ?? new VerificationCacheOptions();
     private readonly ConcurrentDictionary<CacheKey, Entry> entries = new();
+    private readonly ConcurrentDictionary<(string Reference, string Policy), Entry> aliases = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> registryGates = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Verifications actually run (cache misses), for metrics and tests.</summary>
@@ -34,9 +35,24 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
     private long misses;
 
     /// <inheritdoc />
-    public async Task<ArtifactVerification> VerifyAsync(string reference, TrustPolicy policy, RegistryCredentials? credentials, CancellationToken ct)
+    public Task<ArtifactVerification> VerifyAsync(string reference, TrustPolicy policy, RegistryCredentials? credentials, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(policy);
+
+        // Hot path for a reference seen before: no parsing, no allocation, the cached task itself is returned.
+        if (aliases.TryGetValue((reference, policy.Fingerprint), out var hit)
+            && hit.Completion.Task.IsCompletedSuccessfully
+            && time.GetUtcNow() < hit.ExpiresAt
+            && string.Equals(hit.Completion.Task.Result.Reference, reference, StringComparison.Ordinal))
+        {
+            return hit.Completion.Task;
+        }
+
+        return VerifyOrWaitAsync(reference, policy, credentials, ct);
+    }
+
+    private async Task<ArtifactVerification> VerifyOrWaitAsync(string reference, TrustPolicy policy, RegistryCredentials? credentials, CancellationToken ct)
+    {
         var image = ImageReference.TryParse(reference);
         if (image is null)
         {
@@ -63,6 +79,8 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
                 continue;
             }
 
+            // An expired or failed entry stays referenced here only until this caller replaces it.
+            aliases[(reference, policy.Fingerprint)] = entry;
             var result = await entry.Completion.Task.WaitAsync(ct).ConfigureAwait(false);
             return result.Reference == reference ? result : result with { Reference = reference };
         }

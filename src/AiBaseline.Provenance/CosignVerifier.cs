@@ -39,13 +39,17 @@ public sealed class CosignVerifier(RegistryClient registry, TimeProvider time) :
                     $"image {image}: the trust policy has no signature keys to verify against");
             }
 
-            var signatures = await new SignatureSearch(registry, image, digest, policy, credentials).RunAsync(ct).ConfigureAwait(false);
+            // Signatures and attestations live under separate tags: fetch both at once to halve the round trips.
+            var signatureSearch = new SignatureSearch(registry, image, digest, policy, credentials).RunAsync(ct);
+            var attestationSearch = new AttestationSearch(registry, image, digest, policy, credentials).RunAsync(ct);
+            await Task.WhenAll(signatureSearch, attestationSearch).ConfigureAwait(false);
+            var signatures = await signatureSearch.ConfigureAwait(false);
+            var attestations = await attestationSearch.ConfigureAwait(false);
             if (signatures.Failure is { } failure)
             {
                 return Result(reference, digest, VerificationOutcome.Failed, failure.Reason, failure.Message);
             }
 
-            var attestations = await new AttestationSearch(registry, image, digest, policy, credentials).RunAsync(ct).ConfigureAwait(false);
             if (attestations.Failure is { } missing)
             {
                 return Result(reference, digest, VerificationOutcome.Failed, missing.Reason, missing.Message, signatures.SignedBy, attestations.Types);

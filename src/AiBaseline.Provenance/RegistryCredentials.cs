@@ -18,26 +18,33 @@ public sealed record RegistryLogin(string Username, string Password)
 public sealed class RegistryCredentials
 {
     private readonly IReadOnlyDictionary<string, RegistryLogin> explicitLogins;
-    private readonly IReadOnlyList<ReadOnlyMemory<byte>> dockerConfigs;
+    private readonly Func<IReadOnlyList<ReadOnlyMemory<byte>>>? loadDockerConfigs;
     private readonly Lazy<Dictionary<string, RegistryLogin>> parsed;
 
-    private RegistryCredentials(IReadOnlyDictionary<string, RegistryLogin> logins, IReadOnlyList<ReadOnlyMemory<byte>> configs)
+    private RegistryCredentials(IReadOnlyDictionary<string, RegistryLogin> logins, Func<IReadOnlyList<ReadOnlyMemory<byte>>>? load)
     {
         explicitLogins = logins;
-        dockerConfigs = configs;
+        loadDockerConfigs = load;
         parsed = new Lazy<Dictionary<string, RegistryLogin>>(ParseDockerConfigs);
     }
 
-    /// <summary>Whether the pull secrets have been parsed (they are parsed at the first credential lookup).</summary>
+    /// <summary>Whether the pull secrets have been loaded and parsed (that happens at the first credential lookup).</summary>
     public bool SecretsRead => parsed.IsValueCreated;
 
     /// <summary>One login for one registry host ("host:port").</summary>
     public static RegistryCredentials ForRegistry(string registry, RegistryLogin login) =>
-        new(new Dictionary<string, RegistryLogin>(StringComparer.OrdinalIgnoreCase) { [NormalizeHost(registry)] = login }, []);
+        new(new Dictionary<string, RegistryLogin>(StringComparer.OrdinalIgnoreCase) { [NormalizeHost(registry)] = login }, null);
 
     /// <summary>The contents of <c>.dockerconfigjson</c> keys of image pull secrets, first match wins.</summary>
     public static RegistryCredentials FromDockerConfigJson(params IReadOnlyList<ReadOnlyMemory<byte>> dockerConfigJson) =>
-        new(new Dictionary<string, RegistryLogin>(), dockerConfigJson);
+        new(new Dictionary<string, RegistryLogin>(), () => dockerConfigJson);
+
+    /// <summary>
+    /// Pull secrets loaded on demand: <paramref name="load"/> (reading the pod's imagePullSecrets) runs only when a
+    /// registry asks for credentials, at most once.
+    /// </summary>
+    public static RegistryCredentials FromDockerConfigJson(Func<IReadOnlyList<ReadOnlyMemory<byte>>> load) =>
+        new(new Dictionary<string, RegistryLogin>(), load);
 
     /// <summary>The login for <paramref name="registry"/>, or null when none is known.</summary>
     public RegistryLogin? Find(string registry)
@@ -48,12 +55,13 @@ public sealed class RegistryCredentials
             return login;
         }
 
-        return dockerConfigs.Count > 0 && parsed.Value.TryGetValue(host, out login) ? login : null;
+        return loadDockerConfigs is not null && parsed.Value.TryGetValue(host, out login) ? login : null;
     }
 
     private Dictionary<string, RegistryLogin> ParseDockerConfigs()
     {
         var result = new Dictionary<string, RegistryLogin>(StringComparer.OrdinalIgnoreCase);
+        var dockerConfigs = loadDockerConfigs!();
         for (var i = 0; i < dockerConfigs.Count; i++)
         {
             JsonDocument document;

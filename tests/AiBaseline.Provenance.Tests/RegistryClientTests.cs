@@ -66,11 +66,17 @@ public sealed class RegistryClientTests
     [Fact]
     public async Task Anonymous_registry_never_reads_the_pull_secrets()
     {
-        var credentials = RegistryCredentials.FromDockerConfigJson(Encoding.UTF8.GetBytes("{\"auths\":{}}"));
+        var loads = 0;
+        var credentials = RegistryCredentials.FromDockerConfigJson(() =>
+        {
+            loads++;
+            return [Encoding.UTF8.GetBytes("{\"auths\":{}}")];
+        });
         var result = await Verifiers.Over(FakeRegistryHandler.WithSampleImage()).VerifyAsync(Vectors.Image, Verifiers.SampleKey(), credentials, Ct);
 
         Assert.Equal(VerificationOutcome.Verified, result.Outcome);
         Assert.False(credentials.SecretsRead);
+        Assert.Equal(0, loads);
     }
 
     [Fact]

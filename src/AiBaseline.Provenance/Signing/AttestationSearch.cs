@@ -13,9 +13,11 @@ internal sealed class AttestationSearch(RegistryClient registry, ImageReference 
         var problems = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var content = await registry.GetManifestAsync(image, Digests.CosignTag(digest, "att"), credentials, ct).ConfigureAwait(false);
         var manifest = content is null ? null : OciManifest.TryParse(content);
-        foreach (var layer in manifest?.Layers.Where(l => l.MediaType == OciMediaTypes.DsseEnvelope) ?? [])
+        var layers = manifest?.Layers.Where(l => l.MediaType == OciMediaTypes.DsseEnvelope).ToList() ?? [];
+        var envelopes = await Task.WhenAll(layers.Select(l => registry.GetBlobAsync(image, l.Digest, credentials, ct))).ConfigureAwait(false);
+        for (var i = 0; i < layers.Count; i++)
         {
-            var envelope = await registry.GetBlobAsync(image, layer.Digest, credentials, ct).ConfigureAwait(false);
+            var (layer, envelope) = (layers[i], envelopes[i]);
             if (envelope is null)
             {
                 continue;

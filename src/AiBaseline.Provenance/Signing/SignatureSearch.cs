@@ -18,9 +18,10 @@ internal sealed class SignatureSearch(RegistryClient registry, ImageReference im
 
         var signers = new SortedSet<string>(StringComparer.Ordinal);
         var worst = LayerVerdict.UntrustedSigner;
-        foreach (var layer in layers)
+        var payloads = await Task.WhenAll(layers.Select(l => registry.GetBlobAsync(image, l.Digest, credentials, ct))).ConfigureAwait(false);
+        for (var i = 0; i < layers.Count; i++)
         {
-            var payload = await registry.GetBlobAsync(image, layer.Digest, credentials, ct).ConfigureAwait(false);
+            var (layer, payload) = (layers[i], payloads[i]);
             if (payload is null)
             {
                 worst = Min(worst, LayerVerdict.SignatureInvalid);
