@@ -21,6 +21,7 @@ public sealed class SecretsHandlingControlTests
         ["secretKeyRef to an existing Secret"] = (s => AddSecretEnv(Server(s), "HF_TOKEN", "hf-token"), null),
         ["literal HF_TOKEN"] = (s => AddEnv(Server(s), "HF_TOKEN", "not-a-known-format-but-secret"), null),
         ["literal password"] = (s => AddEnv(Server(s), "DB_PASSWORD", Password), null),
+        ["numeric password"] = (s => AddEnv(Server(s), "DB_PASSWORD", "123456"), null),
         ["key format under an innocent name"] = (s => AddEnv(Server(s), "MODEL_CONFIG", HuggingFaceToken), null),
         ["key format in an init container"] = (s => Pod(s).InitContainers = [WithEnv(Container("fetch-weights"), "OPENAI_API_KEY", OpenAiKey)], null),
         ["--api-key=literal flag"] = (s => Server(s).Args = ["--model", "/models/scorer", "--api-key=" + Password], null),
@@ -52,6 +53,7 @@ public sealed class SecretsHandlingControlTests
     [InlineData("secretKeyRef to an existing Secret", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "a reference to an existing Secret is the way to pass a credential")]
     [InlineData("literal HF_TOKEN", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a credential-named variable with a literal value")]
     [InlineData("literal password", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "PASSWORD names a credential")]
+    [InlineData("numeric password", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a number is a weak password, still a password")]
     [InlineData("key format under an innocent name", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a Hugging Face token is caught by its format whatever the name")]
     [InlineData("key format in an init container", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "init containers are checked too")]
     [InlineData("--api-key=literal flag", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a credential flag with an inline value")]
@@ -165,6 +167,10 @@ public sealed class SecretsHandlingControlTests
     [InlineData("SECRET_NAME", "hf-token", "names a Secret, holds no credential")]
     [InlineData("AWS_ACCESS_KEY_ID", "scorer-reader", "an identifier, not a secret")]
     [InlineData("HF_TOKEN", "$(HUB_TOKEN)", "expands another variable")]
+    [InlineData("ENABLE_API_KEY_AUTH", "true", "a switch about credentials, not one")]
+    [InlineData("API_KEY_REQUIRED", "false", "a switch about credentials, not one")]
+    [InlineData("AWS_SECRETS_MANAGER_REGION", "eu-west-1", "where secrets live, not a secret")]
+    [InlineData("JWT_SECRET_ALGORITHM", "HS256", "an algorithm name")]
     public void Model_settings_that_mention_tokens_are_not_credentials(string variable, string value, string why)
     {
         var snapshot = Snapshot();

@@ -88,13 +88,21 @@ public sealed class EvidenceControl : IControl
     /// <summary>The types required at <paramref name="stage"/>, in the profile's order without repeats.</summary>
     public static ImmutableArray<EvidenceType> Required(EvidencePolicy policy, LifecycleStage stage)
     {
-        IEnumerable<EvidenceType> types = policy.Required ?? (IEnumerable<EvidenceType>)DefaultRequired;
-        if (stage == LifecycleStage.Design)
+        if (policy.Required is null && stage != LifecycleStage.Design)
         {
-            types = types.Where(DesignDocuments.Contains);
+            return DefaultRequired;
         }
 
-        return [.. types.Distinct()];
+        var required = ImmutableArray.CreateBuilder<EvidenceType>();
+        foreach (var type in policy.Required ?? (IEnumerable<EvidenceType>)DefaultRequired)
+        {
+            if (!required.Contains(type) && (stage != LifecycleStage.Design || DesignDocuments.Contains(type)))
+            {
+                required.Add(type);
+            }
+        }
+
+        return required.ToImmutable();
     }
 
     private static void CheckType(EvaluationContext context, EvidenceType type, List<EvidenceReference> evidence, int maxAgeDays, FindingList findings)

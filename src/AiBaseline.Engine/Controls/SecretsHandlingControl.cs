@@ -146,6 +146,7 @@ public sealed class SecretsHandlingControl : IControl
             }
 
             var flag = argument.AsSpan().TrimStart('-');
+            var dashes = argument.AsSpan(0, argument.Length - flag.Length);
             var equals = flag.IndexOf('=');
             var flagName = equals < 0 ? flag : flag[..equals];
             if (!CredentialPatterns.IsCredentialName(flagName))
@@ -155,11 +156,11 @@ public sealed class SecretsHandlingControl : IControl
 
             if (equals >= 0 && CredentialPatterns.IsLiteral(flag[(equals + 1)..]))
             {
-                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i}] gives --{flagName} a literal credential; {fix}");
+                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i}] gives {dashes}{flagName} a literal credential; {fix}");
             }
             else if (equals < 0 && i + 1 < arguments.Count && arguments[i + 1] is { } next && !next.StartsWith('-') && CredentialPatterns.IsLiteral(next))
             {
-                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i + 1}] gives --{flagName} a literal credential; {fix}");
+                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i + 1}] gives {dashes}{flagName} a literal credential; {fix}");
                 i++;
             }
         }
