@@ -9,36 +9,24 @@ namespace AiBaseline.Benchmarks;
 /// <summary>
 /// One evaluation of a typical serving deployment: three containers (one init), five NetworkPolicies and
 /// ten Secret references, all compliant, so every check runs to the end. <c>Controls</c> runs the
-/// registered controls alone, <c>OneControl</c> each of them by name, and <c>Engine</c> adds the
-/// provision roll-up and the conditions.
+/// registered controls alone and <c>Engine</c> adds the provision roll-up and the conditions;
+/// <see cref="OneControlBenchmarks"/> runs each control on its own.
 /// </summary>
 [MemoryDiagnoser]
 public class ControlEvaluationBenchmarks
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
     private readonly BaselineProfile profile = new() { Metadata = new V1ObjectMeta { Name = "default" } };
     private readonly TimeProvider clock = new FixedClock(Now);
     private Snapshot snapshot = null!;
     private EvaluationContext context = null!;
-
-    private IControl single = null!;
-
-    /// <summary>The name of the control <c>OneControl</c> runs.</summary>
-    [ParamsSource(nameof(ControlNames))]
-    public string Control { get; set; } = "";
-
-    public static IEnumerable<string> ControlNames => ControlSet.All.Select(c => c.Name);
 
     [GlobalSetup]
     public void Setup()
     {
         snapshot = TypicalSnapshot();
         context = new EvaluationContext(snapshot, profile.Spec, Now);
-        single = ControlSet.All.First(c => c.Name == Control);
     }
-
-    [Benchmark]
-    public ControlOutcome OneControl() => single.Evaluate(context);
 
     [Benchmark]
     public int Controls()
@@ -55,7 +43,8 @@ public class ControlEvaluationBenchmarks
     [Benchmark]
     public AIModelDeploymentStatus Engine() => BaselineEngine.Evaluate(snapshot, profile, clock);
 
-    private static Snapshot TypicalSnapshot()
+    /// <summary>The deployment every benchmark judges.</summary>
+    internal static Snapshot TypicalSnapshot()
     {
         const string digest = "sha256:1f7c6b5e1d3c2a4b5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5";
         var deployment = new AIModelDeployment

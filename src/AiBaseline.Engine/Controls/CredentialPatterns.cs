@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace AiBaseline.Engine.Controls;
@@ -45,6 +46,14 @@ internal static partial class CredentialPatterns
     private const string JsonWebToken = @"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*";
     private const string UrlPassword = @"[a-z][a-z0-9+.\-]*://[^/\s:@]*:[^/\s@]+@";
 
+    /// <summary>A fragment every credential name contains; names without one skip the word-by-word reading.</summary>
+    private static readonly SearchValues<string> NameHints = SearchValues.Create(["PASS", "SECRET", "CREDENTIAL", "KEY", "TOKEN"], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A text fragment every key format contains; values without one skip the regular expressions.</summary>
+    private static readonly SearchValues<string> Anchors = SearchValues.Create(
+        ["-----BEGIN", "sk-", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "AKIA", "ASIA", "xox", "AIza", "eyJ", "://"],
+        StringComparison.Ordinal);
+
     private static readonly (string Format, Regex Pattern)[] Formats =
     [
         ("a PEM private key", PemPrivateKeyRegex()),
@@ -62,6 +71,11 @@ internal static partial class CredentialPatterns
     /// <summary>True when <paramref name="name"/> reads as the name of a credential.</summary>
     public static bool IsCredentialName(ReadOnlySpan<char> name)
     {
+        if (!name.ContainsAny(NameHints))
+        {
+            return false;
+        }
+
         Span<Range> words = stackalloc Range[MaxWords];
         var count = SplitWords(name, words);
         if (count == 0 || IsAny(name[words[count - 1]], ReferenceSuffixes))
@@ -96,7 +110,7 @@ internal static partial class CredentialPatterns
     /// <summary>The key format <paramref name="value"/> contains, such as "a Hugging Face token", or null.</summary>
     public static string? KeyFormatIn(string value)
     {
-        if (value.Length < 12 || !AnyKeyFormatRegex().IsMatch(value))
+        if (value.Length < 12 || value.AsSpan().IndexOfAny(Anchors) < 0 || !AnyKeyFormatRegex().IsMatch(value))
         {
             return null;
         }

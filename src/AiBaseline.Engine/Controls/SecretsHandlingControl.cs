@@ -92,7 +92,10 @@ public sealed class SecretsHandlingControl : IControl
         {
             if (variable.ValueFrom?.SecretKeyRef is { } keyRef)
             {
-                CheckSecretExists(context, keyRef.Name, keyRef.Optional, $"{label}: env {variable.Name}", findings);
+                if (IsMissing(context, keyRef.Name, keyRef.Optional))
+                {
+                    AddSecretNotFound(context, $"{label}: env {variable.Name}", keyRef.Name, findings);
+                }
             }
             else if (rules.ForbidLiteralCredentials && !string.IsNullOrEmpty(variable.Value))
             {
@@ -111,7 +114,10 @@ public sealed class SecretsHandlingControl : IControl
         {
             if (source.SecretRef is { } secretRef)
             {
-                CheckSecretExists(context, secretRef.Name, secretRef.Optional, $"{label}: envFrom", findings);
+                if (IsMissing(context, secretRef.Name, secretRef.Optional))
+                {
+                    AddSecretNotFound(context, $"{label}: envFrom", secretRef.Name, findings);
+                }
             }
         }
 
@@ -172,36 +178,46 @@ public sealed class SecretsHandlingControl : IControl
         {
             if (volume.Secret is { } secret)
             {
-                CheckSecretExists(context, secret.SecretName, secret.Optional, $"volume {volume.Name}", findings);
+                if (IsMissing(context, secret.SecretName, secret.Optional))
+                {
+                    AddSecretNotFound(context, $"volume {volume.Name}", secret.SecretName, findings);
+                }
             }
 
             foreach (var projection in volume.Projected?.Sources ?? [])
             {
                 if (projection.Secret is { } projected)
                 {
-                    CheckSecretExists(context, projected.Name, projected.Optional, $"volume {volume.Name}", findings);
+                    if (IsMissing(context, projected.Name, projected.Optional))
+                    {
+                        AddSecretNotFound(context, $"volume {volume.Name}", projected.Name, findings);
+                    }
                 }
             }
         }
     }
 
-    private static void CheckSecretExists(EvaluationContext context, string? name, bool? optional, string where, FindingList findings)
+    /// <summary>True when a reference that is not optional names a Secret the namespace does not have.</summary>
+    private static bool IsMissing(EvaluationContext context, string? name, bool? optional)
     {
         if (optional == true || string.IsNullOrEmpty(name))
         {
-            return;
+            return false;
         }
 
         foreach (var secret in context.Snapshot.Secrets)
         {
             if (string.Equals(secret.Name, name, StringComparison.Ordinal))
             {
-                return;
+                return false;
             }
         }
 
-        findings.Add(2, SecretNotFoundReason, $"{where} references Secret {context.Namespace}/{name}, which does not exist; create it, fix the name, or mark the reference optional");
+        return true;
     }
+
+    private static void AddSecretNotFound(EvaluationContext context, string where, string name, FindingList findings) =>
+        findings.Add(2, SecretNotFoundReason, $"{where} references Secret {context.Namespace}/{name}, which does not exist; create it, fix the name, or mark the reference optional");
 
     private static void CheckServiceAccountToken(EvaluationContext context, V1PodSpec pod, FindingList findings)
     {

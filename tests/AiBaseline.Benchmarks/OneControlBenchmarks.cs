@@ -1,0 +1,29 @@
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine.Controls;
+using BenchmarkDotNet.Attributes;
+
+namespace AiBaseline.Benchmarks;
+
+/// <summary>Each registered control on its own, on the deployment of <see cref="ControlEvaluationBenchmarks"/>, to find the costly one.</summary>
+[MemoryDiagnoser]
+public class OneControlBenchmarks
+{
+    private EvaluationContext context = null!;
+    private IControl control = null!;
+
+    /// <summary>The name of the control to run.</summary>
+    [ParamsSource(nameof(ControlNames))]
+    public string Control { get; set; } = "";
+
+    public static IEnumerable<string> ControlNames => ControlSet.All.Select(c => c.Name);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        context = new EvaluationContext(ControlEvaluationBenchmarks.TypicalSnapshot(), new BaselineProfileSpec(), ControlEvaluationBenchmarks.Now);
+        control = ControlSet.All.First(c => c.Name == Control);
+    }
+
+    [Benchmark]
+    public ControlOutcome Evaluate() => control.Evaluate(context);
+}
