@@ -1,3 +1,10 @@
+using AiBaseline.Benchmarks;
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(AiBaseline.Benchmarks.BenchmarkAssembly).Assembly).Run(args);
+if (args.Length > 0 && args[0] == AuditScaleBenchmark.Mode)
+{
+    return AuditScaleBenchmark.Run(args.Skip(1));
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkAssembly).Assembly).Run(args);
+return 0;

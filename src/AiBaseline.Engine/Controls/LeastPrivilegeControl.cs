@@ -34,7 +34,7 @@ public sealed class LeastPrivilegeControl : IControl
 
     private const string DefaultServiceAccount = "default";
 
-    private static readonly ImmutableArray<string> DefaultForbiddenClusterRoles = ["cluster-admin", "admin", "edit"];
+    private static readonly string[] DefaultForbiddenClusterRoles = ["cluster-admin", "admin", "edit"];
 
     public string Name => "LeastPrivilege";
 
@@ -58,7 +58,7 @@ public sealed class LeastPrivilegeControl : IControl
         }
 
         var policy = context.Profile.LeastPrivilege;
-        IReadOnlyList<string> forbidden = policy.ForbiddenClusterRoles ?? (IReadOnlyList<string>)DefaultForbiddenClusterRoles;
+        IList<string> forbidden = policy.ForbiddenClusterRoles ?? (IList<string>)DefaultForbiddenClusterRoles;
         var findings = new FindingSet();
         List<string>? missingRoles = null;
         foreach (var grant in context.Snapshot.RoleGrants)

@@ -111,14 +111,16 @@ public sealed class ModelIntegrityControl : IControl
             declared = null;
         }
 
-        var separator = model.Source.IndexOf("://", StringComparison.Ordinal);
+        // A manifest can leave source out; the API's [Required] is enforced by the API server, not by the audit.
+        var source = model.Source ?? "";
+        var separator = source.IndexOf("://", StringComparison.Ordinal);
         if (separator <= 0)
         {
-            findings.NotMet(SourceMalformedReason, $"{where}: source {model.Source} has no scheme: write it as oci://, s3://, pvc:// or https://");
+            findings.NotMet(SourceMalformedReason, $"{where}: source \"{source}\" has no scheme: write it as oci://, s3://, pvc:// or https://");
             return false;
         }
 
-        var scheme = model.Source[..separator].ToLowerInvariant();
+        var scheme = source[..separator].ToLowerInvariant();
         if (policy.AllowedSchemes is { Count: > 0 } allowed && !allowed.Contains(scheme, StringComparer.OrdinalIgnoreCase))
         {
             findings.NotMet(SchemeNotAllowedReason, $"{where}: scheme {scheme} is not in spec.models.allowedSchemes [{string.Join(", ", allowed)}]: serve the artifact from an allowed source");
@@ -134,8 +136,8 @@ public sealed class ModelIntegrityControl : IControl
             return false;
         }
 
-        var at = model.Source.LastIndexOf('@');
-        var pinned = at < 0 ? null : model.Source[(at + 1)..];
+        var at = source.LastIndexOf('@');
+        var pinned = at < 0 ? null : source[(at + 1)..];
         if (pinned is not null && declared is not null && !string.Equals(pinned, declared, StringComparison.Ordinal))
         {
             findings.NotMet(DigestMismatchReason, $"{where}: source is pinned to {pinned} but digest declares {declared}: make them agree");

@@ -77,14 +77,14 @@ public sealed class NetworkIsolationControl : IControl
             if (ingress && rules.RequireIngressPolicy)
             {
                 (ingressBy ??= []).Add(name);
-                CheckIngress(name, policy.Spec.Ingress, rules.AllowedIngressNamespaces, context.Namespace, findings);
+                CheckIngress(name, policy.Spec?.Ingress, rules.AllowedIngressNamespaces, context.Namespace, findings);
             }
 
             if (egress && rules.RequireEgressPolicy)
             {
                 (egressBy ??= []).Add(name);
                 allowList ??= ParseAllowList(rules.EgressAllowList);
-                CheckEgress(name, policy.Spec.Egress, allowList, rules.EgressAllowList, findings);
+                CheckEgress(name, policy.Spec?.Egress, allowList, rules.EgressAllowList, findings);
             }
         }
 
@@ -102,7 +102,7 @@ public sealed class NetworkIsolationControl : IControl
     }
 
     /// <summary>Policy types as the API server defaults them when policyTypes is absent.</summary>
-    internal static (bool Ingress, bool Egress) TypesOf(V1NetworkPolicySpec? spec)
+    private static (bool Ingress, bool Egress) TypesOf(V1NetworkPolicySpec? spec)
     {
         if (spec is null)
         {

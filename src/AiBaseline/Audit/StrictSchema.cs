@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
@@ -15,6 +16,9 @@ namespace AiBaseline.Audit;
 /// </summary>
 public static class StrictSchema
 {
+    // Reflection once per type, not once per object: an audit of thousands of deployments walks the same few types.
+    private static readonly ConcurrentDictionary<Type, Dictionary<string, Field>> FieldsByType = new();
+
     /// <summary>Reports each problem as (field path, message).</summary>
     public static void Check(JsonNode? node, Type type, string path, Action<string, string> report)
     {
@@ -77,10 +81,13 @@ public static class StrictSchema
 
     private static void CheckObject(JsonObject obj, Type type, string path, Action<string, string> report)
     {
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        var properties = FieldsByType.GetOrAdd(type, static t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Select(p => (Property: p, Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name))
             .Where(p => p.Name is not null)
-            .ToDictionary(p => p.Name!, p => p.Property, StringComparer.Ordinal);
+            .ToDictionary(
+                p => p.Name!,
+                p => new Field(p.Property.PropertyType, p.Property.GetCustomAttribute<RequiredAttribute>() is not null, p.Property.GetCustomAttribute<MinLengthAttribute>(), p.Property.GetCustomAttribute<RangeAttribute>()),
+                StringComparer.Ordinal));
 
         foreach (var (name, value) in obj)
         {
@@ -91,15 +98,15 @@ public static class StrictSchema
                 continue;
             }
 
-            Check(value, property.PropertyType, field, report);
+            Check(value, property.Type, field, report);
             CheckLimits(value, property, field, report);
         }
 
         foreach (var (name, property) in properties)
         {
-            if (property.GetCustomAttribute<RequiredAttribute>() is not null && obj[name] is null)
+            if (property.Required && obj[name] is null)
             {
-                report(Join(path, name), RequiredMessage(property.PropertyType));
+                report(Join(path, name), RequiredMessage(property.Type));
             }
         }
     }
@@ -110,19 +117,19 @@ public static class StrictSchema
         return type.IsEnum ? $"required field is missing: set one of {string.Join(", ", Enum.GetNames(type))}" : "required field is missing: set it";
     }
 
-    private static void CheckLimits(JsonNode? value, PropertyInfo property, string field, Action<string, string> report)
+    private static void CheckLimits(JsonNode? value, Field property, string field, Action<string, string> report)
     {
         if (value is null)
         {
             return;
         }
 
-        if (property.GetCustomAttribute<MinLengthAttribute>() is { } min && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Length < min.Length)
+        if (property.MinLength is { } min && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Length < min.Length)
         {
             report(field, "must not be empty");
         }
 
-        if (property.GetCustomAttribute<RangeAttribute>() is { } range && value.GetValueKind() == JsonValueKind.Number)
+        if (property.Range is { } range && value.GetValueKind() == JsonValueKind.Number)
         {
             var number = double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
             if (number < System.Convert.ToDouble(range.Minimum, CultureInfo.InvariantCulture) || number > System.Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture))
@@ -155,4 +162,6 @@ public static class StrictSchema
     };
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    private sealed record Field(Type Type, bool Required, MinLengthAttribute? MinLength, RangeAttribute? Range);
 }
