@@ -32,6 +32,13 @@ internal sealed partial class ObjectStore
         lock (_gate)
         {
             var old = Find(type, ns, name) ?? throw ApiError.NotFound(type, name);
+
+            // Custom resources, unlike most built-ins, refuse unconditional updates: a PUT must carry the version it read.
+            if (type.Schema is not null && string.IsNullOrEmpty(body["metadata"]?["resourceVersion"]?.GetValue<string>()))
+            {
+                throw ApiError.Invalid(type, name, [new SchemaViolation("metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update")]);
+            }
+
             return ReplaceLocked(old, body, statusOnly, validation);
         }
     }
