@@ -84,6 +84,18 @@ internal sealed partial class ObjectStore
             RemoveCustomResources(old);
         }
 
+        // Background cascading deletion, as the garbage collector does once an owner is gone.
+        if (_dependents.Remove(old.Uid, out var dependents))
+        {
+            foreach (var (type, scope, name) in dependents)
+            {
+                if (Find(type, scope, name) is { } dependent)
+                {
+                    DeleteLocked(dependent);
+                }
+            }
+        }
+
         if (old.Namespace.Length > 0
             && Find(registry.Find("", "v1", "namespaces")!, "", old.Namespace) is { } ns
             && ns.Node["metadata"]!["deletionTimestamp"] is not null
