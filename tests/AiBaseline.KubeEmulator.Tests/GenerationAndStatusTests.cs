@@ -120,4 +120,21 @@ public sealed class GenerationAndStatusTests
         Assert.Equal((403, "Terminating"), (refused, phase));
         Assert.Null(api.Get<V1Namespace>(null, "team"));
     }
+
+    [Fact]
+    public async Task Deleting_an_owner_deletes_the_objects_that_name_it_in_ownerReferences()
+    {
+        await using var api = await TestCluster.StartAsync();
+        var client = api.CreateClient();
+        using var widgets = TestCluster.Widgets(client);
+        var owner = await widgets.CreateNamespacedAsync(TestCluster.NewWidget("owner"), "default");
+        var owned = TestCluster.ConfigMap("owned");
+        owned.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = owner.ApiVersion, Kind = "Widget", Name = "owner", Uid = owner.Metadata.Uid }];
+        await client.CoreV1.CreateNamespacedConfigMapAsync(owned, "default");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(TestCluster.ConfigMap("unrelated"), "default");
+
+        await widgets.DeleteNamespacedAsync<Widget>("default", "owner");
+
+        Assert.Equal(["unrelated"], (await client.CoreV1.ListNamespacedConfigMapAsync("default")).Items.Select(c => c.Metadata.Name));
+    }
 }

@@ -58,4 +58,20 @@ public sealed class ValidationTests
 
         Assert.Equal(422, code);
     }
+
+    [Fact]
+    public async Task A_custom_resource_PUT_without_a_resourceVersion_is_422_while_a_ConfigMap_PUT_is_unconditional()
+    {
+        await using var api = await TestCluster.StartAsync();
+        var client = api.CreateClient();
+        using var widgets = TestCluster.Widgets(client);
+        await widgets.CreateNamespacedAsync(TestCluster.NewWidget("w"), "default");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(TestCluster.ConfigMap("c"), "default");
+
+        var widget = await TestCluster.StatusCodeOf(() => widgets.ReplaceNamespacedAsync(TestCluster.NewWidget("w", "Deploy"), "default", "w"));
+        var configMap = await client.CoreV1.ReplaceNamespacedConfigMapAsync(TestCluster.ConfigMap("c", value: "unconditional"), "c", "default");
+
+        Assert.Equal(422, widget);
+        Assert.Equal("unconditional", configMap.Data["key"]);
+    }
 }

@@ -14,6 +14,7 @@ internal sealed partial class ObjectStore(ResourceRegistry registry, WatchHub hu
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<string, Dictionary<string, StoredObject>>> _tables = [];
+    private readonly Dictionary<string, HashSet<(ResourceType Type, string Namespace, string Name)>> _dependents = [];
     private long _version;
 
     public long ResourceVersion
@@ -187,14 +188,43 @@ internal sealed partial class ObjectStore(ResourceRegistry registry, WatchHub hu
             byNamespace[obj.Namespace] = byName = [];
         }
 
+        if (byName.TryGetValue(obj.Name, out var replaced))
+        {
+            Unindex(replaced);
+        }
+
         byName[obj.Name] = obj;
+        foreach (var owner in obj.OwnerUids)
+        {
+            if (!_dependents.TryGetValue(owner, out var dependents))
+            {
+                _dependents[owner] = dependents = [];
+            }
+
+            dependents.Add((obj.Type, obj.Namespace, obj.Name));
+        }
+    }
+
+    private void Unindex(StoredObject obj)
+    {
+        foreach (var owner in obj.OwnerUids)
+        {
+            if (_dependents.TryGetValue(owner, out var dependents) && dependents.Remove((obj.Type, obj.Namespace, obj.Name)) && dependents.Count == 0)
+            {
+                _dependents.Remove(owner);
+            }
+        }
     }
 
     private void Evict(StoredObject obj)
     {
         if (_tables.TryGetValue(obj.Type.Name, out var byNamespace) && byNamespace.TryGetValue(obj.Namespace, out var byName))
         {
-            byName.Remove(obj.Name);
+            if (byName.Remove(obj.Name, out var removed))
+            {
+                Unindex(removed);
+            }
+
             if (byName.Count == 0)
             {
                 byNamespace.Remove(obj.Namespace);

@@ -22,6 +22,11 @@ internal sealed class StoredObject
         Name = metadata["name"]!.GetValue<string>();
         Namespace = metadata["namespace"]?.GetValue<string>() ?? "";
         ResourceVersion = long.Parse(metadata["resourceVersion"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Uid = metadata["uid"]?.GetValue<string>() ?? "";
+        OwnerUids = (metadata["ownerReferences"] as JsonArray ?? [])
+            .Select(o => o?["uid"]?.GetValue<string>())
+            .OfType<string>()
+            .ToArray();
         Labels = (metadata["labels"] as JsonObject)?
             .Where(l => l.Value is not null)
             .ToFrozenDictionary(l => l.Key, l => l.Value!.ToString()) ?? FrozenDictionary<string, string>.Empty;
@@ -36,6 +41,11 @@ internal sealed class StoredObject
     public string Namespace { get; }
 
     public long ResourceVersion { get; }
+
+    public string Uid { get; }
+
+    /// <summary>UIDs named by <c>metadata.ownerReferences</c>; the garbage collector deletes this object after them.</summary>
+    public IReadOnlyList<string> OwnerUids { get; }
 
     public IReadOnlyDictionary<string, string> Labels { get; }
 
