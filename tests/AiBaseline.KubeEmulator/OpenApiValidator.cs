@@ -209,6 +209,12 @@ public static class OpenApiValidator
                 var embedded = Bool(schema, "x-kubernetes-embedded-resource");
                 foreach (var (name, child) in obj.ToList())
                 {
+                    if ((path.Length == 0 || embedded) && ResourceRootFields.Contains(name))
+                    {
+                        // apiVersion, kind and metadata belong to the server, which never prunes them by the CRD schema.
+                        continue;
+                    }
+
                     if (properties?[name] is JsonNode propertySchema)
                     {
                         Walk(propertySchema, child, Join(path, name), unknown, prune);
@@ -221,7 +227,7 @@ public static class OpenApiValidator
                     {
                         continue;
                     }
-                    else if (!preserve && !((path.Length == 0 || embedded) && ResourceRootFields.Contains(name)))
+                    else if (!preserve)
                     {
                         unknown.Add(Join(path, name));
                         if (prune)

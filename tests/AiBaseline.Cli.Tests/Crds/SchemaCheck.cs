@@ -17,8 +17,6 @@ internal static class SchemaCheck
     public static bool IsOurs(JsonNode? document) =>
         (string?)document?["apiVersion"] == ApiGroup.GroupVersion && Schemas.ContainsKey((string?)document?["kind"] ?? "");
 
-    // The API server validates and keeps the root metadata itself whatever the CRD schema says; the
-    // emulator's unknown-field walk does not make that exception yet, so its metadata paths are left out.
     public static IReadOnlyList<SchemaViolation> Check(JsonNode document)
     {
         var schema = Schemas[(string)document["kind"]!];
@@ -26,7 +24,6 @@ internal static class SchemaCheck
         [
             .. OpenApiValidator.Validate(schema, document),
             .. OpenApiValidator.FindUnknownFields(schema, document)
-                .Where(path => !path.StartsWith("metadata.", StringComparison.Ordinal))
                 .Select(path => new SchemaViolation(path, "field not declared in schema", "FieldValueInvalid")),
         ];
     }
