@@ -20,7 +20,8 @@ public enum AuditFormat
 /// <param name="Format">The report format.</param>
 /// <param name="FailOnUnknown">Exit 1 when a deployment's Ready is Unknown.</param>
 /// <param name="Color">Color the text report.</param>
-public sealed record AuditOptions(IReadOnlyList<string> Paths, string Namespace = "default", string? ProfileFile = null, AuditFormat Format = AuditFormat.Text, bool FailOnUnknown = false, bool Color = false);
+/// <param name="Verify">Check signatures and attestations at the registries; null leaves them unchecked.</param>
+public sealed record AuditOptions(IReadOnlyList<string> Paths, string Namespace = "default", string? ProfileFile = null, AuditFormat Format = AuditFormat.Text, bool FailOnUnknown = false, bool Color = false, VerifyOptions? Verify = null);
 
 /// <summary>Exit codes of <c>aibaseline audit</c>.</summary>
 public static class AuditExitCodes
@@ -46,7 +47,7 @@ public static class AuditRun
     public static int Execute(AuditOptions options, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock)
     {
         var problems = new List<InputProblem>();
-        var set = Load(options.Paths, options.Namespace, stdin, problems);
+        var set = Load(options.Paths, options.Namespace, stdin, problems, keepPullSecrets: options.Verify is not null);
         var fallback = options.ProfileFile is null ? null : LoadProfile(options.ProfileFile, options.Namespace, stdin, problems);
         if (problems.Count == 0 && set.Deployments.Count == 0)
         {
@@ -54,6 +55,7 @@ public static class AuditRun
                 $"no {ApiGroup.AIModelDeploymentKind} found: add one (apiVersion {ApiGroup.GroupVersion}) beside the workload it describes, or point the audit at the folder that holds it"));
         }
 
+        var verification = problems.Count == 0 && options.Verify is not null ? AuditVerifyStep.Prepare(set, fallback, options.Verify, clock, problems) : null;
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -65,7 +67,8 @@ public static class AuditRun
             return AuditExitCodes.BadInput;
         }
 
-        var verdicts = Evaluate(set, fallback, clock);
+        var provenance = verification?.Run();
+        var verdicts = Evaluate(set, fallback, clock, provenance);
         Reports.ReportWriter.Write(options, verdicts, stdout);
         var exit = ExitCode(verdicts, options.FailOnUnknown);
         if (options.Format != AuditFormat.Text && verdicts.Any(v => v.Verdict == Verdict.Unknown) && !options.FailOnUnknown)
@@ -77,22 +80,32 @@ public static class AuditRun
     }
 
     /// <summary>Judges every deployment of the set, in input order.</summary>
-    public static List<DeploymentVerdict> Evaluate(ManifestSet set, BaselineProfile? fallback, TimeProvider clock)
+    /// <param name="set">The loaded manifests.</param>
+    /// <param name="fallback">The --profile profile, if any.</param>
+    /// <param name="clock">The time evidence freshness is judged at.</param>
+    /// <param name="provenance">Registry evidence per deployment (same order), or null when not verified.</param>
+    public static List<DeploymentVerdict> Evaluate(ManifestSet set, BaselineProfile? fallback, TimeProvider clock, IReadOnlyList<IReadOnlyDictionary<string, ArtifactVerification>?>? provenance = null)
     {
-        var builtIn = new BaselineProfile { Metadata = new() { Name = ApiGroup.DefaultProfileName } };
         var verdicts = new List<DeploymentVerdict>(set.Deployments.Count);
-        foreach (var located in set.Deployments)
+        for (var i = 0; i < set.Deployments.Count; i++)
         {
-            var name = BaselineEngine.ProfileName(located.Object);
-            var (profile, source) = set.Profiles.TryGetValue(name, out var given) ? (given, "input")
-                : fallback is not null ? (fallback, "--profile")
-                : name == ApiGroup.DefaultProfileName ? (builtIn, "built-in")
-                : (null, "not found");
-            var snapshot = SnapshotAssembler.Assemble(located.Object, set.Index);
+            var located = set.Deployments[i];
+            var (name, profile, source) = ProfileOf(set, fallback, located.Object);
+            var snapshot = SnapshotAssembler.Assemble(located.Object, set.Index, provenance?[i]);
             verdicts.Add(new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)));
         }
 
         return verdicts;
+    }
+
+    /// <summary>The profile a deployment asks for and where it came from: input, --profile, built-in, or not found.</summary>
+    public static (string Name, BaselineProfile? Profile, string Source) ProfileOf(ManifestSet set, BaselineProfile? fallback, AIModelDeployment deployment)
+    {
+        var name = BaselineEngine.ProfileName(deployment);
+        return set.Profiles.TryGetValue(name, out var given) ? (name, given, "input")
+            : fallback is not null ? (name, fallback, "--profile")
+            : name == ApiGroup.DefaultProfileName ? (name, new BaselineProfile { Metadata = new() { Name = ApiGroup.DefaultProfileName } }, "built-in")
+            : (name, null, "not found");
     }
 
     /// <summary>0 when all are compliant, 1 when any is not met or stalled (or Unknown with failOnUnknown).</summary>
@@ -102,11 +115,16 @@ public static class AuditRun
             : AuditExitCodes.Compliant;
 
     /// <summary>Reads and decodes the inputs.</summary>
-    public static ManifestSet Load(IEnumerable<string> paths, string defaultNamespace, TextReader stdin, List<InputProblem> problems)
+    /// <param name="paths">Files, directories, or "-" for standard input.</param>
+    /// <param name="defaultNamespace">The namespace of objects that name none.</param>
+    /// <param name="stdin">Where "-" reads from.</param>
+    /// <param name="problems">Collects what is wrong with the input.</param>
+    /// <param name="keepPullSecrets">Keep the .dockerconfigjson of image pull secrets (only for --verify).</param>
+    public static ManifestSet Load(IEnumerable<string> paths, string defaultNamespace, TextReader stdin, List<InputProblem> problems, bool keepPullSecrets = false)
     {
         var (files, missing) = ManifestInput.Read(paths, stdin);
         problems.AddRange(missing);
-        var decoder = new ManifestDecoder(defaultNamespace, problems);
+        var decoder = new ManifestDecoder(defaultNamespace, problems, keepPullSecrets);
         foreach (var file in files)
         {
             foreach (var document in YamlDocuments.Split(file, problems))

@@ -8,9 +8,10 @@ namespace AiBaseline.Audit;
 /// <summary>
 /// Decodes the objects the audit understands and files them in a <see cref="ManifestSet"/>; other kinds are
 /// ignored. aibaseline.io objects are checked strictly against their schema. Secrets are reduced to name and
-/// type straight from the YAML: their data is never converted, kept or printed.
+/// type straight from the YAML: their data is never converted or printed, and kept only for
+/// <c>--verify</c>, which reads the <c>.dockerconfigjson</c> of image pull secrets to log in to registries.
 /// </summary>
-public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> problems)
+public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> problems, bool keepPullSecrets = false)
 {
     /// <summary>What was decoded so far.</summary>
     public ManifestSet Set { get; } = new();
@@ -51,7 +52,13 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         var ns = YamlDocuments.Scalar(YamlDocuments.Mapping(node, "metadata")!, "namespace") is { Length: > 0 } given ? given : defaultNamespace;
         if (kind == "Secret")
         {
-            Set.Index.AddSecret(ns, new Engine.SecretMetadata(name, YamlDocuments.Scalar(node, "type")));
+            var type = YamlDocuments.Scalar(node, "type");
+            Set.Index.AddSecret(ns, new Engine.SecretMetadata(name, type));
+            if (keepPullSecrets && type == PullSecrets.DockerConfigJsonType && PullSecrets.Read(document, label, problems) is { } config)
+            {
+                Set.Index.AddPullSecret(ns, name, config);
+            }
+
             return;
         }
 

@@ -22,6 +22,7 @@ public sealed class ManifestIndex : IClusterState
     private readonly Dictionary<string, V1ClusterRole> clusterRoles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), ReadOnlyMemory<byte>> pullSecrets = [];
 
     internal void AddDeployment(string ns, V1Deployment deployment) => workloads[(WorkloadKind.Deployment, ns, deployment.Metadata.Name)] = Workloads.From(deployment);
 
@@ -30,6 +31,11 @@ public sealed class ManifestIndex : IClusterState
     internal void AddNetworkPolicy(string ns, V1NetworkPolicy policy) => ListOf(networkPolicies, ns).Add(Namespaced(policy.Metadata, ns, policy));
 
     internal void AddSecret(string ns, SecretMetadata secret) => ListOf(secrets, ns).Add(secret);
+
+    internal void AddPullSecret(string ns, string name, ReadOnlyMemory<byte> dockerConfigJson) => pullSecrets[(ns, name)] = dockerConfigJson;
+
+    /// <summary>The <c>.dockerconfigjson</c> of a pull secret; kept only when the audit verifies signatures.</summary>
+    internal ReadOnlyMemory<byte>? PullSecret(string ns, string name) => pullSecrets.TryGetValue((ns, name), out var config) ? config : default(ReadOnlyMemory<byte>?);
 
     internal void AddConfigMap(string ns, V1ConfigMap configMap) => configMaps[(ns, configMap.Metadata.Name)] = Namespaced(configMap.Metadata, ns, configMap);
 

@@ -34,9 +34,34 @@ internal static class AuditCommand
             Description = "Exit 1 when a deployment could not be fully checked (Ready Unknown); by default that only warns",
         };
 
+        var verify = new Option<bool>("--verify")
+        {
+            Description = "Check image and oci:// model signatures and attestations at their registries against the profile's signatureKeys",
+        };
+        var registryCa = new Option<string?>("--registry-ca")
+        {
+            Description = "With --verify: a PEM file of extra CA certificates to trust for registries",
+        };
+        var insecure = new Option<string[]>("--insecure-registry")
+        {
+            Description = "With --verify: a registry HOST[:PORT] to reach over plain HTTP (repeatable); loopback registries always are",
+        };
+        var timeout = new Option<int>("--verify-timeout")
+        {
+            Description = "With --verify: seconds to wait for each registry request",
+            DefaultValueFactory = _ => 10,
+        };
+        timeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() <= 0)
+            {
+                r.AddError("--verify-timeout must be a positive number of seconds");
+            }
+        });
+
         var command = new Command("audit", "Check AIModelDeployments and their workloads in manifests against EN 304 223; exit 0 compliant, 1 not compliant, 2 bad input")
         {
-            paths, ns, profile, output, failOnUnknown,
+            paths, ns, profile, output, failOnUnknown, verify, registryCa, insecure, timeout,
         };
         command.SetAction(result =>
         {
@@ -47,7 +72,10 @@ internal static class AuditCommand
                 result.GetValue(profile),
                 result.GetValue(output),
                 result.GetValue(failOnUnknown),
-                Color: UseColor(invocation.Output));
+                Color: UseColor(invocation.Output),
+                Verify: result.GetValue(verify)
+                    ? new VerifyOptions(result.GetValue(registryCa), result.GetValue(insecure) ?? [], TimeSpan.FromSeconds(result.GetValue(timeout)))
+                    : null);
             return AuditRun.Execute(options, stdin ?? Console.In, invocation.Output, invocation.Error, clock);
         });
         return command;

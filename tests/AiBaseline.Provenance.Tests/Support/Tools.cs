@@ -21,7 +21,7 @@ internal static class Tools
             : throw new InvalidOperationException($"{path} is missing ({variable}); run tests/run.sh (or bash tests/setup.d/20-oci-registry.sh) to install it");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "aibaseline.slnx")))
