@@ -57,18 +57,18 @@ public sealed class EvidenceControl : IControl
         var spec = context.Deployment.Spec;
         var policy = context.Profile.Evidence;
         var evidence = spec.Evidence ?? [];
-        var findings = new FindingList();
+        var findings = new FindingSet(maxShown: 8);
         var hasOwners = spec.Owners?.Any(o => !string.IsNullOrWhiteSpace(o.Name)) ?? false;
         if (policy.RequireOwners && !hasOwners)
         {
-            findings.Add(0, NoOwnersReason, "spec.owners is empty; name at least one person or team responsible for the model");
+            findings.NotMet(NoOwnersReason, "spec.owners is empty; name at least one person or team responsible for the model", 0);
         }
 
         foreach (var reference in evidence)
         {
             if (EvidenceFreshness.IsInFuture(reference, context.Now))
             {
-                findings.Add(2, EvidenceDatedInFutureReason, $"{reference.Type} {reference.Uri} is dated {Format(reference.Date)}, after today; date it when it was last reviewed");
+                findings.NotMet(EvidenceDatedInFutureReason, $"{reference.Type} {reference.Uri} is dated {Format(reference.Date)}, after today; date it when it was last reviewed", 2);
             }
         }
 
@@ -79,7 +79,7 @@ public sealed class EvidenceControl : IControl
         }
 
         var owners = hasOwners ? "owners are declared" : "owners are not required";
-        return findings.ToNotMet()
+        return findings.Outcome()
             ?? ControlOutcome.Met(CurrentReason, required.Length == 0
                 ? $"{owners}; no evidence is required in stage {context.Stage}"
                 : $"{owners}; evidence at most {policy.MaxAgeDays} days old is referenced for {string.Join(", ", required)}");
@@ -105,7 +105,7 @@ public sealed class EvidenceControl : IControl
         return required.ToImmutable();
     }
 
-    private static void CheckType(EvaluationContext context, EvidenceType type, List<EvidenceReference> evidence, int maxAgeDays, FindingList findings)
+    private static void CheckType(EvaluationContext context, EvidenceType type, List<EvidenceReference> evidence, int maxAgeDays, FindingSet findings)
     {
         EvidenceReference? newest = null;
         var anyInFuture = false;
@@ -130,12 +130,12 @@ public sealed class EvidenceControl : IControl
         {
             if (!anyInFuture)
             {
-                findings.Add(1, EvidenceMissingReason, $"no {type} is referenced in spec.evidence; add one with its uri and date");
+                findings.NotMet(EvidenceMissingReason, $"no {type} is referenced in spec.evidence; add one with its uri and date", 1);
             }
         }
         else if (!EvidenceFreshness.IsFresh(newest, maxAgeDays, context.Now))
         {
-            findings.Add(3, EvidenceStaleReason, $"{type} {newest.Uri} is dated {Format(newest.Date)}, older than the profile's maximum age of {maxAgeDays} days; review it and update its date");
+            findings.NotMet(EvidenceStaleReason, $"{type} {newest.Uri} is dated {Format(newest.Date)}, older than the profile's maximum age of {maxAgeDays} days; review it and update its date", 3);
         }
     }
 

@@ -5,21 +5,23 @@ namespace AiBaseline.Engine.Controls;
 /// <summary>
 /// The problems a control found, turned into one outcome: NotMet when any finding is not met (NotMet wins
 /// over Unknown), otherwise Unknown when any could not be checked, otherwise null so the control reports its
-/// own Met. Messages are sorted so the outcome does not depend on the order objects were listed in.
+/// own Met. Messages are de-duplicated, sorted and capped, so the outcome does not depend on the order
+/// objects were listed in. The reason is the one of the most important finding: the lowest rank the control
+/// gives it, then the first message in order.
 /// </summary>
-internal sealed class FindingSet
+internal sealed class FindingSet(int maxShown = FindingSet.DefaultMaxShown)
 {
     /// <summary>Long lists are cut so status stays small; the count of the rest is kept.</summary>
-    private const int MaxShown = 5;
+    public const int DefaultMaxShown = 5;
 
-    private List<(string Reason, string Message)>? notMet;
-    private List<(string Reason, string Message)>? unknown;
+    private List<Finding>? notMet;
+    private List<Finding>? unknown;
 
     public bool HasNotMet => notMet is not null;
 
-    public void NotMet(string reason, string message) => (notMet ??= []).Add((reason, message));
+    public void NotMet(string reason, string message, int rank = 0) => (notMet ??= []).Add(new(rank, reason, message));
 
-    public void Unknown(string reason, string message) => (unknown ??= []).Add((reason, message));
+    public void Unknown(string reason, string message, int rank = 0) => (unknown ??= []).Add(new(rank, reason, message));
 
     /// <summary>The outcome of the findings, or null when there are none.</summary>
     public ControlOutcome? Outcome()
@@ -39,27 +41,35 @@ internal sealed class FindingSet
         return null;
     }
 
-    private static (string Reason, string Message) Summarise(List<(string Reason, string Message)> findings)
+    private (string Reason, string Message) Summarise(List<Finding> findings)
     {
         findings.Sort(static (a, b) => string.CompareOrdinal(a.Message, b.Message));
-        if (findings.Count == 1)
+        var lead = findings[0];
+        var messages = new List<string>(Math.Min(findings.Count, maxShown));
+        var distinct = 0;
+        string? previous = null;
+        foreach (var finding in findings)
         {
-            return findings[0];
+            if (finding.Rank < lead.Rank)
+            {
+                lead = finding;
+            }
+
+            if (finding.Message == previous)
+            {
+                continue;
+            }
+
+            previous = finding.Message;
+            if (++distinct <= maxShown)
+            {
+                messages.Add(finding.Message);
+            }
         }
 
-        var shown = Math.Min(findings.Count, MaxShown);
-        var parts = new string[shown];
-        for (var i = 0; i < shown; i++)
-        {
-            parts[i] = findings[i].Message;
-        }
-
-        var message = string.Join("; ", parts);
-        if (findings.Count > shown)
-        {
-            message += $"; and {findings.Count - shown} more";
-        }
-
-        return (findings[0].Reason, message);
+        var message = string.Join("; ", messages);
+        return (lead.Reason, distinct > maxShown ? $"{message}; and {distinct - maxShown} more" : message);
     }
+
+    private readonly record struct Finding(int Rank, string Reason, string Message);
 }

@@ -76,7 +76,7 @@ public sealed class RuntimeHardeningControl : IControl
 
         var template = context.Snapshot.Workload!.Template;
         var pod = template.Spec ?? new V1PodSpec();
-        var findings = new FindingList(MaxShown);
+        var findings = new FindingSet(MaxShown);
         var restricted = level == PodSecurityLevel.Restricted;
         CheckPod(pod, template.Metadata?.Annotations, restricted, findings);
         foreach (var container in pod.InitContainers ?? [])
@@ -89,15 +89,15 @@ public sealed class RuntimeHardeningControl : IControl
             CheckContainer("container " + container.Name, container, pod.SecurityContext, restricted, findings);
         }
 
-        return findings.ToNotMet()
+        return findings.Outcome()
             ?? ControlOutcome.Met(LevelMetReason, $"the pods meet the Pod Security Standard {level} level");
     }
 
-    private static void Baseline(FindingList findings, string message) => findings.Add(0, BaselineViolatedReason, message);
+    private static void Baseline(FindingSet findings, string message) => findings.NotMet(BaselineViolatedReason, message, 0);
 
-    private static void Restricted(FindingList findings, string message) => findings.Add(1, RestrictedViolatedReason, message);
+    private static void Restricted(FindingSet findings, string message) => findings.NotMet(RestrictedViolatedReason, message, 1);
 
-    private static void CheckPod(V1PodSpec pod, IDictionary<string, string>? annotations, bool restricted, FindingList findings)
+    private static void CheckPod(V1PodSpec pod, IDictionary<string, string>? annotations, bool restricted, FindingSet findings)
     {
         if (pod.HostNetwork == true)
         {
@@ -154,7 +154,7 @@ public sealed class RuntimeHardeningControl : IControl
         }
     }
 
-    private static void CheckContainer(string label, V1Container container, V1PodSecurityContext? pod, bool restricted, FindingList findings)
+    private static void CheckContainer(string label, V1Container container, V1PodSecurityContext? pod, bool restricted, FindingSet findings)
     {
         var context = container.SecurityContext;
         if (context?.Privileged == true)
@@ -216,7 +216,7 @@ public sealed class RuntimeHardeningControl : IControl
         V1AppArmorProfile? appArmor,
         long? runAsUser,
         bool restricted,
-        FindingList findings)
+        FindingSet findings)
     {
         if (windows?.HostProcess == true)
         {
@@ -256,7 +256,7 @@ public sealed class RuntimeHardeningControl : IControl
         }
     }
 
-    private static void CheckCapabilities(string label, V1Capabilities? capabilities, bool restricted, FindingList findings)
+    private static void CheckCapabilities(string label, V1Capabilities? capabilities, bool restricted, FindingSet findings)
     {
         foreach (var added in capabilities?.Add ?? [])
         {

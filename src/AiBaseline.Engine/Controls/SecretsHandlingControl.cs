@@ -60,7 +60,7 @@ public sealed class SecretsHandlingControl : IControl
 
         var pod = context.Snapshot.Workload!.Template.Spec ?? new V1PodSpec();
         var rules = context.Profile.Secrets;
-        var findings = new FindingList();
+        var findings = new FindingSet(maxShown: 8);
         foreach (var container in pod.InitContainers ?? [])
         {
             CheckContainer(context, rules, "init container " + container.Name, container, findings);
@@ -82,11 +82,11 @@ public sealed class SecretsHandlingControl : IControl
             CheckConfigMaps(context, pod, findings);
         }
 
-        return findings.ToNotMet()
+        return findings.Outcome()
             ?? ControlOutcome.Met(ProtectedReason, "credentials reach the pods only through existing Secrets; no literal credential or unasked service-account token found");
     }
 
-    private static void CheckContainer(EvaluationContext context, SecretsPolicy rules, string label, V1Container container, FindingList findings)
+    private static void CheckContainer(EvaluationContext context, SecretsPolicy rules, string label, V1Container container, FindingSet findings)
     {
         foreach (var variable in container.Env ?? [])
         {
@@ -101,11 +101,11 @@ public sealed class SecretsHandlingControl : IControl
             {
                 if (CredentialPatterns.KeyFormatIn(variable.Value) is { } format)
                 {
-                    findings.Add(0, LiteralCredentialReason, $"{label}: env {variable.Name} holds {format}; {SecretKeyRefFix}");
+                    findings.NotMet(LiteralCredentialReason, $"{label}: env {variable.Name} holds {format}; {SecretKeyRefFix}", 0);
                 }
                 else if (CredentialPatterns.IsCredentialName(variable.Name) && CredentialPatterns.IsLiteral(variable.Value))
                 {
-                    findings.Add(0, LiteralCredentialReason, $"{label}: env {variable.Name} holds a literal credential; {SecretKeyRefFix}");
+                    findings.NotMet(LiteralCredentialReason, $"{label}: env {variable.Name} holds a literal credential; {SecretKeyRefFix}", 0);
                 }
             }
         }
@@ -129,7 +129,7 @@ public sealed class SecretsHandlingControl : IControl
     }
 
     /// <summary>Finds key formats in any entry, and credential flags given a literal: --api-key=… or --token ….</summary>
-    private static void CheckArguments(string label, string field, IList<string>? arguments, FindingList findings)
+    private static void CheckArguments(string label, string field, IList<string>? arguments, FindingSet findings)
     {
         if (arguments is null)
         {
@@ -142,7 +142,7 @@ public sealed class SecretsHandlingControl : IControl
             var argument = arguments[i] ?? "";
             if (CredentialPatterns.KeyFormatIn(argument) is { } format)
             {
-                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i}] holds {format}; {fix}");
+                findings.NotMet(LiteralCredentialReason, $"{label}: {field}[{i}] holds {format}; {fix}", 0);
                 continue;
             }
 
@@ -162,17 +162,17 @@ public sealed class SecretsHandlingControl : IControl
 
             if (equals >= 0 && CredentialPatterns.IsLiteral(flag[(equals + 1)..]))
             {
-                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i}] gives {dashes}{flagName} a literal credential; {fix}");
+                findings.NotMet(LiteralCredentialReason, $"{label}: {field}[{i}] gives {dashes}{flagName} a literal credential; {fix}", 0);
             }
             else if (equals < 0 && i + 1 < arguments.Count && arguments[i + 1] is { } next && !next.StartsWith('-') && CredentialPatterns.IsLiteral(next))
             {
-                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i + 1}] gives {dashes}{flagName} a literal credential; {fix}");
+                findings.NotMet(LiteralCredentialReason, $"{label}: {field}[{i + 1}] gives {dashes}{flagName} a literal credential; {fix}", 0);
                 i++;
             }
         }
     }
 
-    private static void CheckVolumes(EvaluationContext context, V1PodSpec pod, FindingList findings)
+    private static void CheckVolumes(EvaluationContext context, V1PodSpec pod, FindingSet findings)
     {
         foreach (var volume in pod.Volumes ?? [])
         {
@@ -216,24 +216,24 @@ public sealed class SecretsHandlingControl : IControl
         return true;
     }
 
-    private static void AddSecretNotFound(EvaluationContext context, string where, string name, FindingList findings) =>
-        findings.Add(2, SecretNotFoundReason, $"{where} references Secret {context.Namespace}/{name}, which does not exist; create it, fix the name, or mark the reference optional");
+    private static void AddSecretNotFound(EvaluationContext context, string where, string name, FindingSet findings) =>
+        findings.NotMet(SecretNotFoundReason, $"{where} references Secret {context.Namespace}/{name}, which does not exist; create it, fix the name, or mark the reference optional", 2);
 
-    private static void CheckServiceAccountToken(EvaluationContext context, V1PodSpec pod, FindingList findings)
+    private static void CheckServiceAccountToken(EvaluationContext context, V1PodSpec pod, FindingSet findings)
     {
         var account = pod.ServiceAccountName is { Length: > 0 } name ? name : "default";
         switch (pod.AutomountServiceAccountToken)
         {
             case true:
-                findings.Add(3, ServiceAccountTokenMountedReason, "pod: spec.automountServiceAccountToken is true, so every container holds a Kubernetes API token; set it to false, or mount a bound token with a projected serviceAccountToken volume if the model needs one");
+                findings.NotMet(ServiceAccountTokenMountedReason, "pod: spec.automountServiceAccountToken is true, so every container holds a Kubernetes API token; set it to false, or mount a bound token with a projected serviceAccountToken volume if the model needs one", 3);
                 break;
             case null when context.Snapshot.ServiceAccount?.AutomountServiceAccountToken != false:
-                findings.Add(3, ServiceAccountTokenMountedReason, $"pod: a Kubernetes API token is mounted because neither the pod spec nor ServiceAccount {context.Namespace}/{account} sets automountServiceAccountToken: false; set spec.template.spec.automountServiceAccountToken: false");
+                findings.NotMet(ServiceAccountTokenMountedReason, $"pod: a Kubernetes API token is mounted because neither the pod spec nor ServiceAccount {context.Namespace}/{account} sets automountServiceAccountToken: false; set spec.template.spec.automountServiceAccountToken: false", 3);
                 break;
         }
     }
 
-    private static void CheckConfigMaps(EvaluationContext context, V1PodSpec pod, FindingList findings)
+    private static void CheckConfigMaps(EvaluationContext context, V1PodSpec pod, FindingSet findings)
     {
         foreach (var configMap in context.Snapshot.ConfigMaps)
         {
@@ -252,11 +252,11 @@ public sealed class SecretsHandlingControl : IControl
 
                 if (CredentialPatterns.KeyFormatIn(value) is { } format)
                 {
-                    findings.Add(1, SecretInConfigMapReason, $"ConfigMap {context.Namespace}/{name}: key {key} holds {format}; move it to a Secret");
+                    findings.NotMet(SecretInConfigMapReason, $"ConfigMap {context.Namespace}/{name}: key {key} holds {format}; move it to a Secret", 1);
                 }
                 else if (CredentialPatterns.IsCredentialName(key) && CredentialPatterns.IsLiteral(value))
                 {
-                    findings.Add(1, SecretInConfigMapReason, $"ConfigMap {context.Namespace}/{name}: key {key} holds a credential; move it to a Secret");
+                    findings.NotMet(SecretInConfigMapReason, $"ConfigMap {context.Namespace}/{name}: key {key} holds a credential; move it to a Secret", 1);
                 }
             }
         }
