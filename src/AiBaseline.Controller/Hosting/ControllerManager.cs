@@ -15,6 +15,7 @@ public sealed class ControllerManager(LeaderElection? election = null, ILogger<C
     private readonly ILogger log = logger ?? NullLogger<ControllerManager>.Instance;
     private ImmutableArray<IInformer> informers = [];
     private ImmutableArray<Controller> controllers = [];
+    private volatile bool running;
 
     /// <summary>The informers, for readiness and metrics.</summary>
     public ImmutableArray<IInformer> Informers => informers;
@@ -25,7 +26,8 @@ public sealed class ControllerManager(LeaderElection? election = null, ILogger<C
     /// <summary>Whether this replica runs the controllers now.</summary>
     public bool IsLeader => election?.IsLeader ?? running;
 
-    private volatile bool running;
+    /// <summary>Every informer loop is running: the <c>/healthz</c> answer. It does not depend on the API server being reachable.</summary>
+    public bool IsAlive => informers.All(informer => informer.IsRunning);
 
     /// <summary>Adds an informer; call before <see cref="RunAsync"/>.</summary>
     public void Add(IInformer informer) => informers = informers.Add(informer);

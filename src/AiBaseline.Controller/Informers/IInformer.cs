@@ -9,6 +9,9 @@ public interface IInformer
     /// <summary>True once the first list has been stored in the cache.</summary>
     bool HasSynced { get; }
 
+    /// <summary>Whether the list-and-watch loop is running (it only stops when cancelled); liveness probes use it.</summary>
+    bool IsRunning { get; }
+
     /// <summary>
     /// Synced, the watch loop is running, and the watch is connected or has been healthy within
     /// <see cref="InformerOptions.UnhealthyAfter"/>. Readiness probes use it.

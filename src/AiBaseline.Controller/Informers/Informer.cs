@@ -52,6 +52,9 @@ public sealed class Informer<T> : IInformer
     public bool HasSynced => synced.Task.IsCompletedSuccessfully;
 
     /// <inheritdoc/>
+    public bool IsRunning => running;
+
+    /// <inheritdoc/>
     public bool IsHealthy =>
         running && HasSynced && (connected || time.GetUtcNow().UtcTicks - Interlocked.Read(ref lastHealthyTicks) < options.UnhealthyAfter.Ticks);
 
