@@ -1,0 +1,20 @@
+namespace AiBaseline.Api.V1Alpha1;
+
+/// <summary>Names of the aibaseline.io API group as Kubernetes sees them.</summary>
+public static class ApiGroup
+{
+    public const string Group = "aibaseline.io";
+    public const string Version = "v1alpha1";
+    public const string GroupVersion = Group + "/" + Version;
+
+    public const string AIModelDeploymentKind = "AIModelDeployment";
+    public const string AIModelDeploymentPlural = "aimodeldeployments";
+    public const string BaselineProfileKind = "BaselineProfile";
+    public const string BaselineProfilePlural = "baselineprofiles";
+
+    /// <summary>The finalizer that keeps a retiring deployment's record until disposal is proven.</summary>
+    public const string RetirementFinalizer = "aibaseline.io/retirement";
+
+    /// <summary>The profile a deployment uses when <c>spec.profile</c> is empty.</summary>
+    public const string DefaultProfileName = "default";
+}

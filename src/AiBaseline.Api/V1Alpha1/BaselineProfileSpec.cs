@@ -1,0 +1,210 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace AiBaseline.Api.V1Alpha1;
+
+/// <summary>The settings of each baseline control. Every field has a default, so an empty spec is the strict baseline.</summary>
+public sealed class BaselineProfileSpec
+{
+    /// <summary>Audit reports in status only; Enforce also denies non-compliant workloads at admission.</summary>
+    [JsonPropertyName("mode")]
+    [DefaultValue(ProfileMode.Audit)]
+    public ProfileMode Mode { get; set; } = ProfileMode.Audit;
+
+    [JsonPropertyName("images")]
+    public ImagePolicy Images { get; set; } = new();
+
+    [JsonPropertyName("models")]
+    public ModelPolicy Models { get; set; } = new();
+
+    [JsonPropertyName("network")]
+    public NetworkPolicyRules Network { get; set; } = new();
+
+    [JsonPropertyName("secrets")]
+    public SecretsPolicy Secrets { get; set; } = new();
+
+    [JsonPropertyName("runtime")]
+    public RuntimePolicy Runtime { get; set; } = new();
+
+    [JsonPropertyName("leastPrivilege")]
+    public LeastPrivilegePolicy LeastPrivilege { get; set; } = new();
+
+    [JsonPropertyName("retirement")]
+    public RetirementPolicy Retirement { get; set; } = new();
+
+    [JsonPropertyName("evidence")]
+    public EvidencePolicy Evidence { get; set; } = new();
+}
+
+/// <summary>Whether the profile only reports or also enforces.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ProfileMode>))]
+public enum ProfileMode
+{
+    Audit,
+    Enforce,
+}
+
+/// <summary>Image provenance rules (EN 304 223 5.2.1-2, 5.2.3-1, 5.2.3-2).</summary>
+public sealed class ImagePolicy
+{
+    /// <summary>Every container and init container image must be pinned by digest.</summary>
+    [JsonPropertyName("requireDigest")]
+    [DefaultValue(true)]
+    public bool RequireDigest { get; set; } = true;
+
+    /// <summary>Registry host or repository prefixes images may come from, such as "ghcr.io/acme/". Empty allows any registry.</summary>
+    [JsonPropertyName("trustedRegistries")]
+    public List<string>? TrustedRegistries { get; set; }
+
+    /// <summary>Public keys whose cosign signatures are trusted. When present, every image needs a signature by one of them.</summary>
+    [JsonPropertyName("signatureKeys")]
+    public List<SignatureKey>? SignatureKeys { get; set; }
+
+    /// <summary>Attestations every image must carry, signed by a trusted key.</summary>
+    [JsonPropertyName("requiredAttestations")]
+    public List<RequiredAttestation>? RequiredAttestations { get; set; }
+}
+
+/// <summary>A trusted signing key.</summary>
+public sealed class SignatureKey
+{
+    /// <summary>A name for the key; status lists it in signedBy.</summary>
+    [JsonPropertyName("name")]
+    [Required]
+    [MinLength(1)]
+    public string Name { get; set; } = "";
+
+    /// <summary>The PEM public key (ECDSA P-256, RSA or Ed25519), as cosign.pub holds it.</summary>
+    [JsonPropertyName("publicKey")]
+    [Required]
+    [MinLength(1)]
+    public string PublicKey { get; set; } = "";
+}
+
+/// <summary>An attestation an image must carry.</summary>
+public sealed class RequiredAttestation
+{
+    /// <summary>The in-toto predicate type, such as https://slsa.dev/provenance/v1.</summary>
+    [JsonPropertyName("predicateType")]
+    [Required]
+    [MinLength(1)]
+    public string PredicateType { get; set; } = "";
+
+    /// <summary>For SLSA provenance: the builder id the predicate must name.</summary>
+    [JsonPropertyName("builderId")]
+    public string? BuilderId { get; set; }
+}
+
+/// <summary>Model artifact rules (EN 304 223 5.2.4-1.2, 5.2.1-2).</summary>
+public sealed class ModelPolicy
+{
+    /// <summary>Every model artifact must declare its digest.</summary>
+    [JsonPropertyName("requireDigest")]
+    [DefaultValue(true)]
+    public bool RequireDigest { get; set; } = true;
+
+    /// <summary>Source schemes allowed for model artifacts, such as oci and pvc. Empty allows any.</summary>
+    [JsonPropertyName("allowedSchemes")]
+    public List<string>? AllowedSchemes { get; set; }
+}
+
+/// <summary>Network isolation rules (EN 304 223 5.2.2-1, 5.2.2-3).</summary>
+public sealed class NetworkPolicyRules
+{
+    /// <summary>A NetworkPolicy must isolate the model pods for ingress.</summary>
+    [JsonPropertyName("requireIngressPolicy")]
+    [DefaultValue(true)]
+    public bool RequireIngressPolicy { get; set; } = true;
+
+    /// <summary>A NetworkPolicy must isolate the model pods for egress.</summary>
+    [JsonPropertyName("requireEgressPolicy")]
+    [DefaultValue(true)]
+    public bool RequireEgressPolicy { get; set; } = true;
+
+    /// <summary>CIDRs egress may reach outside the cluster. Egress to any other ipBlock, or to everywhere, is not met.</summary>
+    [JsonPropertyName("egressAllowList")]
+    public List<string>? EgressAllowList { get; set; }
+
+    /// <summary>Namespaces ingress may come from. Empty allows any namespace the policies name, but never all sources.</summary>
+    [JsonPropertyName("allowedIngressNamespaces")]
+    public List<string>? AllowedIngressNamespaces { get; set; }
+}
+
+/// <summary>Secrets handling rules (EN 304 223 5.2.1-4, 5.2.2-1).</summary>
+public sealed class SecretsPolicy
+{
+    /// <summary>Credentials must not appear as literals in env values or args.</summary>
+    [JsonPropertyName("forbidLiteralCredentials")]
+    [DefaultValue(true)]
+    public bool ForbidLiteralCredentials { get; set; } = true;
+
+    /// <summary>Whether model pods may mount a service-account token without declaring it.</summary>
+    [JsonPropertyName("allowServiceAccountToken")]
+    [DefaultValue(false)]
+    public bool AllowServiceAccountToken { get; set; }
+
+    /// <summary>ConfigMaps the pods use must not hold credentials.</summary>
+    [JsonPropertyName("forbidSecretsInConfigMaps")]
+    [DefaultValue(true)]
+    public bool ForbidSecretsInConfigMaps { get; set; } = true;
+}
+
+/// <summary>Runtime hardening rules (EN 304 223 5.2.2-1, 5.1.2-2).</summary>
+public sealed class RuntimePolicy
+{
+    /// <summary>The Pod Security Standard level the model pods must meet.</summary>
+    [JsonPropertyName("level")]
+    [DefaultValue(PodSecurityLevel.Restricted)]
+    public PodSecurityLevel Level { get; set; } = PodSecurityLevel.Restricted;
+}
+
+/// <summary>Pod Security Standard levels.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PodSecurityLevel>))]
+public enum PodSecurityLevel
+{
+    Restricted,
+    Baseline,
+    Privileged,
+}
+
+/// <summary>Least-privilege rules for the pods' ServiceAccount (EN 304 223 5.1.2-6).</summary>
+public sealed class LeastPrivilegePolicy
+{
+    /// <summary>ClusterRoles the ServiceAccount must not be bound to. Defaults to cluster-admin, admin and edit.</summary>
+    [JsonPropertyName("forbiddenClusterRoles")]
+    public List<string>? ForbiddenClusterRoles { get; set; }
+
+    /// <summary>Roles granting "*" verbs, resources or API groups are not met.</summary>
+    [JsonPropertyName("forbidWildcards")]
+    [DefaultValue(true)]
+    public bool ForbidWildcards { get; set; } = true;
+}
+
+/// <summary>Retirement rules (EN 304 223 5.5.1-2).</summary>
+public sealed class RetirementPolicy
+{
+    /// <summary>Whether a workload scaled to zero counts as retired; when false it must be deleted.</summary>
+    [JsonPropertyName("allowScaledToZero")]
+    [DefaultValue(true)]
+    public bool AllowScaledToZero { get; set; } = true;
+}
+
+/// <summary>Evidence rules for provisions only a person can judge.</summary>
+public sealed class EvidencePolicy
+{
+    /// <summary>Evidence older than this many days is stale and meets nothing.</summary>
+    [JsonPropertyName("maxAgeDays")]
+    [DefaultValue(365)]
+    [Range(1, 3650)]
+    public int MaxAgeDays { get; set; } = 365;
+
+    /// <summary>Evidence types every deployment past Design must reference. Defaults to ModelCard, ThreatModel, SecurityTestReport and IncidentPlan.</summary>
+    [JsonPropertyName("required")]
+    public List<EvidenceType>? Required { get; set; }
+
+    /// <summary>At least one owner must be declared.</summary>
+    [JsonPropertyName("requireOwners")]
+    [DefaultValue(true)]
+    public bool RequireOwners { get; set; } = true;
+}

@@ -1,0 +1,49 @@
+namespace AiBaseline.Api.V1Alpha1;
+
+/// <summary>
+/// Condition types on an AIModelDeployment. Ready summarises the rest and is always present. Each control
+/// has one positive-polarity condition, present while the control applies to the stage. Reconciling and
+/// Stalled follow kstatus and are present only when True.
+/// </summary>
+public static class ConditionTypes
+{
+    /// <summary>True when every checked provision is met; False when one is not met or the deployment is stalled; Unknown when evidence is missing.</summary>
+    public const string Ready = "Ready";
+
+    /// <summary>True while the operator is working towards a new status (kstatus: InProgress).</summary>
+    public const string Reconciling = "Reconciling";
+
+    /// <summary>True when no progress is possible until a person acts, such as a missing profile (kstatus: Failed).</summary>
+    public const string Stalled = "Stalled";
+
+    public const string ImageProvenanceVerified = "ImageProvenanceVerified";
+    public const string ModelIntegrityVerified = "ModelIntegrityVerified";
+    public const string NetworkIsolated = "NetworkIsolated";
+    public const string SecretsProtected = "SecretsProtected";
+    public const string RuntimeHardened = "RuntimeHardened";
+    public const string LeastPrivilege = "LeastPrivilege";
+    public const string RetirementComplete = "RetirementComplete";
+    public const string EvidenceCurrent = "EvidenceCurrent";
+}
+
+/// <summary>Reasons of the Ready and Stalled conditions. Control conditions carry their control's own reasons.</summary>
+public static class ReadyReasons
+{
+    /// <summary>Every checked provision is met.</summary>
+    public const string Compliant = "Compliant";
+
+    /// <summary>At least one checked provision is not met.</summary>
+    public const string NotCompliant = "NotCompliant";
+
+    /// <summary>Nothing is not met, but some evidence could not be gathered (a registry down, an object unreadable).</summary>
+    public const string EvidenceUnavailable = "EvidenceUnavailable";
+
+    /// <summary>The BaselineProfile named in spec.profile does not exist.</summary>
+    public const string ProfileNotFound = "ProfileNotFound";
+
+    /// <summary>The workload named in spec.workloadRef does not exist.</summary>
+    public const string WorkloadNotFound = "WorkloadNotFound";
+
+    /// <summary>A control is waived, so its result does not count.</summary>
+    public const string Waived = "Waived";
+}

@@ -1,0 +1,90 @@
+using System.Collections.Immutable;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine.Controls;
+using AiBaseline.Engine.Status;
+
+namespace AiBaseline.Engine;
+
+/// <summary>
+/// The evaluation engine: a pure function from a snapshot and a profile to the deployment's whole status.
+/// The operator and <c>aibaseline audit</c> call the same function. It does no IO and reads time only
+/// from the injected clock.
+/// </summary>
+public static class BaselineEngine
+{
+    /// <summary>Reason of every control when the profile named in spec.profile does not exist.</summary>
+    public const string ProfileNotFoundReason = "ProfileNotFound";
+
+    /// <summary>Evaluates every control and rolls the results up into the status to write.</summary>
+    /// <param name="snapshot">The deployment and the related state gathered for it.</param>
+    /// <param name="profile">The profile named in spec.profile; null when it does not exist.</param>
+    /// <param name="clock">The time source; conditions keep their previous transition times when unchanged.</param>
+    public static AIModelDeploymentStatus Evaluate(Snapshot snapshot, BaselineProfile? profile, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var deployment = snapshot.Deployment;
+        var profileName = ProfileName(deployment);
+        var outcomes = EvaluateControls(snapshot, profile, profileName, now);
+        var provisions = ProvisionRollup.Roll(deployment, profile?.Spec ?? new BaselineProfileSpec(), outcomes, now);
+        var summary = ProvisionRollup.Summarise(provisions);
+        var stall = StallOf(snapshot, profile, profileName);
+
+        return new AIModelDeploymentStatus
+        {
+            ObservedGeneration = deployment.Metadata.Generation,
+            Stage = deployment.Spec.Stage,
+            Summary = summary,
+            Compliance = $"{summary.Met}/{summary.Met + summary.NotMet + summary.Unknown}",
+            Controls = [.. outcomes.Select(o => new ControlStatus
+            {
+                Name = o.Control.Name,
+                Result = o.Outcome.Result,
+                Reason = o.Outcome.Reason,
+                Message = o.Outcome.Message,
+                Provisions = [.. o.Control.Provisions],
+            })],
+            Images = ImageStatusBuilder.Build(snapshot),
+            Provisions = [.. provisions],
+            Conditions = ConditionBuilder.Build(deployment, outcomes, provisions, summary, stall, now),
+        };
+    }
+
+    /// <summary>The profile a deployment names, or "default".</summary>
+    public static string ProfileName(AIModelDeployment deployment) =>
+        string.IsNullOrEmpty(deployment.Spec.Profile) ? ApiGroup.DefaultProfileName : deployment.Spec.Profile;
+
+    private static ImmutableArray<EvaluatedControl> EvaluateControls(Snapshot snapshot, BaselineProfile? profile, string profileName, DateTimeOffset now)
+    {
+        if (profile is null)
+        {
+            var missing = ControlOutcome.Unknown(ProfileNotFoundReason, $"BaselineProfile {profileName} named in spec.profile was not found");
+            return [.. ControlSet.All.Select(c => new EvaluatedControl(c, missing))];
+        }
+
+        var context = new EvaluationContext(snapshot, profile.Spec, now);
+        return [.. ControlSet.All.Select(c => new EvaluatedControl(c, c.Evaluate(context)))];
+    }
+
+    private static Stall? StallOf(Snapshot snapshot, BaselineProfile? profile, string profileName)
+    {
+        if (profile is null)
+        {
+            return new Stall(ReadyReasons.ProfileNotFound, $"BaselineProfile {profileName} named in spec.profile was not found: create it or name another profile");
+        }
+
+        var spec = snapshot.Deployment.Spec;
+        if (spec.WorkloadRef is { } reference && snapshot.Workload is null && spec.Stage != LifecycleStage.Retirement)
+        {
+            var ns = snapshot.Deployment.Metadata.NamespaceProperty ?? "default";
+            return new Stall(ReadyReasons.WorkloadNotFound, $"{reference.Kind} {ns}/{reference.Name} named in spec.workloadRef was not found: create it or fix the reference");
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A control with its outcome for one evaluation.</summary>
+public sealed record EvaluatedControl(IControl Control, ControlOutcome Outcome);
+
+/// <summary>Why a deployment cannot progress until a person acts.</summary>
+public sealed record Stall(string Reason, string Message);

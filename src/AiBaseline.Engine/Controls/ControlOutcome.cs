@@ -1,0 +1,15 @@
+using AiBaseline.Api.V1Alpha1;
+
+namespace AiBaseline.Engine.Controls;
+
+/// <summary>What a control decided, with a CamelCase reason it owns and a deterministic message.</summary>
+public sealed record ControlOutcome(ControlResult Result, string Reason, string Message)
+{
+    public static ControlOutcome Met(string reason, string message) => new(ControlResult.Met, reason, message);
+
+    public static ControlOutcome NotMet(string reason, string message) => new(ControlResult.NotMet, reason, message);
+
+    public static ControlOutcome Unknown(string reason, string message) => new(ControlResult.Unknown, reason, message);
+
+    public static ControlOutcome NotApplicable(string reason, string message) => new(ControlResult.NotApplicable, reason, message);
+}

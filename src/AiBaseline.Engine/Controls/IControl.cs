@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+
+namespace AiBaseline.Engine.Controls;
+
+/// <summary>
+/// One baseline control: a pure judgement of a snapshot against the profile. Each implementation lives in
+/// its own file, says in its XML comment which fields it reads and what passes, and is registered in
+/// <see cref="ControlSet.All"/>.
+/// </summary>
+public interface IControl
+{
+    /// <summary>The control's name in status, such as ImageProvenance.</summary>
+    string Name { get; }
+
+    /// <summary>The positive-polarity condition type it sets, such as ImageProvenanceVerified.</summary>
+    string ConditionType { get; }
+
+    /// <summary>The EN 304 223 provisions whose result it decides.</summary>
+    ImmutableArray<string> Provisions { get; }
+
+    /// <summary>Judges the snapshot. Never throws for bad user input; reports it as a result.</summary>
+    ControlOutcome Evaluate(EvaluationContext context);
+}

@@ -1,0 +1,89 @@
+using k8s.Models;
+
+namespace AiBaseline.Engine.Controls;
+
+/// <summary>Kubernetes label selector semantics: every matchLabels pair and every matchExpressions requirement must hold.</summary>
+internal static class LabelSelectors
+{
+    /// <summary>True when <paramref name="selector"/> selects an object with <paramref name="labels"/>; an empty or absent selector selects everything.</summary>
+    public static bool Matches(V1LabelSelector? selector, IDictionary<string, string>? labels)
+    {
+        if (selector is null)
+        {
+            return true;
+        }
+
+        if (selector.MatchLabels is { } required)
+        {
+            foreach (var (key, value) in required)
+            {
+                if (labels is null || !labels.TryGetValue(key, out var actual) || actual != value)
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (var requirement in selector.MatchExpressions ?? [])
+        {
+            if (!Holds(requirement, labels))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>"key=value" pairs sorted by key, for messages.</summary>
+    public static string Describe(IDictionary<string, string>? labels)
+    {
+        if (labels is null || labels.Count == 0)
+        {
+            return "no labels";
+        }
+
+        var pairs = new string[labels.Count];
+        var i = 0;
+        foreach (var (key, value) in labels)
+        {
+            pairs[i++] = $"{key}={value}";
+        }
+
+        Array.Sort(pairs, StringComparer.Ordinal);
+        return string.Join(",", pairs);
+    }
+
+    private static bool Holds(V1LabelSelectorRequirement requirement, IDictionary<string, string>? labels)
+    {
+        string? actual = null;
+        var present = labels is not null && labels.TryGetValue(requirement.Key, out actual);
+        return requirement.OperatorProperty switch
+        {
+            "In" => present && Contains(requirement.Values, actual!),
+            "NotIn" => !present || !Contains(requirement.Values, actual!),
+            "Exists" => present,
+            "DoesNotExist" => !present,
+            // The API server rejects other operators; a selector it would not accept selects nothing.
+            _ => false,
+        };
+    }
+
+    private static bool Contains(IList<string>? values, string value)
+    {
+        if (values is null)
+        {
+            return false;
+        }
+
+        foreach (var candidate in values)
+        {
+            if (candidate == value)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

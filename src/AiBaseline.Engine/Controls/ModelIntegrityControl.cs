@@ -1,0 +1,173 @@
+using System.Collections.Immutable;
+using AiBaseline.Api.V1Alpha1;
+
+namespace AiBaseline.Engine.Controls;
+
+/// <summary>
+/// ModelIntegrity: the model artifacts the deployment loads are declared, pinned and, where the registry
+/// can prove it, verified.
+/// <para>Reads: spec.models[*] (name, source, digest) and spec.stage; profile spec.models (requireDigest,
+/// allowedSchemes) and spec.images.signatureKeys; the snapshot's registry provenance, keyed by the source as
+/// written. It does not need the workload.</para>
+/// <para>Passes when every artifact declares a well-formed digest (sha256:&lt;64 hex&gt; or sha512:&lt;128 hex&gt;)
+/// unless requireDigest is false; its source scheme (oci, s3, pvc, https, hf, …) is on allowedSchemes when the
+/// list is set; an oci:// source pinned by @digest names the declared digest; and, when the profile has
+/// signature keys, each oci:// artifact verified at its registry with the declared digest. Other schemes
+/// cannot be verified online, so with signature keys they leave the control Unknown. No artifacts declared is
+/// NotMet from stage Development on and NotApplicable in Design.</para>
+/// <para>Serves EN 304 223 5.2.4-1.2 (cryptographic hashes of models), 5.2.1-2 (secure supply chain) and
+/// 5.2.1-4.2 (protect model integrity).</para>
+/// </summary>
+public sealed class ModelIntegrityControl : IControl
+{
+    /// <summary>Every artifact is declared with a digest and meets the profile.</summary>
+    public const string VerifiedReason = "Verified";
+
+    /// <summary>spec.models is empty.</summary>
+    public const string NoModelsDeclaredReason = "NoModelsDeclared";
+
+    /// <summary>An artifact declares no digest.</summary>
+    public const string DigestMissingReason = "DigestMissing";
+
+    /// <summary>An artifact's digest is not sha256:&lt;64 hex&gt; or sha512:&lt;128 hex&gt;.</summary>
+    public const string DigestMalformedReason = "DigestMalformed";
+
+    /// <summary>The digest the source is pinned to, or the registry resolved, differs from the declared digest.</summary>
+    public const string DigestMismatchReason = "DigestMismatch";
+
+    /// <summary>An artifact's source has no scheme://.</summary>
+    public const string SourceMalformedReason = "SourceMalformed";
+
+    /// <summary>An artifact's scheme is not on spec.models.allowedSchemes.</summary>
+    public const string SchemeNotAllowedReason = "SchemeNotAllowed";
+
+    /// <summary>Signatures are required, but a non-OCI artifact cannot be verified online.</summary>
+    public const string NotVerifiableReason = "NotVerifiable";
+
+    /// <summary>Signatures are required, but nobody checked them.</summary>
+    public const string SignatureNotCheckedReason = "SignatureNotChecked";
+
+    /// <summary>Fallback for registry evidence that failed without a reason of its own.</summary>
+    public const string VerificationFailedReason = "VerificationFailed";
+
+    /// <summary>Fallback for registry evidence that could not be gathered without a reason of its own.</summary>
+    public const string VerificationUnavailableReason = "VerificationUnavailable";
+
+    private const string OciScheme = "oci";
+
+    public string Name => "ModelIntegrity";
+
+    public string ConditionType => ConditionTypes.ModelIntegrityVerified;
+
+    public ImmutableArray<string> Provisions { get; } = ["5.2.4-1.2", "5.2.1-2", "5.2.1-4.2"];
+
+    public ControlOutcome Evaluate(EvaluationContext context)
+    {
+        var models = context.Deployment.Spec.Models;
+        if (models is null || models.Count == 0)
+        {
+            return context.Stage == LifecycleStage.Design
+                ? ControlOutcome.NotApplicable(NoModelsDeclaredReason, "no model artifacts are declared yet in stage Design")
+                : ControlOutcome.NotMet(NoModelsDeclaredReason, "spec.models is empty: declare the model artifacts in spec.models with their digests");
+        }
+
+        var policy = context.Profile.Models;
+        var signed = context.Profile.Images.SignatureKeys is { Count: > 0 };
+        var provenance = context.Snapshot.Provenance;
+        var findings = new FindingSet();
+        var verified = 0;
+        for (var i = 0; i < models.Count; i++)
+        {
+            if (Check(models[i], $"model {models[i].Name} (spec.models[{i}])", policy, signed, provenance, findings))
+            {
+                verified++;
+            }
+        }
+
+        if (findings.Outcome() is { } problem)
+        {
+            return problem;
+        }
+
+        var what = models.Count == 1 ? "the model artifact" : $"all {models.Count} model artifacts";
+        var how = signed ? $"; {verified} verified at the registry" : "";
+        return ControlOutcome.Met(VerifiedReason, $"{what} meet the profile{how}");
+    }
+
+    /// <summary>Records what is wrong with one artifact; true when its registry evidence verified.</summary>
+    private static bool Check(ModelArtifact model, string where, ModelPolicy policy, bool signed, ImmutableDictionary<string, ArtifactVerification>? provenance, FindingSet findings)
+    {
+        var declared = string.IsNullOrWhiteSpace(model.Digest) ? null : model.Digest.Trim();
+        if (declared is null)
+        {
+            if (policy.RequireDigest)
+            {
+                findings.NotMet(DigestMissingReason, $"{where}: no digest is declared: set digest to the artifact's sha256:<64 hex digits>");
+            }
+        }
+        else if (!Digests.IsWellFormed(declared))
+        {
+            findings.NotMet(DigestMalformedReason, $"{where}: digest {declared} is not sha256:<64 hex digits> or sha512:<128 hex digits>");
+            declared = null;
+        }
+
+        var separator = model.Source.IndexOf("://", StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            findings.NotMet(SourceMalformedReason, $"{where}: source {model.Source} has no scheme: write it as oci://, s3://, pvc:// or https://");
+            return false;
+        }
+
+        var scheme = model.Source[..separator].ToLowerInvariant();
+        if (policy.AllowedSchemes is { Count: > 0 } allowed && !allowed.Contains(scheme, StringComparer.OrdinalIgnoreCase))
+        {
+            findings.NotMet(SchemeNotAllowedReason, $"{where}: scheme {scheme} is not in spec.models.allowedSchemes [{string.Join(", ", allowed)}]: serve the artifact from an allowed source");
+        }
+
+        if (scheme != OciScheme)
+        {
+            if (signed)
+            {
+                findings.Unknown(NotVerifiableReason, $"{where}: {scheme} sources cannot be verified against the profile's signature keys: publish the artifact to an OCI registry and sign it");
+            }
+
+            return false;
+        }
+
+        var at = model.Source.LastIndexOf('@');
+        var pinned = at < 0 ? null : model.Source[(at + 1)..];
+        if (pinned is not null && declared is not null && !string.Equals(pinned, declared, StringComparison.Ordinal))
+        {
+            findings.NotMet(DigestMismatchReason, $"{where}: source is pinned to {pinned} but digest declares {declared}: make them agree");
+        }
+
+        return signed && CheckProvenance(model, where, declared, provenance, findings);
+    }
+
+    private static bool CheckProvenance(ModelArtifact model, string where, string? declared, ImmutableDictionary<string, ArtifactVerification>? provenance, FindingSet findings)
+    {
+        if (provenance is null || !provenance.TryGetValue(model.Source, out var evidence))
+        {
+            findings.Unknown(SignatureNotCheckedReason, $"{where}: signatures of {model.Source} were not checked: run the operator with registry access or `aibaseline audit --verify`");
+            return false;
+        }
+
+        switch (evidence.Outcome)
+        {
+            case VerificationOutcome.Failed:
+                findings.NotMet(string.IsNullOrEmpty(evidence.Reason) ? VerificationFailedReason : evidence.Reason, $"{where}: {evidence.Message}");
+                return false;
+            case VerificationOutcome.Unavailable:
+                findings.Unknown(string.IsNullOrEmpty(evidence.Reason) ? VerificationUnavailableReason : evidence.Reason, $"{where}: {evidence.Message}");
+                return false;
+        }
+
+        if (declared is not null && evidence.Digest is { } served && !string.Equals(served, declared, StringComparison.Ordinal))
+        {
+            findings.NotMet(DigestMismatchReason, $"{where}: the registry serves {served} but digest declares {declared}: pin the artifact or correct the digest");
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,305 @@
+using System.Collections.Immutable;
+using AiBaseline.Api.V1Alpha1;
+using k8s.Models;
+
+namespace AiBaseline.Engine.Controls;
+
+/// <summary>
+/// NetworkIsolation: NetworkPolicies isolate the serving pods, and what they allow is bounded.
+/// <para>Reads: the pod template's metadata.labels; every NetworkPolicy of the namespace (podSelector with
+/// matchLabels and matchExpressions, policyTypes, ingress[*].from, egress[*].to and ports); profile
+/// spec.network (requireIngressPolicy, requireEgressPolicy, egressAllowList, allowedIngressNamespaces).</para>
+/// <para>A policy applies when its podSelector selects the pod labels (an empty selector selects every pod).
+/// It isolates a direction when policyTypes lists it; without policyTypes, Kubernetes isolates ingress always
+/// and egress only when the policy has egress rules. Passes when, for each required direction, an applying
+/// policy isolates the pods and no applying rule opens that direction: ingress rules without sources, or from
+/// ipBlock /0, or, when allowedIngressNamespaces is set, from namespaces not selected by
+/// kubernetes.io/metadata.name on that list (the pods' own namespace is always allowed); egress rules without
+/// destinations, or to ipBlock /0 (an except list does not close the internet), or to an ipBlock outside
+/// egressAllowList. Egress to pods or namespaces stays in the cluster and is fine, and so is a rule whose
+/// every port is DNS (53/UDP or 53/TCP).</para>
+/// <para>Serves EN 304 223 5.2.2-1 (secure infrastructure), 5.1.2-6 (least privilege), 5.2.1-4 (protect
+/// assets) and 5.2.2-3 (segregate environments).</para>
+/// </summary>
+public sealed class NetworkIsolationControl : IControl
+{
+    /// <summary>The pods are isolated as the profile requires.</summary>
+    public const string IsolatedReason = "Isolated";
+
+    /// <summary>No applying NetworkPolicy isolates the pods for ingress.</summary>
+    public const string NoIngressPolicyReason = "NoIngressPolicy";
+
+    /// <summary>No applying NetworkPolicy isolates the pods for egress.</summary>
+    public const string NoEgressPolicyReason = "NoEgressPolicy";
+
+    /// <summary>An ingress rule admits every source.</summary>
+    public const string UnrestrictedIngressReason = "UnrestrictedIngress";
+
+    /// <summary>An ingress rule admits namespaces outside spec.network.allowedIngressNamespaces.</summary>
+    public const string IngressFromUnlistedNamespaceReason = "IngressFromUnlistedNamespace";
+
+    /// <summary>An egress rule allows every destination.</summary>
+    public const string UnrestrictedEgressReason = "UnrestrictedEgress";
+
+    /// <summary>An egress rule allows an ipBlock outside spec.network.egressAllowList.</summary>
+    public const string EgressOutsideAllowListReason = "EgressOutsideAllowList";
+
+    private const string NamespaceNameLabel = "kubernetes.io/metadata.name";
+
+    public string Name => "NetworkIsolation";
+
+    public string ConditionType => ConditionTypes.NetworkIsolated;
+
+    public ImmutableArray<string> Provisions { get; } = ["5.2.2-1", "5.1.2-6", "5.2.1-4", "5.2.2-3"];
+
+    public ControlOutcome Evaluate(EvaluationContext context)
+    {
+        if (context.WorkloadGate() is { } gate)
+        {
+            return gate;
+        }
+
+        var rules = context.Profile.Network;
+        var labels = context.Snapshot.Workload!.Template.Metadata?.Labels;
+        var findings = new FindingSet();
+        List<string>? ingressBy = null;
+        List<string>? egressBy = null;
+        Cidr[]? allowList = null;
+        foreach (var policy in context.Snapshot.NetworkPolicies)
+        {
+            if (!Applies(policy, context.Namespace, labels))
+            {
+                continue;
+            }
+
+            var name = policy.Metadata?.Name ?? "";
+            var (ingress, egress) = TypesOf(policy.Spec);
+            if (ingress && rules.RequireIngressPolicy)
+            {
+                (ingressBy ??= []).Add(name);
+                CheckIngress(name, policy.Spec.Ingress, rules.AllowedIngressNamespaces, context.Namespace, findings);
+            }
+
+            if (egress && rules.RequireEgressPolicy)
+            {
+                (egressBy ??= []).Add(name);
+                allowList ??= ParseAllowList(rules.EgressAllowList);
+                CheckEgress(name, policy.Spec.Egress, allowList, rules.EgressAllowList, findings);
+            }
+        }
+
+        if (rules.RequireIngressPolicy && ingressBy is null)
+        {
+            findings.NotMet(NoIngressPolicyReason, $"ingress: no NetworkPolicy in namespace {context.Namespace} isolates the pods ({LabelSelectors.Describe(labels)}): add one whose podSelector selects them with policyTypes [Ingress]");
+        }
+
+        if (rules.RequireEgressPolicy && egressBy is null)
+        {
+            findings.NotMet(NoEgressPolicyReason, $"egress: no NetworkPolicy in namespace {context.Namespace} isolates the pods ({LabelSelectors.Describe(labels)}): add one whose podSelector selects them with policyTypes [Egress]");
+        }
+
+        return findings.Outcome() ?? ControlOutcome.Met(IsolatedReason, $"ingress {Isolation(ingressBy, rules.RequireIngressPolicy)}; egress {Isolation(egressBy, rules.RequireEgressPolicy)}");
+    }
+
+    /// <summary>Policy types as the API server defaults them when policyTypes is absent.</summary>
+    internal static (bool Ingress, bool Egress) TypesOf(V1NetworkPolicySpec? spec)
+    {
+        if (spec is null)
+        {
+            return (true, false);
+        }
+
+        if (spec.PolicyTypes is not { Count: > 0 } types)
+        {
+            return (true, spec.Egress is { Count: > 0 });
+        }
+
+        return (types.Contains("Ingress"), types.Contains("Egress"));
+    }
+
+    private static bool Applies(V1NetworkPolicy policy, string ns, IDictionary<string, string>? labels) =>
+        (policy.Metadata?.NamespaceProperty is not { } own || own == ns)
+        && LabelSelectors.Matches(policy.Spec?.PodSelector, labels);
+
+    private static void CheckIngress(string policy, IList<V1NetworkPolicyIngressRule>? ingress, List<string>? allowedNamespaces, string ns, FindingSet findings)
+    {
+        for (var i = 0; i < (ingress?.Count ?? 0); i++)
+        {
+            var where = $"NetworkPolicy {policy} ingress rule {i}";
+            var sources = ingress![i].FromProperty;
+            if (sources is not { Count: > 0 })
+            {
+                findings.NotMet(UnrestrictedIngressReason, $"{where} has no from, so it admits every source: list the pods, namespaces or addresses that may call the model");
+                continue;
+            }
+
+            foreach (var peer in sources)
+            {
+                if (peer.IpBlock is { } block)
+                {
+                    if (Cidr.TryParse(block.Cidr, out var cidr) && cidr.IsEverywhere)
+                    {
+                        findings.NotMet(UnrestrictedIngressReason, $"{where} admits ipBlock {block.Cidr}{Except(block)}, every address: name the source networks instead");
+                    }
+                }
+                else if (peer.NamespaceSelector is { } selector && allowedNamespaces is { Count: > 0 } && !SelectsOnly(selector, allowedNamespaces, ns))
+                {
+                    findings.NotMet(IngressFromUnlistedNamespaceReason, $"{where} admits namespaces {DescribeSelector(selector)}, not only spec.network.allowedIngressNamespaces [{string.Join(", ", allowedNamespaces)}]: select them by {NamespaceNameLabel}");
+                }
+            }
+        }
+    }
+
+    private static void CheckEgress(string policy, IList<V1NetworkPolicyEgressRule>? egress, Cidr[] allowList, List<string>? allowWritten, FindingSet findings)
+    {
+        for (var i = 0; i < (egress?.Count ?? 0); i++)
+        {
+            var rule = egress![i];
+            if (IsDnsOnly(rule.Ports))
+            {
+                continue;
+            }
+
+            var where = $"NetworkPolicy {policy} egress rule {i}";
+            if (rule.To is not { Count: > 0 } destinations)
+            {
+                findings.NotMet(UnrestrictedEgressReason, $"{where} has no to, so it allows every destination: list the services or networks the model needs");
+                continue;
+            }
+
+            foreach (var peer in destinations)
+            {
+                if (peer.IpBlock is not { } block)
+                {
+                    continue;
+                }
+
+                if (!Cidr.TryParse(block.Cidr, out var cidr))
+                {
+                    findings.NotMet(EgressOutsideAllowListReason, $"{where} allows ipBlock {block.Cidr}, which is not a valid CIDR");
+                }
+                else if (cidr.IsEverywhere)
+                {
+                    findings.NotMet(UnrestrictedEgressReason, $"{where} allows ipBlock {block.Cidr}{Except(block)}, every address: allow only the networks the model needs");
+                }
+                else if (!IsAllowed(cidr, allowList))
+                {
+                    var allowed = allowWritten is { Count: > 0 } ? $"[{string.Join(", ", allowWritten)}]" : "(empty)";
+                    findings.NotMet(EgressOutsideAllowListReason, $"{where} allows ipBlock {block.Cidr}, outside spec.network.egressAllowList {allowed}: narrow the rule or add the network to the profile");
+                }
+            }
+        }
+    }
+
+    /// <summary>A rule whose every port is 53 over UDP or TCP only resolves names, which every pod needs.</summary>
+    private static bool IsDnsOnly(IList<V1NetworkPolicyPort>? ports)
+    {
+        if (ports is not { Count: > 0 })
+        {
+            return false;
+        }
+
+        foreach (var port in ports)
+        {
+            var isDns = port.Port?.Value == "53"
+                && (port.EndPort is null || port.EndPort == 53)
+                && port.Protocol is null or "UDP" or "TCP";
+            if (!isDns)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when the selector names its namespaces by kubernetes.io/metadata.name and each is the pods' own or listed.</summary>
+    private static bool SelectsOnly(V1LabelSelector selector, List<string> allowed, string ns)
+    {
+        var named = false;
+        if (selector.MatchLabels is { } labels && labels.TryGetValue(NamespaceNameLabel, out var name))
+        {
+            if (name != ns && !allowed.Contains(name))
+            {
+                return false;
+            }
+
+            named = true;
+        }
+
+        foreach (var requirement in selector.MatchExpressions ?? [])
+        {
+            if (requirement.Key == NamespaceNameLabel && requirement.OperatorProperty == "In")
+            {
+                foreach (var value in requirement.Values ?? [])
+                {
+                    if (value != ns && !allowed.Contains(value))
+                    {
+                        return false;
+                    }
+                }
+
+                named = true;
+            }
+        }
+
+        return named;
+    }
+
+    private static bool IsAllowed(Cidr cidr, Cidr[] allowList)
+    {
+        foreach (var allowed in allowList)
+        {
+            if (allowed.Contains(cidr))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Cidr[] ParseAllowList(List<string>? written)
+    {
+        var parsed = new List<Cidr>(written?.Count ?? 0);
+        foreach (var entry in written ?? [])
+        {
+            // The profile's own validation reports malformed entries; here they simply allow nothing.
+            if (Cidr.TryParse(entry, out var cidr))
+            {
+                parsed.Add(cidr);
+            }
+        }
+
+        return [.. parsed];
+    }
+
+    private static string Except(V1IPBlock block) =>
+        block.Except is { Count: > 0 } except ? $" (even with except [{string.Join(", ", except)}])" : "";
+
+    private static string DescribeSelector(V1LabelSelector selector)
+    {
+        var labels = selector.MatchLabels is { Count: > 0 } ? LabelSelectors.Describe(selector.MatchLabels) : null;
+        var expressions = selector.MatchExpressions is { Count: > 0 } list
+            ? string.Join(",", list.Select(r => $"{r.Key} {r.OperatorProperty} ({string.Join(",", r.Values ?? [])})"))
+            : null;
+        return (labels, expressions) switch
+        {
+            (null, null) => "{} (every namespace)",
+            (not null, null) => labels,
+            (null, not null) => expressions,
+            _ => $"{labels},{expressions}",
+        };
+    }
+
+    private static string Isolation(List<string>? by, bool required)
+    {
+        if (!required)
+        {
+            return "not required";
+        }
+
+        by!.Sort(StringComparer.Ordinal);
+        return "isolated by " + string.Join(", ", by);
+    }
+}

@@ -1,0 +1,274 @@
+using System.Collections.Immutable;
+using AiBaseline.Api.V1Alpha1;
+using k8s.Models;
+
+namespace AiBaseline.Engine.Controls;
+
+/// <summary>
+/// SecretsHandling: credentials reach the model pods only through Secrets that exist, never as text in
+/// the pod template or in a ConfigMap, and the pods hold no Kubernetes API token they did not ask for.
+/// <list type="bullet">
+/// <item>Reads the workload's pod template: <c>containers[*]</c> and <c>initContainers[*]</c>
+/// (<c>env[*].value</c>, <c>env[*].valueFrom.secretKeyRef</c>, <c>env[*].valueFrom.configMapKeyRef</c>,
+/// <c>envFrom[*].secretRef</c>, <c>envFrom[*].configMapRef</c>, <c>command</c>, <c>args</c>),
+/// <c>volumes[*].secret</c>, <c>volumes[*].configMap</c>, <c>volumes[*].projected.sources[*]</c> and
+/// <c>automountServiceAccountToken</c>; the ServiceAccount's <c>automountServiceAccountToken</c>; the names
+/// of the namespace's Secrets; the data of the ConfigMaps the pods use; profile <c>secrets</c>.</item>
+/// <item>Passes when no env value, command or args entry holds a credential (a credential-named variable
+/// or flag with a literal value, or any value in a well-known key format: PEM private key, OpenAI,
+/// Anthropic, Hugging Face, GitHub, AWS, Slack, Google keys, JSON Web Tokens, URLs with a password); every
+/// Secret referenced without <c>optional: true</c> exists; no service-account token is automounted unless
+/// the profile allows it (the pod's setting wins over the ServiceAccount's; a projected
+/// serviceAccountToken volume is a declared token and passes); and no ConfigMap the pods use holds a
+/// credential-named key or a value in a key format.</item>
+/// <item>Serves EN 304 223 5.2.1-4 and 5.2.1-4.2 (protect the assets: credentials and keys to weights),
+/// 5.2.2-1 (access control to models and pipelines) and 5.1.2-6 (only the permissions the function needs).</item>
+/// </list>
+/// Messages name the container and variable, args index or ConfigMap key; never the value.
+/// </summary>
+public sealed class SecretsHandlingControl : IControl
+{
+    /// <summary>Every credential reaches the pods through an existing Secret.</summary>
+    public const string ProtectedReason = "SecretsProtected";
+
+    /// <summary>An env value, command or args entry holds a credential.</summary>
+    public const string LiteralCredentialReason = "LiteralCredential";
+
+    /// <summary>A ConfigMap the pods use holds a credential.</summary>
+    public const string SecretInConfigMapReason = "SecretInConfigMap";
+
+    /// <summary>A Secret the pods reference without optional: true does not exist.</summary>
+    public const string SecretNotFoundReason = "SecretNotFound";
+
+    /// <summary>The pods automount a service-account token the profile does not allow.</summary>
+    public const string ServiceAccountTokenMountedReason = "ServiceAccountTokenMounted";
+
+    private const string SecretKeyRefFix = "move it to a Secret and reference it with env valueFrom.secretKeyRef";
+
+    public string Name => "SecretsHandling";
+
+    public string ConditionType => ConditionTypes.SecretsProtected;
+
+    public ImmutableArray<string> Provisions { get; } = ["5.2.1-4", "5.2.2-1", "5.1.2-6", "5.2.1-4.2"];
+
+    public ControlOutcome Evaluate(EvaluationContext context)
+    {
+        if (context.WorkloadGate() is { } gate)
+        {
+            return gate;
+        }
+
+        var pod = context.Snapshot.Workload!.Template.Spec ?? new V1PodSpec();
+        var rules = context.Profile.Secrets;
+        var findings = new FindingList();
+        foreach (var container in pod.InitContainers ?? [])
+        {
+            CheckContainer(context, rules, "init container " + container.Name, container, findings);
+        }
+
+        foreach (var container in pod.Containers ?? [])
+        {
+            CheckContainer(context, rules, "container " + container.Name, container, findings);
+        }
+
+        CheckVolumes(context, pod, findings);
+        if (!rules.AllowServiceAccountToken)
+        {
+            CheckServiceAccountToken(context, pod, findings);
+        }
+
+        if (rules.ForbidSecretsInConfigMaps)
+        {
+            CheckConfigMaps(context, pod, findings);
+        }
+
+        return findings.ToNotMet()
+            ?? ControlOutcome.Met(ProtectedReason, "credentials reach the pods only through existing Secrets; no literal credential or unasked service-account token found");
+    }
+
+    private static void CheckContainer(EvaluationContext context, SecretsPolicy rules, string label, V1Container container, FindingList findings)
+    {
+        foreach (var variable in container.Env ?? [])
+        {
+            if (variable.ValueFrom?.SecretKeyRef is { } keyRef)
+            {
+                CheckSecretExists(context, keyRef.Name, keyRef.Optional, $"{label}: env {variable.Name}", findings);
+            }
+            else if (rules.ForbidLiteralCredentials && !string.IsNullOrEmpty(variable.Value))
+            {
+                if (CredentialPatterns.KeyFormatIn(variable.Value) is { } format)
+                {
+                    findings.Add(0, LiteralCredentialReason, $"{label}: env {variable.Name} holds {format}; {SecretKeyRefFix}");
+                }
+                else if (CredentialPatterns.IsCredentialName(variable.Name) && CredentialPatterns.IsLiteral(variable.Value))
+                {
+                    findings.Add(0, LiteralCredentialReason, $"{label}: env {variable.Name} holds a literal credential; {SecretKeyRefFix}");
+                }
+            }
+        }
+
+        foreach (var source in container.EnvFrom ?? [])
+        {
+            if (source.SecretRef is { } secretRef)
+            {
+                CheckSecretExists(context, secretRef.Name, secretRef.Optional, $"{label}: envFrom", findings);
+            }
+        }
+
+        if (rules.ForbidLiteralCredentials)
+        {
+            CheckArguments(label, "command", container.Command, findings);
+            CheckArguments(label, "args", container.Args, findings);
+        }
+    }
+
+    /// <summary>Finds key formats in any entry, and credential flags given a literal: --api-key=… or --token ….</summary>
+    private static void CheckArguments(string label, string field, IList<string>? arguments, FindingList findings)
+    {
+        if (arguments is null)
+        {
+            return;
+        }
+
+        const string fix = "pass it from a Secret through an env variable (valueFrom.secretKeyRef) and $(VAR) in args";
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i] ?? "";
+            if (CredentialPatterns.KeyFormatIn(argument) is { } format)
+            {
+                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i}] holds {format}; {fix}");
+                continue;
+            }
+
+            if (argument.Length < 2 || argument[0] != '-')
+            {
+                continue;
+            }
+
+            var flag = argument.AsSpan().TrimStart('-');
+            var equals = flag.IndexOf('=');
+            var flagName = equals < 0 ? flag : flag[..equals];
+            if (!CredentialPatterns.IsCredentialName(flagName))
+            {
+                continue;
+            }
+
+            if (equals >= 0 && CredentialPatterns.IsLiteral(flag[(equals + 1)..]))
+            {
+                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i}] gives --{flagName} a literal credential; {fix}");
+            }
+            else if (equals < 0 && i + 1 < arguments.Count && arguments[i + 1] is { } next && !next.StartsWith('-') && CredentialPatterns.IsLiteral(next))
+            {
+                findings.Add(0, LiteralCredentialReason, $"{label}: {field}[{i + 1}] gives --{flagName} a literal credential; {fix}");
+                i++;
+            }
+        }
+    }
+
+    private static void CheckVolumes(EvaluationContext context, V1PodSpec pod, FindingList findings)
+    {
+        foreach (var volume in pod.Volumes ?? [])
+        {
+            if (volume.Secret is { } secret)
+            {
+                CheckSecretExists(context, secret.SecretName, secret.Optional, $"volume {volume.Name}", findings);
+            }
+
+            foreach (var projection in volume.Projected?.Sources ?? [])
+            {
+                if (projection.Secret is { } projected)
+                {
+                    CheckSecretExists(context, projected.Name, projected.Optional, $"volume {volume.Name}", findings);
+                }
+            }
+        }
+    }
+
+    private static void CheckSecretExists(EvaluationContext context, string? name, bool? optional, string where, FindingList findings)
+    {
+        if (optional == true || string.IsNullOrEmpty(name))
+        {
+            return;
+        }
+
+        foreach (var secret in context.Snapshot.Secrets)
+        {
+            if (string.Equals(secret.Name, name, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        findings.Add(2, SecretNotFoundReason, $"{where} references Secret {context.Namespace}/{name}, which does not exist; create it, fix the name, or mark the reference optional");
+    }
+
+    private static void CheckServiceAccountToken(EvaluationContext context, V1PodSpec pod, FindingList findings)
+    {
+        var account = pod.ServiceAccountName is { Length: > 0 } name ? name : "default";
+        switch (pod.AutomountServiceAccountToken)
+        {
+            case true:
+                findings.Add(3, ServiceAccountTokenMountedReason, "pod: spec.automountServiceAccountToken is true, so every container holds a Kubernetes API token; set it to false, or mount a bound token with a projected serviceAccountToken volume if the model needs one");
+                break;
+            case null when context.Snapshot.ServiceAccount?.AutomountServiceAccountToken != false:
+                findings.Add(3, ServiceAccountTokenMountedReason, $"pod: a Kubernetes API token is mounted because neither the pod spec nor ServiceAccount {context.Namespace}/{account} sets automountServiceAccountToken: false; set spec.template.spec.automountServiceAccountToken: false");
+                break;
+        }
+    }
+
+    private static void CheckConfigMaps(EvaluationContext context, V1PodSpec pod, FindingList findings)
+    {
+        foreach (var configMap in context.Snapshot.ConfigMaps)
+        {
+            var name = configMap.Metadata?.Name;
+            if (name is null || configMap.Data is null || !Uses(pod, name))
+            {
+                continue;
+            }
+
+            foreach (var (key, value) in configMap.Data)
+            {
+                if (string.IsNullOrEmpty(value))
+                {
+                    continue;
+                }
+
+                if (CredentialPatterns.KeyFormatIn(value) is { } format)
+                {
+                    findings.Add(1, SecretInConfigMapReason, $"ConfigMap {context.Namespace}/{name}: key {key} holds {format}; move it to a Secret");
+                }
+                else if (CredentialPatterns.IsCredentialName(key) && CredentialPatterns.IsLiteral(value))
+                {
+                    findings.Add(1, SecretInConfigMapReason, $"ConfigMap {context.Namespace}/{name}: key {key} holds a credential; move it to a Secret");
+                }
+            }
+        }
+    }
+
+    private static bool Uses(V1PodSpec pod, string configMap)
+    {
+        foreach (var volume in pod.Volumes ?? [])
+        {
+            if (volume.ConfigMap?.Name == configMap || (volume.Projected?.Sources?.Any(s => s.ConfigMap?.Name == configMap) ?? false))
+            {
+                return true;
+            }
+        }
+
+        return UsedBy(pod.InitContainers, configMap) || UsedBy(pod.Containers, configMap);
+    }
+
+    private static bool UsedBy(IList<V1Container>? containers, string configMap)
+    {
+        foreach (var container in containers ?? [])
+        {
+            if ((container.Env?.Any(e => e.ValueFrom?.ConfigMapKeyRef?.Name == configMap) ?? false)
+                || (container.EnvFrom?.Any(e => e.ConfigMapRef?.Name == configMap) ?? false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+using AiBaseline.Api.V1Alpha1;
+using k8s.Models;
+
+namespace AiBaseline.Engine;
+
+/// <summary>
+/// Everything the engine needs to judge one deployment, gathered by the operator from its caches or by
+/// the audit from manifests. Only objects in the deployment's namespace, plus the cluster-wide bindings
+/// of the pods' ServiceAccount. Secrets are metadata only: the engine never sees a Secret's value.
+/// </summary>
+public sealed record Snapshot
+{
+    public required AIModelDeployment Deployment { get; init; }
+
+    /// <summary>The workload named by spec.workloadRef; null when there is no reference or the workload does not exist.</summary>
+    public WorkloadState? Workload { get; init; }
+
+    /// <summary>All NetworkPolicies of the deployment's namespace.</summary>
+    public ImmutableArray<V1NetworkPolicy> NetworkPolicies { get; init; } = [];
+
+    /// <summary>Names and types of the Secrets of the namespace.</summary>
+    public ImmutableArray<SecretMetadata> Secrets { get; init; } = [];
+
+    /// <summary>ConfigMaps of the namespace that the pod template uses.</summary>
+    public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
+
+    /// <summary>The pods' ServiceAccount; null when it does not exist.</summary>
+    public V1ServiceAccount? ServiceAccount { get; init; }
+
+    /// <summary>What the pods' ServiceAccount is granted, through RoleBindings and ClusterRoleBindings.</summary>
+    public ImmutableArray<RoleGrant> RoleGrants { get; init; } = [];
+
+    /// <summary>Names of the Services of the namespace.</summary>
+    public ImmutableArray<string> Services { get; init; } = [];
+
+    /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
+    public ImmutableArray<string> PersistentVolumeClaims { get; init; } = [];
+
+    /// <summary>Registry evidence by image or model reference; null when provenance was not checked.</summary>
+    public ImmutableDictionary<string, ArtifactVerification>? Provenance { get; init; }
+}
+
+/// <summary>The workload that serves the model.</summary>
+/// <param name="Kind">Deployment or StatefulSet.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Replicas">spec.replicas; null means the API default of 1.</param>
+/// <param name="Template">The pod template.</param>
+public sealed record WorkloadState(WorkloadKind Kind, string Name, int? Replicas, V1PodTemplateSpec Template);
+
+/// <summary>A Secret's name and type, never its data.</summary>
+public sealed record SecretMetadata(string Name, string? Type);
+
+/// <summary>One binding of the pods' ServiceAccount and the rules of the role it grants.</summary>
+/// <param name="BindingKind">RoleBinding or ClusterRoleBinding.</param>
+/// <param name="BindingName">The binding's name.</param>
+/// <param name="RoleKind">Role or ClusterRole.</param>
+/// <param name="RoleName">The role's name.</param>
+/// <param name="Rules">The role's rules; empty when the role does not exist.</param>
+public sealed record RoleGrant(string BindingKind, string BindingName, string RoleKind, string RoleName, ImmutableArray<V1PolicyRule> Rules);

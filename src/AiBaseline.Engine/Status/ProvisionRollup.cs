@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine.Catalog;
+
+namespace AiBaseline.Engine.Status;
+
+/// <summary>
+/// Turns control outcomes into one result per provision. A provision outside the stage's phases is
+/// NotApplicable. A provision that controls decide takes the worst of their results: NotMet over Unknown
+/// over Met. A provision no control decides is met only by fresh evidence that covers it, and otherwise
+/// awaits attestation.
+/// </summary>
+internal static class ProvisionRollup
+{
+    public static ImmutableArray<ProvisionStatus> Roll(
+        AIModelDeployment deployment,
+        BaselineProfileSpec profile,
+        ImmutableArray<EvaluatedControl> outcomes,
+        DateTimeOffset now)
+    {
+        var stage = deployment.Spec.Stage;
+        var freshEvidence = FreshEvidence(deployment, profile, now);
+        var result = ImmutableArray.CreateBuilder<ProvisionStatus>(ProvisionCatalog.Provisions.Length);
+        foreach (var provision in ProvisionCatalog.Provisions)
+        {
+            var deciding = outcomes.Where(o => o.Control.Provisions.Contains(provision.Id)).ToList();
+            if (!StageApplicability.Applies(provision.Phase, stage))
+            {
+                result.Add(new ProvisionStatus { Id = provision.Id, Result = ProvisionResult.NotApplicable, Controls = Names(deciding) });
+            }
+            else if (deciding.Count > 0)
+            {
+                result.Add(new ProvisionStatus { Id = provision.Id, Result = Worst(deciding), Controls = Names(deciding) });
+            }
+            else
+            {
+                var evidence = freshEvidence.FirstOrDefault(e => EvidenceCoverage.Covers(e, provision));
+                result.Add(evidence is null
+                    ? new ProvisionStatus { Id = provision.Id, Result = ProvisionResult.Attestation }
+                    : new ProvisionStatus { Id = provision.Id, Result = ProvisionResult.Met, Evidence = evidence.Type.ToString() });
+            }
+        }
+
+        return result.MoveToImmutable();
+    }
+
+    public static ComplianceSummary Summarise(IEnumerable<ProvisionStatus> provisions)
+    {
+        var summary = new ComplianceSummary();
+        foreach (var provision in provisions)
+        {
+            switch (provision.Result)
+            {
+                case ProvisionResult.Met: summary.Met++; break;
+                case ProvisionResult.NotMet: summary.NotMet++; break;
+                case ProvisionResult.Unknown: summary.Unknown++; break;
+                case ProvisionResult.Attestation: summary.Attestation++; break;
+                case ProvisionResult.NotApplicable: summary.NotApplicable++; break;
+                case ProvisionResult.Waived: summary.Waived++; break;
+            }
+        }
+
+        return summary;
+    }
+
+    /// <summary>Evidence references fresh by <see cref="EvidenceFreshness"/>: no older than the profile's maximum age, and not dated in the future.</summary>
+    public static ImmutableArray<EvidenceReference> FreshEvidence(AIModelDeployment deployment, BaselineProfileSpec profile, DateTimeOffset now)
+    {
+        var maxAgeDays = profile.Evidence.MaxAgeDays;
+        return [.. (deployment.Spec.Evidence ?? []).Where(e => EvidenceFreshness.IsFresh(e, maxAgeDays, now))];
+    }
+
+    private static ProvisionResult Worst(List<EvaluatedControl> deciding)
+    {
+        var results = deciding.Select(d => d.Outcome.Result).Where(r => r != ControlResult.NotApplicable).ToList();
+        if (results.Count == 0)
+        {
+            return ProvisionResult.NotApplicable;
+        }
+
+        if (results.Contains(ControlResult.NotMet))
+        {
+            return ProvisionResult.NotMet;
+        }
+
+        if (results.Contains(ControlResult.Unknown))
+        {
+            return ProvisionResult.Unknown;
+        }
+
+        return results.All(r => r == ControlResult.Waived) ? ProvisionResult.Waived : ProvisionResult.Met;
+    }
+
+    private static List<string>? Names(List<EvaluatedControl> deciding) =>
+        deciding.Count == 0 ? null : [.. deciding.Select(d => d.Control.Name)];
+}
