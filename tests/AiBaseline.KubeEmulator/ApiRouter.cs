@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AiBaseline.KubeEmulator;
+
+/// <summary>A resource path: <c>/api/v1/namespaces/ns/pods/name/status</c> and its cluster-scoped and collection forms.</summary>
+internal sealed record ResourcePath(ResourceType Type, string Namespace, string Name, string Subresource);
+
+/// <summary>Turns HTTP requests into store calls, applies injected faults and records every call.</summary>
+internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, EmulatorFaults faults, RequestLog log, KubeEmulatorOptions options)
+{
+    public async Task Handle(HttpContext context)
+    {
+        var segments = context.Request.Path.Value!.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (Discovery.Owns(segments) && context.Request.Method == "GET")
+        {
+            var document = Discovery.Answer(segments, registry, context.Request.Host.Value ?? "");
+            await (document is null ? Fail(context, NotServed()) : ResponseWriter.Json(context, 200, document));
+            return;
+        }
+
+        ResourcePath path;
+        try
+        {
+            path = Parse(segments) ?? throw NotServed();
+        }
+        catch (ApiError error)
+        {
+            await Fail(context, error);
+            return;
+        }
+
+        var query = context.Request.Query;
+        var verb = Verb(context.Request.Method, path, query);
+        var resource = path.Subresource.Length == 0 ? path.Type.Name : $"{path.Type.Name}/{path.Subresource}";
+        if (faults.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(faults.Latency, context.RequestAborted);
+        }
+
+        // A watch is counted when it opens, so a test can see it while it is still streaming.
+        if (verb == "watch")
+        {
+            log.Record(new ApiCall(verb, resource, path.Namespace, path.Name, 200));
+        }
+
+        var status = 200;
+        try
+        {
+            if (verb != "watch" && faults.NextError() is int code)
+            {
+                throw Injected(code, context);
+            }
+
+            if (verb is "update" or "patch" && faults.NextConflict())
+            {
+                throw ApiError.Conflict(path.Type, path.Name);
+            }
+
+            await Dispatch(context, verb, path);
+            status = context.Response.StatusCode;
+        }
+        catch (ApiError error)
+        {
+            status = error.Code;
+            await Fail(context, error);
+        }
+        finally
+        {
+            if (verb != "watch")
+            {
+                log.Record(new ApiCall(verb, resource, path.Namespace, path.Name, status));
+            }
+        }
+    }
+
+    private async Task Dispatch(HttpContext context, string verb, ResourcePath path)
+    {
+        var query = context.Request.Query;
+        var metadataOnly = ResponseWriter.WantsMetadataOnly(context.Request);
+        var validation = query["fieldValidation"].ToString() switch
+        {
+            "Strict" => FieldValidation.Strict,
+            "Ignore" => FieldValidation.Ignore,
+            _ => FieldValidation.Warn,
+        };
+        var statusOnly = path.Subresource == "status";
+        switch (verb)
+        {
+            case "get":
+                await ResponseWriter.Object(context, 200, store.Get(path.Type, path.Namespace, path.Name), metadataOnly);
+                break;
+            case "list":
+                if (query["resourceVersionMatch"] == "Exact" && ObjectStore.ParseVersion(query["resourceVersion"].ToString()) != store.ResourceVersion)
+                {
+                    throw ApiError.Gone(ObjectStore.ParseVersion(query["resourceVersion"].ToString()), store.ResourceVersion);
+                }
+
+                var page = store.List(path.Type, path.Namespace, SelectorOf(query), IntOf(query, "limit"), query["continue"]);
+                await ResponseWriter.List(context, path.Type, page, metadataOnly);
+                break;
+            case "watch":
+                var timeout = IntOf(query, "timeoutSeconds");
+                var request = new WatchRequest(path.Type, path.Namespace, SelectorOf(query), query["resourceVersion"],
+                    query["allowWatchBookmarks"] == "true", timeout > 0 ? TimeSpan.FromSeconds(timeout) : null, metadataOnly);
+                await WatchStream.Serve(context, store, faults, request, options.BookmarkInterval);
+                break;
+            case "create":
+                var created = store.Create(path.Type, path.Namespace, await Body(context), validation);
+                await ResponseWriter.Object(context, 201, created.Object, metadataOnly, created.Warnings);
+                break;
+            case "update":
+                var replaced = store.Replace(path.Type, path.Namespace, path.Name, await Body(context), statusOnly, validation);
+                await ResponseWriter.Object(context, 200, replaced.Object, metadataOnly, replaced.Warnings);
+                break;
+            case "patch":
+                var patched = await PatchAsync(context, path, statusOnly, validation);
+                await ResponseWriter.Object(context, 200, patched.Object, metadataOnly, patched.Warnings);
+                break;
+            case "delete":
+                var body = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0 ? await Body(context) : null;
+                await ResponseWriter.Object(context, 200, store.Delete(path.Type, path.Namespace, path.Name, body), metadataOnly);
+                break;
+            default:
+                throw new ApiError(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource: {verb} {path.Type.Name}");
+        }
+    }
+
+    private async Task<WriteResult> PatchAsync(HttpContext context, ResourcePath path, bool statusOnly, FieldValidation validation)
+    {
+        var contentType = context.Request.ContentType?.Split(';')[0].Trim() ?? "";
+        var body = await JsonBody(context, contentType);
+        Func<JsonObject, JsonObject> patch = contentType switch
+        {
+            "application/merge-patch+json" or "application/strategic-merge-patch+json" or "application/apply-patch+yaml" =>
+                target => Patching.Merge(target, body as JsonObject ?? throw ApiError.BadRequest("a merge patch must be a JSON object")),
+            "application/json-patch+json" =>
+                target => Patching.Apply(target, body as JsonArray ?? throw ApiError.BadRequest("a JSON patch must be a JSON array of operations")),
+            _ => throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got \"{contentType}\")"),
+        };
+        var apply = contentType == "application/apply-patch+yaml";
+        if (apply && string.IsNullOrEmpty(context.Request.Query["fieldManager"]))
+        {
+            throw new ApiError(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+        }
+
+        return store.Patch(path.Type, path.Namespace, path.Name, patch, statusOnly, createIfMissing: apply && !statusOnly, validation);
+    }
+
+    private static async Task<JsonNode?> JsonBody(HttpContext context, string contentType)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException) when (contentType == "application/apply-patch+yaml")
+        {
+            throw new ApiError(415, "UnsupportedMediaType", "application/apply-patch+yaml: this emulator accepts apply patches written as JSON only");
+        }
+        catch (JsonException e)
+        {
+            throw ApiError.BadRequest($"the request body is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static async Task<JsonObject> Body(HttpContext context) =>
+        await JsonBody(context, "application/json") as JsonObject ?? throw ApiError.BadRequest("the request body must be a JSON object");
+
+    private ResourcePath? Parse(string[] segments)
+    {
+        var (group, version, rest) = segments switch
+        {
+            ["api", var v, .. var r] => ("", v, r),
+            ["apis", var g, var v, .. var r] => (g, v, r),
+            _ => (null!, null!, Array.Empty<string>()),
+        };
+        if (group is null || rest.Length == 0)
+        {
+            return null;
+        }
+
+        if (rest is ["namespaces", var ns, var plural, .. var tail] && registry.Find(group, version, plural) is { Namespaced: true } namespaced)
+        {
+            return tail.Length <= 2 ? new ResourcePath(namespaced, ns, tail.ElementAtOrDefault(0) ?? "", tail.ElementAtOrDefault(1) ?? "") : null;
+        }
+
+        if (registry.Find(group, version, rest[0]) is not { } type || rest.Length > 3 || (type.Namespaced && rest.Length > 1))
+        {
+            return null;
+        }
+
+        var subresource = rest.ElementAtOrDefault(2) ?? "";
+        if (subresource.Length > 0 && !(subresource == "status" && type.HasStatus))
+        {
+            return null;
+        }
+
+        return new ResourcePath(type, "", rest.ElementAtOrDefault(1) ?? "", subresource);
+    }
+
+    private static string Verb(string method, ResourcePath path, IQueryCollection query)
+    {
+        var collection = path.Name.Length == 0;
+        return (method, collection) switch
+        {
+            ("GET", true) when query["watch"] is var w && (w == "true" || w == "1") => "watch",
+            ("GET", true) => "list",
+            ("GET", false) => "get",
+            ("POST", true) => "create",
+            ("PUT", false) => "update",
+            ("PATCH", false) => "patch",
+            ("DELETE", false) => "delete",
+            _ => method.ToLowerInvariant(),
+        };
+    }
+
+    private static Selector SelectorOf(IQueryCollection query) => Selector.Parse(query["labelSelector"], query["fieldSelector"]);
+
+    private static int IntOf(IQueryCollection query, string key) =>
+        int.TryParse(query[key], NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+    private static ApiError Injected(int code, HttpContext context)
+    {
+        if (code == 429)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        return code switch
+        {
+            429 => new ApiError(429, "TooManyRequests", "the server has received too many requests and has asked us to try again later (injected fault)"),
+            503 => new ApiError(503, "ServiceUnavailable", "the server is currently unable to handle the request (injected fault)"),
+            _ => new ApiError(code, "InternalError", "Internal error occurred: injected fault"),
+        };
+    }
+
+    private static ApiError NotServed() => new(404, "NotFound", "the server could not find the requested resource");
+
+    private static Task Fail(HttpContext context, ApiError error) => ResponseWriter.Json(context, error.Code, error.ToStatus());
+}

@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+
+namespace AiBaseline.KubeEmulator;
+
+/// <summary>Every served resource: the built-ins plus one entry per served version of each registered CRD.</summary>
+internal sealed class ResourceRegistry
+{
+    private ImmutableDictionary<(string Group, string Version, string Plural), ResourceType> _byPath =
+        BuiltInResources.All.ToImmutableDictionary(t => (t.Group, t.Version, t.Plural));
+
+    public IEnumerable<ResourceType> All => _byPath.Values;
+
+    public ResourceType? Find(string group, string version, string plural) =>
+        _byPath.GetValueOrDefault((group, version, plural));
+
+    public ResourceType? FindKind(string apiVersion, string kind) =>
+        _byPath.Values.FirstOrDefault(t => t.ApiVersion == apiVersion && t.Kind == kind);
+
+    /// <summary>Serves every version a CRD marks served, replacing what an earlier revision of the CRD served.</summary>
+    public void Register(JsonObject crd)
+    {
+        var types = Describe(crd);
+        ImmutableInterlocked.Update(ref _byPath, map =>
+        {
+            var first = types[0];
+            var kept = map.Where(e => !(e.Key.Group == first.Group && e.Key.Plural == first.Plural));
+            return kept.Concat(types.Select(t => KeyValuePair.Create((t.Group, t.Version, t.Plural), t))).ToImmutableDictionary();
+        });
+    }
+
+    public void Unregister(JsonObject crd)
+    {
+        var group = crd["spec"]?["group"]?.GetValue<string>();
+        var plural = crd["spec"]?["names"]?["plural"]?.GetValue<string>();
+        ImmutableInterlocked.Update(ref _byPath, map => map.RemoveRange(map.Keys.Where(k => k.Group == group && k.Plural == plural)));
+    }
+
+    /// <summary>Reads the served versions of a CRD; throws a 422 naming the field a CRD lacks.</summary>
+    public static IReadOnlyList<ResourceType> Describe(JsonObject crd)
+    {
+        var name = crd["metadata"]?["name"]?.GetValue<string>() ?? "";
+        var crdType = BuiltInResources.All.Single(t => t.Kind == "CustomResourceDefinition");
+        string Need(JsonNode? node, string path) => node?.GetValue<string>() is { Length: > 0 } text
+            ? text
+            : throw ApiError.Invalid(crdType, name, [new SchemaViolation(path, "Required value", "FieldValueRequired")]);
+
+        var spec = crd["spec"];
+        var group = Need(spec?["group"], "spec.group");
+        var plural = Need(spec?["names"]?["plural"], "spec.names.plural");
+        var kind = Need(spec?["names"]?["kind"], "spec.names.kind");
+        var namespaced = Need(spec?["scope"], "spec.scope") == "Namespaced";
+        var shortNames = (spec?["names"]?["shortNames"] as JsonArray)?.Select(s => s!.GetValue<string>()).ToImmutableArray() ?? [];
+        var expected = $"{plural}.{group}";
+        if (name != expected)
+        {
+            throw ApiError.Invalid(crdType, name, [new SchemaViolation("metadata.name", $"Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group")]);
+        }
+
+        var types = (spec?["versions"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Where(v => v["served"]?.GetValue<bool>() ?? false)
+            .Select(v => new ResourceType(
+                group,
+                Need(v["name"], "spec.versions[].name"),
+                plural,
+                kind,
+                namespaced,
+                HasStatus: v["subresources"]?["status"] is not null,
+                Schema: v["schema"]?["openAPIV3Schema"]?.DeepClone(),
+                ShortNames: shortNames))
+            .ToList();
+        return types.Count > 0
+            ? types
+            : throw ApiError.Invalid(crdType, name, [new SchemaViolation("spec.versions", "Required value: must have at least one served version", "FieldValueRequired")]);
+    }
+}
