@@ -66,6 +66,12 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
             status = error.Code;
             await Fail(context, error);
         }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // A bug in the emulator must reach the test as a readable 500, as a real server's panic handler answers.
+            status = 500;
+            await Fail(context, new ApiError(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}"));
+        }
         finally
         {
             if (verb != "watch")

@@ -86,7 +86,16 @@ public sealed class KubeEmulator : IAsyncDisposable
     /// <summary>Stores a typed object (for example a <see cref="V1Secret"/>) and returns it as stored.</summary>
     public T Create<T>(T obj) where T : IKubernetesObject
     {
-        var stored = Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
+        var node = JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
+        if (node["apiVersion"] is null || node["kind"] is null)
+        {
+            // Typed models built in code usually leave these empty; the typed client's URL carries them instead.
+            var (apiVersion, kind) = EntityOf<T>();
+            node["apiVersion"] = apiVersion;
+            node["kind"] = kind;
+        }
+
+        var stored = Create(node);
         return KubernetesJson.Deserialize<T>(stored.ToJsonString());
     }
 
@@ -176,6 +185,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         ?? throw new ArgumentException($"the emulator does not serve {kind} in {apiVersion}: create its CustomResourceDefinition first", nameof(kind));
 
     private static (string ApiVersion, string Kind) EntityOf<T>()
+        where T : IKubernetesObject
     {
         var entity = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
             ?? throw new ArgumentException($"{typeof(T).Name} has no [KubernetesEntity] attribute naming its group and version", nameof(T));

@@ -150,7 +150,8 @@ internal sealed partial class ObjectStore(ResourceRegistry registry, WatchHub hu
     {
         lock (_gate)
         {
-            hub.Compact(_version);
+            // A version no object carries marks the cut, so every resourceVersion handed out so far is older than it.
+            hub.Compact(++_version);
         }
     }
 

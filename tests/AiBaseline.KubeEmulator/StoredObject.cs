@@ -14,15 +14,17 @@ internal sealed class StoredObject
     public StoredObject(ResourceType type, JsonObject node)
     {
         Type = type;
-        Node = node;
-        var metadata = node["metadata"]!;
+        Json = JsonSerializer.SerializeToUtf8Bytes(node);
+
+        // Re-read from the bytes so every stored number is JSON-backed and compares and converts uniformly.
+        Node = JsonNode.Parse(Json)!.AsObject();
+        var metadata = Node["metadata"]!;
         Name = metadata["name"]!.GetValue<string>();
         Namespace = metadata["namespace"]?.GetValue<string>() ?? "";
         ResourceVersion = long.Parse(metadata["resourceVersion"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         Labels = (metadata["labels"] as JsonObject)?
             .Where(l => l.Value is not null)
             .ToFrozenDictionary(l => l.Key, l => l.Value!.ToString()) ?? FrozenDictionary<string, string>.Empty;
-        Json = JsonSerializer.SerializeToUtf8Bytes(node);
     }
 
     public ResourceType Type { get; }
