@@ -179,7 +179,8 @@ public sealed class Informer<T> : IInformer
     {
         // The server ends each watch after a random time so that many informers do not reconnect in step.
         var serverTimeout = options.WatchTimeout * (1 + Random.Shared.NextDouble());
-        using var resync = new CancellationTokenSource(untilResync, time);
+        // Timers take at most ~49 days; a longer wait (resync turned off) means never.
+        using var resync = new CancellationTokenSource(untilResync < TimeSpan.FromDays(30) ? untilResync : Timeout.InfiniteTimeSpan, time);
         using var idle = new CancellationTokenSource(serverTimeout + options.UnhealthyAfter, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, resync.Token, idle.Token);
         try
