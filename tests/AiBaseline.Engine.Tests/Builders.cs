@@ -72,7 +72,7 @@ internal static class Builders
         Deployment = deployment ?? Deployment(),
         Workload = workload ?? Workload(),
         ServiceAccount = new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "scorer", NamespaceProperty = Namespace }, AutomountServiceAccountToken = false },
-        NetworkPolicies = [],
+        NetworkPolicies = NetworkPolicyBuilders.Isolating(),
         Secrets = ImmutableArray<SecretMetadata>.Empty,
     };
 }

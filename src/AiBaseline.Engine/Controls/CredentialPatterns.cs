@@ -26,7 +26,13 @@ internal static partial class CredentialPatterns
 
     /// <summary>Last words of names that point at a credential or describe it without holding it.</summary>
     private static readonly string[] ReferenceSuffixes =
-        ["FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "NAME", "REF", "TTL", "EXPIRY", "EXPIRES", "TIMEOUT", "ENABLED", "LENGTH", "LIMIT", "COUNT", "SIZE", "ID", "IDS", "TYPE", "HEADER", "MOUNT", "LOCATION", "VERSION", "ROTATION", "AUDIENCE"];
+    [
+        "FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "NAME", "REF", "MOUNT", "LOCATION", "HEADER", "AUDIENCE",
+        "TTL", "EXPIRY", "EXPIRES", "TIMEOUT", "ROTATION", "DAYS", "HOURS", "SECONDS", "ENABLED", "LENGTH", "LIMIT", "COUNT", "SIZE",
+        "ID", "IDS", "TYPE", "VERSION", "REGION", "PROVIDER", "BACKEND", "MODE", "FORMAT", "ALGORITHM",
+    ];
+
+    private static readonly string[] Switches = ["true", "false", "yes", "no", "on", "off", "enabled", "disabled", "none"];
 
     private const string PemPrivateKey = @"-----BEGIN[A-Z ]{0,20} PRIVATE KEY( BLOCK)?-----";
     private const string AnthropicKey = @"\bsk-ant-[A-Za-z0-9_\-]{20,}";
@@ -107,15 +113,18 @@ internal static partial class CredentialPatterns
     }
 
     /// <summary>
-    /// True when a value given to a credential-named variable or flag is a literal, not a pointer: an
-    /// empty value, a $(VAR) expansion of another variable and an absolute file path are pointers.
+    /// True when a value given to a credential-named variable or flag could be the credential itself. An
+    /// empty value, a $(VAR) expansion of another variable and an absolute file path point elsewhere; a
+    /// switch (true, off) is a setting about credentials, such as ENABLE_API_KEY_AUTH=true. Numbers count:
+    /// DB_PASSWORD=123456 is a credential.
     /// </summary>
     public static bool IsLiteral(ReadOnlySpan<char> value)
     {
         value = value.Trim();
         return !value.IsEmpty
             && !(value.StartsWith("$(", StringComparison.Ordinal) && value[^1] == ')')
-            && !(value[0] == '/' && !value.Contains(' '));
+            && !(value[0] == '/' && !value.Contains(' '))
+            && !IsAny(value, Switches);
     }
 
     /// <summary>Words after TOKEN that make it a measure of model tokens: TOKEN_BUDGET, TOKEN_RATE.</summary>

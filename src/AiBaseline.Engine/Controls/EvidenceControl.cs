@@ -58,7 +58,8 @@ public sealed class EvidenceControl : IControl
         var policy = context.Profile.Evidence;
         var evidence = spec.Evidence ?? [];
         var findings = new FindingList();
-        if (policy.RequireOwners && !(spec.Owners?.Any(o => !string.IsNullOrWhiteSpace(o.Name)) ?? false))
+        var hasOwners = spec.Owners?.Any(o => !string.IsNullOrWhiteSpace(o.Name)) ?? false;
+        if (policy.RequireOwners && !hasOwners)
         {
             findings.Add(0, NoOwnersReason, "spec.owners is empty; name at least one person or team responsible for the model");
         }
@@ -77,22 +78,31 @@ public sealed class EvidenceControl : IControl
             CheckType(context, type, evidence, policy.MaxAgeDays, findings);
         }
 
+        var owners = hasOwners ? "owners are declared" : "owners are not required";
         return findings.ToNotMet()
             ?? ControlOutcome.Met(CurrentReason, required.Length == 0
-                ? "owners are declared; no evidence is required in stage " + context.Stage
-                : $"owners are declared and {string.Join(", ", required)} are referenced and at most {policy.MaxAgeDays} days old");
+                ? $"{owners}; no evidence is required in stage {context.Stage}"
+                : $"{owners}; evidence at most {policy.MaxAgeDays} days old is referenced for {string.Join(", ", required)}");
     }
 
     /// <summary>The types required at <paramref name="stage"/>, in the profile's order without repeats.</summary>
     public static ImmutableArray<EvidenceType> Required(EvidencePolicy policy, LifecycleStage stage)
     {
-        IEnumerable<EvidenceType> types = policy.Required ?? (IEnumerable<EvidenceType>)DefaultRequired;
-        if (stage == LifecycleStage.Design)
+        if (policy.Required is null && stage != LifecycleStage.Design)
         {
-            types = types.Where(DesignDocuments.Contains);
+            return DefaultRequired;
         }
 
-        return [.. types.Distinct()];
+        var required = ImmutableArray.CreateBuilder<EvidenceType>();
+        foreach (var type in policy.Required ?? (IEnumerable<EvidenceType>)DefaultRequired)
+        {
+            if (!required.Contains(type) && (stage != LifecycleStage.Design || DesignDocuments.Contains(type)))
+            {
+                required.Add(type);
+            }
+        }
+
+        return required.ToImmutable();
     }
 
     private static void CheckType(EvaluationContext context, EvidenceType type, List<EvidenceReference> evidence, int maxAgeDays, FindingList findings)

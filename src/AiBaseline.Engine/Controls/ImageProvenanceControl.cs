@@ -97,7 +97,7 @@ public sealed class ImageProvenanceControl : IControl
     /// <summary>The profile's image rules, resolved once per evaluation.</summary>
     private sealed class Rules(ImagePolicy policy, ImmutableDictionary<string, ArtifactVerification>? provenance)
     {
-        private readonly string[] trusted = [.. (policy.TrustedRegistries ?? []).Where(e => !string.IsNullOrWhiteSpace(e)).Select(ImageReference.NormalisePrefix)];
+        private readonly string[] trusted = Prefixes(policy.TrustedRegistries);
 
         public bool RequireProvenance { get; } = policy.SignatureKeys is { Count: > 0 } || policy.RequiredAttestations is { Count: > 0 };
 
@@ -111,7 +111,7 @@ public sealed class ImageProvenanceControl : IControl
 
         public void Check(string kind, string container, string? image, FindingSet findings)
         {
-            var where = $"{kind} {container}";
+            var where = new Site(kind, container);
             if (string.IsNullOrWhiteSpace(image))
             {
                 findings.NotMet(ImageMissingReason, $"{where}: no image is set");
@@ -150,7 +150,7 @@ public sealed class ImageProvenanceControl : IControl
             return false;
         }
 
-        private void CheckProvenance(string where, string image, string? pinnedDigest, FindingSet findings)
+        private void CheckProvenance(Site where, string image, string? pinnedDigest, FindingSet findings)
         {
             if (provenance is null || !provenance.TryGetValue(image, out var evidence))
             {
@@ -175,13 +175,38 @@ public sealed class ImageProvenanceControl : IControl
 
             foreach (var required in policy.RequiredAttestations ?? [])
             {
-                if (evidence.AttestationTypes.IsDefault || !evidence.AttestationTypes.Contains(required.PredicateType, StringComparer.Ordinal))
+                if (evidence.AttestationTypes.IsDefault || evidence.AttestationTypes.IndexOf(required.PredicateType, StringComparer.Ordinal) < 0)
                 {
                     findings.NotMet(AttestationMissingReason, $"{where}: image {image} has no verified attestation of type {required.PredicateType}: attest it with a trusted key");
                 }
             }
         }
 
+        private static string[] Prefixes(List<string>? entries)
+        {
+            if (entries is not { Count: > 0 })
+            {
+                return [];
+            }
+
+            var prefixes = new List<string>(entries.Count);
+            foreach (var entry in entries)
+            {
+                if (!string.IsNullOrWhiteSpace(entry))
+                {
+                    prefixes.Add(ImageReference.NormalisePrefix(entry));
+                }
+            }
+
+            return [.. prefixes];
+        }
+
         private static string OrDefault(string reason, string fallback) => string.IsNullOrEmpty(reason) ? fallback : reason;
+    }
+
+    /// <summary>Names a container in messages; formatted only when there is something to report.</summary>
+    private readonly record struct Site(string Kind, string Container)
+    {
+        public override string ToString() => $"{Kind} {Container}";
     }
 }

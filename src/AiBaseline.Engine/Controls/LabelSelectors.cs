@@ -54,6 +54,22 @@ internal static class LabelSelectors
         return string.Join(",", pairs);
     }
 
+    /// <summary>A selector as it reads in YAML, for messages: "{}" when it selects everything.</summary>
+    public static string Describe(V1LabelSelector selector)
+    {
+        var labels = selector.MatchLabels is { Count: > 0 } ? Describe(selector.MatchLabels) : null;
+        var expressions = selector.MatchExpressions is { Count: > 0 } list
+            ? string.Join(",", list.Select(r => $"{r.Key} {r.OperatorProperty} ({string.Join(",", r.Values ?? [])})"))
+            : null;
+        return (labels, expressions) switch
+        {
+            (null, null) => "{}",
+            (not null, null) => labels,
+            (null, not null) => expressions,
+            _ => $"{labels},{expressions}",
+        };
+    }
+
     private static bool Holds(V1LabelSelectorRequirement requirement, IDictionary<string, string>? labels)
     {
         string? actual = null;

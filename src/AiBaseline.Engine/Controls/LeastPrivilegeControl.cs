@@ -63,10 +63,12 @@ public sealed class LeastPrivilegeControl : IControl
         List<string>? missingRoles = null;
         foreach (var grant in context.Snapshot.RoleGrants)
         {
-            var binding = $"{who}: {grant.BindingKind} {grant.BindingName} grants {grant.RoleKind} {grant.RoleName}";
             if (grant.RoleKind == "ClusterRole" && forbidden.Contains(grant.RoleName))
             {
+                var binding = Describe(who, grant);
+                // The binding itself is the fix; its rules would only repeat the finding.
                 findings.NotMet(PrivilegedBindingReason, $"{binding}, which the profile forbids: bind a role with only the rights the model needs");
+                continue;
             }
 
             if (grant.Rules.IsDefaultOrEmpty)
@@ -77,7 +79,7 @@ public sealed class LeastPrivilegeControl : IControl
 
             for (var i = 0; i < grant.Rules.Length; i++)
             {
-                CheckRule(grant, grant.Rules[i], $"{binding}, rule {i}", policy.ForbidWildcards, findings);
+                CheckRule(grant, grant.Rules[i], i, who, policy.ForbidWildcards, findings);
             }
         }
 
@@ -97,20 +99,23 @@ public sealed class LeastPrivilegeControl : IControl
         return ControlOutcome.Met(LeastPrivilegeReason, summary);
     }
 
-    private static void CheckRule(RoleGrant grant, V1PolicyRule rule, string where, bool forbidWildcards, FindingSet findings)
+    private static string Describe(string who, RoleGrant grant) =>
+        $"{who}: {grant.BindingKind} {grant.BindingName} grants {grant.RoleKind} {grant.RoleName}";
+
+    private static void CheckRule(RoleGrant grant, V1PolicyRule rule, int index, string who, bool forbidWildcards, FindingSet findings)
     {
         if (forbidWildcards)
         {
             var fields = Wildcards(rule);
             if (fields is not null)
             {
-                findings.NotMet(WildcardRuleReason, $"{where} has \"*\" in {fields}: list the API groups, resources and verbs the model needs");
+                findings.NotMet(WildcardRuleReason, $"{Describe(who, grant)}, rule {index} has \"*\" in {fields}: list the API groups, resources and verbs the model needs");
             }
         }
 
         if (grant.BindingKind == "ClusterRoleBinding" && ReadsSecrets(rule))
         {
-            findings.NotMet(ClusterSecretAccessReason, $"{where} lets it read Secrets in every namespace: grant Secret access with a RoleBinding in namespace of use, limited by resourceNames");
+            findings.NotMet(ClusterSecretAccessReason, $"{Describe(who, grant)}, rule {index} lets it read Secrets in every namespace: grant Secret access with a RoleBinding in the model's namespace, limited by resourceNames");
         }
     }
 

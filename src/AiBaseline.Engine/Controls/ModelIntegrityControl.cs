@@ -89,9 +89,9 @@ public sealed class ModelIntegrityControl : IControl
             return problem;
         }
 
-        var what = models.Count == 1 ? "the model artifact" : $"all {models.Count} model artifacts";
+        var what = models.Count == 1 ? "the model artifact meets" : $"all {models.Count} model artifacts meet";
         var how = signed ? $"; {verified} verified at the registry" : "";
-        return ControlOutcome.Met(VerifiedReason, $"{what} meet the profile{how}");
+        return ControlOutcome.Met(VerifiedReason, $"{what} the profile{how}");
     }
 
     /// <summary>Records what is wrong with one artifact; true when its registry evidence verified.</summary>

@@ -125,7 +125,7 @@ public sealed class NetworkIsolationControl : IControl
     {
         for (var i = 0; i < (ingress?.Count ?? 0); i++)
         {
-            var where = $"NetworkPolicy {policy} ingress rule {i}";
+            var where = new RuleSite(policy, "ingress", i);
             var sources = ingress![i].FromProperty;
             if (sources is not { Count: > 0 })
             {
@@ -144,7 +144,7 @@ public sealed class NetworkIsolationControl : IControl
                 }
                 else if (peer.NamespaceSelector is { } selector && allowedNamespaces is { Count: > 0 } && !SelectsOnly(selector, allowedNamespaces, ns))
                 {
-                    findings.NotMet(IngressFromUnlistedNamespaceReason, $"{where} admits namespaces {DescribeSelector(selector)}, not only spec.network.allowedIngressNamespaces [{string.Join(", ", allowedNamespaces)}]: select them by {NamespaceNameLabel}");
+                    findings.NotMet(IngressFromUnlistedNamespaceReason, $"{where} admits {Namespaces(selector)}, not only spec.network.allowedIngressNamespaces [{string.Join(", ", allowedNamespaces)}]: select them by {NamespaceNameLabel}");
                 }
             }
         }
@@ -160,7 +160,7 @@ public sealed class NetworkIsolationControl : IControl
                 continue;
             }
 
-            var where = $"NetworkPolicy {policy} egress rule {i}";
+            var where = new RuleSite(policy, "egress", i);
             if (rule.To is not { Count: > 0 } destinations)
             {
                 findings.NotMet(UnrestrictedEgressReason, $"{where} has no to, so it allows every destination: list the services or networks the model needs");
@@ -277,20 +277,10 @@ public sealed class NetworkIsolationControl : IControl
     private static string Except(V1IPBlock block) =>
         block.Except is { Count: > 0 } except ? $" (even with except [{string.Join(", ", except)}])" : "";
 
-    private static string DescribeSelector(V1LabelSelector selector)
-    {
-        var labels = selector.MatchLabels is { Count: > 0 } ? LabelSelectors.Describe(selector.MatchLabels) : null;
-        var expressions = selector.MatchExpressions is { Count: > 0 } list
-            ? string.Join(",", list.Select(r => $"{r.Key} {r.OperatorProperty} ({string.Join(",", r.Values ?? [])})"))
-            : null;
-        return (labels, expressions) switch
-        {
-            (null, null) => "{} (every namespace)",
-            (not null, null) => labels,
-            (null, not null) => expressions,
-            _ => $"{labels},{expressions}",
-        };
-    }
+    private static string Namespaces(V1LabelSelector selector) =>
+        selector.MatchLabels is not { Count: > 0 } && selector.MatchExpressions is not { Count: > 0 }
+            ? "every namespace (namespaceSelector {})"
+            : "namespaces " + LabelSelectors.Describe(selector);
 
     private static string Isolation(List<string>? by, bool required)
     {
@@ -301,5 +291,11 @@ public sealed class NetworkIsolationControl : IControl
 
         by!.Sort(StringComparer.Ordinal);
         return "isolated by " + string.Join(", ", by);
+    }
+
+    /// <summary>Names a policy rule in messages; formatted only when there is something to report.</summary>
+    private readonly record struct RuleSite(string Policy, string Direction, int Index)
+    {
+        public override string ToString() => $"NetworkPolicy {Policy} {Direction} rule {Index}";
     }
 }

@@ -7,6 +7,8 @@ internal static class CommandSet
 {
     public static IEnumerable<Command> All()
     {
+        yield return AuditCommand.Create(TimeProvider.System);
+        yield return CrdsCommand.Create();
         yield return new OperatorCommand();
     }
 }

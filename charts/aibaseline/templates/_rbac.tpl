@@ -1,0 +1,65 @@
+{{/*
+The operator's RBAC rules, kept in step with deploy/rbac/role.yaml (the deploy tests compare them).
+No wildcard, no write on workloads, no write on Secrets.
+*/}}
+
+{{/* Rules on cluster-scoped kinds: always in the ClusterRole. */}}
+{{- define "aibaseline.clusterScopedRules" -}}
+# Read the BaselineProfiles (cluster-scoped) that deployments name in spec.profile.
+- apiGroups: ["aibaseline.io"]
+  resources: ["baselineprofiles"]
+  verbs: ["get", "list", "watch"]
+# Read the cluster-wide bindings and roles of the pods' ServiceAccount (LeastPrivilege: wildcards, cluster-admin).
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["clusterroles", "clusterrolebindings"]
+  verbs: ["get", "list", "watch"]
+{{- end }}
+
+{{/* Rules on namespaced kinds: in the ClusterRole, or in a Role per watched namespace. */}}
+{{- define "aibaseline.namespacedRules" -}}
+# Watch the AIModelDeployments it reconciles, and add or remove its finalizer on them (a patch of metadata only).
+- apiGroups: ["aibaseline.io"]
+  resources: ["aimodeldeployments"]
+  verbs: ["get", "list", "watch", "patch"]
+# Write the result of each evaluation to the status subresource.
+- apiGroups: ["aibaseline.io"]
+  resources: ["aimodeldeployments/status"]
+  verbs: ["get", "patch", "update"]
+# Remove the retirement finalizer once disposal is proven (needed where OwnerReferencesPermissionEnforcement is on).
+- apiGroups: ["aibaseline.io"]
+  resources: ["aimodeldeployments/finalizers"]
+  verbs: ["patch", "update"]
+# Read the pod templates of the workloads that serve the models.
+- apiGroups: ["apps"]
+  resources: ["deployments", "statefulsets"]
+  verbs: ["get", "list", "watch"]
+# Read the NetworkPolicies that select the model pods (NetworkIsolation).
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["get", "list", "watch"]
+# Services, ServiceAccounts, volumes and ConfigMaps the pods use: exposure, token mounting, retirement, credentials in ConfigMaps.
+- apiGroups: [""]
+  resources: ["services", "serviceaccounts", "persistentvolumeclaims", "configmaps"]
+  verbs: ["get", "list", "watch"]
+{{- if .Values.registry.readPullSecrets }}
+# Secrets: metadata for existence and retirement checks, plus get to read imagePullSecrets for private
+# registry verification (registry.readPullSecrets=true). RBAC cannot restrict a grant to metadata.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch"]
+{{- else }}
+# Secrets: the operator requests metadata only, to prove referenced secrets exist and retired ones are gone.
+# RBAC cannot restrict a grant to metadata: list and watch allow reading values too. No get.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["list", "watch"]
+{{- end }}
+# Read the namespaced bindings and roles of the pods' ServiceAccount (LeastPrivilege).
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles", "rolebindings"]
+  verbs: ["get", "list", "watch"]
+# Record Events on the AIModelDeployments when a result changes.
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}

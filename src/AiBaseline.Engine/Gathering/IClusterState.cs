@@ -1,0 +1,45 @@
+using AiBaseline.Api.V1Alpha1;
+using k8s.Models;
+
+namespace AiBaseline.Engine.Gathering;
+
+/// <summary>
+/// Read-only lookups over the cluster objects a deployment's snapshot needs. The operator answers them from
+/// its informer caches, <c>aibaseline audit</c> from the loaded manifests. Every lookup is a keyed read, so
+/// assembling one snapshot costs what its namespace holds, never what the cluster holds.
+/// </summary>
+public interface IClusterState
+{
+    /// <summary>The Deployment or StatefulSet with that name, as the engine sees it; null when absent.</summary>
+    WorkloadState? Workload(WorkloadKind kind, string ns, string name);
+
+    /// <summary>All NetworkPolicies of the namespace.</summary>
+    IReadOnlyList<V1NetworkPolicy> NetworkPolicies(string ns);
+
+    /// <summary>Names and types of the Secrets of the namespace, never their data.</summary>
+    IReadOnlyList<SecretMetadata> Secrets(string ns);
+
+    /// <summary>The ConfigMap with that name; null when absent.</summary>
+    V1ConfigMap? ConfigMap(string ns, string name);
+
+    /// <summary>The ServiceAccount with that name; null when absent.</summary>
+    V1ServiceAccount? ServiceAccount(string ns, string name);
+
+    /// <summary>All RoleBindings of the namespace.</summary>
+    IReadOnlyList<V1RoleBinding> RoleBindings(string ns);
+
+    /// <summary>All ClusterRoleBindings.</summary>
+    IReadOnlyList<V1ClusterRoleBinding> ClusterRoleBindings();
+
+    /// <summary>The Role with that name; null when absent.</summary>
+    V1Role? Role(string ns, string name);
+
+    /// <summary>The ClusterRole with that name; null when absent.</summary>
+    V1ClusterRole? ClusterRole(string name);
+
+    /// <summary>Names of the Services of the namespace.</summary>
+    IReadOnlyList<string> ServiceNames(string ns);
+
+    /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
+    IReadOnlyList<string> PersistentVolumeClaimNames(string ns);
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using AiBaseline.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+
+namespace AiBaseline.Audit;
+
+/// <summary>
+/// Decodes the objects the audit understands and files them in a <see cref="ManifestSet"/>; other kinds are
+/// ignored. aibaseline.io objects are checked strictly against their schema. Secrets are reduced to name and
+/// type straight from the YAML: their data is never converted, kept or printed.
+/// </summary>
+public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> problems)
+{
+    /// <summary>What was decoded so far.</summary>
+    public ManifestSet Set { get; } = new();
+
+    /// <summary>Decodes one object.</summary>
+    public void Add(ManifestDocument document)
+    {
+        var node = document.Node;
+        var apiVersion = YamlDocuments.Scalar(node, "apiVersion");
+        var kind = YamlDocuments.Scalar(node, "kind");
+        var name = YamlDocuments.Mapping(node, "metadata") is { } meta ? YamlDocuments.Scalar(meta, "name") : null;
+        var label = $"{(string.IsNullOrEmpty(kind) ? "object" : kind)}/{name ?? "(no name)"}";
+        if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
+        {
+            var field = string.IsNullOrEmpty(apiVersion) ? "apiVersion" : "kind";
+            problems.Add(new InputProblem(document.File, document.Line, label, field, "is missing: every object needs apiVersion and kind"));
+            return;
+        }
+
+        var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
+        if (group == ApiGroup.Group)
+        {
+            AddOwn(document, apiVersion, kind, label);
+            return;
+        }
+
+        if (!IsKnown(group, kind))
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(name))
+        {
+            problems.Add(new InputProblem(document.File, document.Line, label, "metadata.name", "is missing: every object needs a name"));
+            return;
+        }
+
+        var ns = YamlDocuments.Scalar(YamlDocuments.Mapping(node, "metadata")!, "namespace") is { Length: > 0 } given ? given : defaultNamespace;
+        if (kind == "Secret")
+        {
+            Set.Index.AddSecret(ns, new Engine.SecretMetadata(name, YamlDocuments.Scalar(node, "type")));
+            return;
+        }
+
+        AddKubernetes(document, kind, ns, label);
+    }
+
+    private static bool IsKnown(string group, string kind) => (group, kind) switch
+    {
+        ("apps", "Deployment" or "StatefulSet") => true,
+        ("networking.k8s.io", "NetworkPolicy") => true,
+        ("", "Secret" or "ConfigMap" or "ServiceAccount" or "Service" or "PersistentVolumeClaim") => true,
+        ("rbac.authorization.k8s.io", "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding") => true,
+        _ => false,
+    };
+
+    private void AddKubernetes(ManifestDocument document, string kind, string ns, string label)
+    {
+        var index = Set.Index;
+        var json = YamlToJson.Convert(document.Node)!.ToJsonString();
+        try
+        {
+            switch (kind)
+            {
+                case "Deployment": index.AddDeployment(ns, KubernetesJson.Deserialize<V1Deployment>(json)); break;
+                case "StatefulSet": index.AddStatefulSet(ns, KubernetesJson.Deserialize<V1StatefulSet>(json)); break;
+                case "NetworkPolicy": index.AddNetworkPolicy(ns, KubernetesJson.Deserialize<V1NetworkPolicy>(json)); break;
+                case "ConfigMap": index.AddConfigMap(ns, KubernetesJson.Deserialize<V1ConfigMap>(json)); break;
+                case "ServiceAccount": index.AddServiceAccount(ns, KubernetesJson.Deserialize<V1ServiceAccount>(json)); break;
+                case "Service": index.AddService(ns, KubernetesJson.Deserialize<V1Service>(json).Metadata.Name); break;
+                case "PersistentVolumeClaim": index.AddPersistentVolumeClaim(ns, KubernetesJson.Deserialize<V1PersistentVolumeClaim>(json).Metadata.Name); break;
+                case "Role": index.AddRole(ns, KubernetesJson.Deserialize<V1Role>(json)); break;
+                case "RoleBinding": index.AddRoleBinding(ns, KubernetesJson.Deserialize<V1RoleBinding>(json)); break;
+                case "ClusterRole": index.AddClusterRole(KubernetesJson.Deserialize<V1ClusterRole>(json)); break;
+                case "ClusterRoleBinding": index.AddClusterRoleBinding(KubernetesJson.Deserialize<V1ClusterRoleBinding>(json)); break;
+            }
+        }
+        catch (JsonException e)
+        {
+            var field = JsonPath(e.Path);
+            problems.Add(new InputProblem(document.File, LineOf(document, field), label, field, "has the wrong type for a " + kind + ": fix the value"));
+        }
+    }
+
+    private void AddOwn(ManifestDocument document, string apiVersion, string kind, string label)
+    {
+        if (apiVersion != ApiGroup.GroupVersion)
+        {
+            problems.Add(new InputProblem(document.File, document.Line, label, "apiVersion", $"\"{apiVersion}\" is not supported: use {ApiGroup.GroupVersion}"));
+            return;
+        }
+
+        var type = kind switch
+        {
+            ApiGroup.AIModelDeploymentKind => typeof(AIModelDeploymentSpec),
+            ApiGroup.BaselineProfileKind => typeof(BaselineProfileSpec),
+            _ => null,
+        };
+        if (type is null)
+        {
+            problems.Add(new InputProblem(document.File, document.Line, label, "kind", $"\"{kind}\" is not a kind of {ApiGroup.Group}: use {ApiGroup.AIModelDeploymentKind} or {ApiGroup.BaselineProfileKind}"));
+            return;
+        }
+
+        var json = YamlToJson.Convert(document.Node)!.AsObject();
+        json.Remove("status"); // the audit computes status itself; a status copied from the cluster is ignored
+        var before = problems.Count;
+        void Report(string field, string message) => problems.Add(new InputProblem(document.File, LineOf(document, field), label, field, message));
+
+        if (json["metadata"]?["name"] is null)
+        {
+            Report("metadata.name", "is missing: every object needs a name");
+        }
+
+        if (kind == ApiGroup.AIModelDeploymentKind && json["spec"] is null)
+        {
+            Report("spec.stage", "required field is missing: set one of " + string.Join(", ", Enum.GetNames<LifecycleStage>()));
+        }
+
+        StrictSchema.Check(json["spec"], type, "spec", Report);
+        foreach (var (key, _) in json)
+        {
+            if (key is not ("apiVersion" or "kind" or "metadata" or "spec"))
+            {
+                Report(key, "unknown field: remove it (known fields: apiVersion, kind, metadata, spec)");
+            }
+        }
+
+        if (problems.Count > before)
+        {
+            return;
+        }
+
+        var text = json.ToJsonString();
+        if (kind == ApiGroup.AIModelDeploymentKind)
+        {
+            var deployment = KubernetesJson.Deserialize<AIModelDeployment>(text);
+            deployment.Metadata.NamespaceProperty ??= defaultNamespace;
+            Set.Deployments.Add(new Located<AIModelDeployment>(deployment, document.File, document.Line));
+        }
+        else
+        {
+            var profile = KubernetesJson.Deserialize<BaselineProfile>(text);
+            Set.Profiles.TryAdd(profile.Metadata.Name, profile);
+        }
+    }
+
+    private static int LineOf(ManifestDocument document, string field) =>
+        field.Length == 0 ? document.Line : YamlDocuments.LineOf(document.Node, field);
+
+    private static string JsonPath(string? path) =>
+        (path ?? "$").TrimStart('$').TrimStart('.').Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal);
+}

@@ -1,0 +1,94 @@
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine;
+using AiBaseline.Engine.Gathering;
+using k8s.Models;
+
+namespace AiBaseline.Audit;
+
+/// <summary>
+/// The loaded manifests as cluster state: dictionaries keyed by namespace and name, built once, so each
+/// deployment's snapshot is a handful of keyed reads and auditing N deployments costs O(N).
+/// </summary>
+public sealed class ManifestIndex : IClusterState
+{
+    private readonly Dictionary<(WorkloadKind, string, string), WorkloadState> workloads = [];
+    private readonly Dictionary<string, List<V1NetworkPolicy>> networkPolicies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<SecretMetadata>> secrets = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), V1ConfigMap> configMaps = [];
+    private readonly Dictionary<(string, string), V1ServiceAccount> serviceAccounts = [];
+    private readonly Dictionary<string, List<V1RoleBinding>> roleBindings = new(StringComparer.Ordinal);
+    private readonly List<V1ClusterRoleBinding> clusterRoleBindings = [];
+    private readonly Dictionary<(string, string), V1Role> roles = [];
+    private readonly Dictionary<string, V1ClusterRole> clusterRoles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> claims = new(StringComparer.Ordinal);
+
+    internal void AddDeployment(string ns, V1Deployment deployment) => workloads[(WorkloadKind.Deployment, ns, deployment.Metadata.Name)] = Workloads.From(deployment);
+
+    internal void AddStatefulSet(string ns, V1StatefulSet statefulSet) => workloads[(WorkloadKind.StatefulSet, ns, statefulSet.Metadata.Name)] = Workloads.From(statefulSet);
+
+    internal void AddNetworkPolicy(string ns, V1NetworkPolicy policy) => ListOf(networkPolicies, ns).Add(Namespaced(policy.Metadata, ns, policy));
+
+    internal void AddSecret(string ns, SecretMetadata secret) => ListOf(secrets, ns).Add(secret);
+
+    internal void AddConfigMap(string ns, V1ConfigMap configMap) => configMaps[(ns, configMap.Metadata.Name)] = Namespaced(configMap.Metadata, ns, configMap);
+
+    internal void AddServiceAccount(string ns, V1ServiceAccount account) => serviceAccounts[(ns, account.Metadata.Name)] = Namespaced(account.Metadata, ns, account);
+
+    internal void AddRoleBinding(string ns, V1RoleBinding binding) => ListOf(roleBindings, ns).Add(Namespaced(binding.Metadata, ns, binding));
+
+    internal void AddClusterRoleBinding(V1ClusterRoleBinding binding) => clusterRoleBindings.Add(binding);
+
+    internal void AddRole(string ns, V1Role role) => roles[(ns, role.Metadata.Name)] = Namespaced(role.Metadata, ns, role);
+
+    internal void AddClusterRole(V1ClusterRole role) => clusterRoles[role.Metadata.Name] = role;
+
+    internal void AddService(string ns, string name) => ListOf(services, ns).Add(name);
+
+    internal void AddPersistentVolumeClaim(string ns, string name) => ListOf(claims, ns).Add(name);
+
+    public WorkloadState? Workload(WorkloadKind kind, string ns, string name) => workloads.GetValueOrDefault((kind, ns, name));
+
+    public IReadOnlyList<V1NetworkPolicy> NetworkPolicies(string ns) => networkPolicies.GetValueOrDefault(ns) ?? [];
+
+    public IReadOnlyList<SecretMetadata> Secrets(string ns) => secrets.GetValueOrDefault(ns) ?? [];
+
+    public V1ConfigMap? ConfigMap(string ns, string name) => configMaps.GetValueOrDefault((ns, name));
+
+    /// <summary>
+    /// The ServiceAccount; "default" always exists, because Kubernetes creates it in every namespace and
+    /// manifests never carry it.
+    /// </summary>
+    public V1ServiceAccount? ServiceAccount(string ns, string name) =>
+        serviceAccounts.GetValueOrDefault((ns, name))
+        ?? (name == SnapshotAssembler.DefaultServiceAccount ? new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns } } : null);
+
+    public IReadOnlyList<V1RoleBinding> RoleBindings(string ns) => roleBindings.GetValueOrDefault(ns) ?? [];
+
+    public IReadOnlyList<V1ClusterRoleBinding> ClusterRoleBindings() => clusterRoleBindings;
+
+    public V1Role? Role(string ns, string name) => roles.GetValueOrDefault((ns, name));
+
+    public V1ClusterRole? ClusterRole(string name) => clusterRoles.GetValueOrDefault(name);
+
+    public IReadOnlyList<string> ServiceNames(string ns) => services.GetValueOrDefault(ns) ?? [];
+
+    public IReadOnlyList<string> PersistentVolumeClaimNames(string ns) => claims.GetValueOrDefault(ns) ?? [];
+
+    private static List<T> ListOf<T>(Dictionary<string, List<T>> lists, string ns)
+    {
+        if (!lists.TryGetValue(ns, out var list))
+        {
+            list = [];
+            lists[ns] = list;
+        }
+
+        return list;
+    }
+
+    private static T Namespaced<T>(V1ObjectMeta metadata, string ns, T value)
+    {
+        metadata.NamespaceProperty = ns;
+        return value;
+    }
+}

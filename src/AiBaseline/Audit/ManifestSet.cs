@@ -1,0 +1,19 @@
+using AiBaseline.Api.V1Alpha1;
+
+namespace AiBaseline.Audit;
+
+/// <summary>An object of the input with the file and line it starts at.</summary>
+public sealed record Located<T>(T Object, string File, int Line);
+
+/// <summary>What the input held: the deployments to judge, the profiles, and the cluster objects around them.</summary>
+public sealed class ManifestSet
+{
+    /// <summary>Every AIModelDeployment, in input order.</summary>
+    public List<Located<AIModelDeployment>> Deployments { get; } = [];
+
+    /// <summary>BaselineProfiles by name; the first one of a name wins.</summary>
+    public Dictionary<string, BaselineProfile> Profiles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The other objects, indexed for the snapshot assembler.</summary>
+    public ManifestIndex Index { get; } = new();
+}

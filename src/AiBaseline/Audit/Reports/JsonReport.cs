@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AiBaseline.Api.V1Alpha1;
+using k8s;
+
+namespace AiBaseline.Audit.Reports;
+
+/// <summary>
+/// The JSON report: <c>{"apiVersion":"aibaseline.io/v1alpha1","kind":"AuditReport","items":[{"metadata":{…},"status":{…}}]}</c>,
+/// each status serialized by KubernetesJson exactly as the operator writes it to the cluster.
+/// </summary>
+public static class JsonReport
+{
+    /// <summary>The kind of the report document.</summary>
+    public const string Kind = "AuditReport";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The report as indented JSON.</summary>
+    public static string Render(IEnumerable<DeploymentVerdict> verdicts)
+    {
+        var items = new JsonArray();
+        foreach (var verdict in verdicts)
+        {
+            var metadata = verdict.Deployment.Object.Metadata;
+            items.Add(new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = metadata.Name, ["namespace"] = metadata.NamespaceProperty },
+                ["status"] = JsonNode.Parse(KubernetesJson.Serialize(verdict.Status)),
+            });
+        }
+
+        var report = new JsonObject
+        {
+            ["apiVersion"] = ApiGroup.GroupVersion,
+            ["kind"] = Kind,
+            ["items"] = items,
+        };
+        return report.ToJsonString(Indented);
+    }
+}

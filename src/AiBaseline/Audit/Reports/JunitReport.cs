@@ -1,0 +1,52 @@
+using System.Xml.Linq;
+using AiBaseline.Api.V1Alpha1;
+
+namespace AiBaseline.Audit.Reports;
+
+/// <summary>
+/// JUnit XML for CI test tabs: a testsuite per deployment, a testcase per control; NotMet is a failure,
+/// NotApplicable and Unknown are skipped with the control's message.
+/// </summary>
+public static class JunitReport
+{
+    /// <summary>The JUnit document.</summary>
+    public static string Render(IEnumerable<DeploymentVerdict> verdicts)
+    {
+        var suites = new XElement("testsuites", new XAttribute("name", "aibaseline audit"));
+        foreach (var verdict in verdicts)
+        {
+            var controls = verdict.Status.Controls ?? [];
+            var suite = new XElement("testsuite",
+                new XAttribute("name", verdict.Id),
+                new XAttribute("tests", controls.Count),
+                new XAttribute("failures", controls.Count(c => c.Result == ControlResult.NotMet)),
+                new XAttribute("skipped", controls.Count(c => c.Result is ControlResult.NotApplicable or ControlResult.Unknown)),
+                new XAttribute("errors", 0),
+                new XAttribute("file", verdict.Deployment.File));
+            foreach (var control in controls)
+            {
+                var testcase = new XElement("testcase",
+                    new XAttribute("name", control.Name),
+                    new XAttribute("classname", verdict.Id),
+                    new XAttribute("file", verdict.Deployment.File),
+                    new XAttribute("line", verdict.Deployment.Line));
+                var text = $"{control.Reason}: {control.Message} (EN 304 223 {string.Join(", ", control.Provisions)})";
+                switch (control.Result)
+                {
+                    case ControlResult.NotMet:
+                        testcase.Add(new XElement("failure", new XAttribute("type", control.Reason), new XAttribute("message", control.Message), text));
+                        break;
+                    case ControlResult.NotApplicable or ControlResult.Unknown:
+                        testcase.Add(new XElement("skipped", new XAttribute("message", $"{control.Result}: {text}")));
+                        break;
+                }
+
+                suite.Add(testcase);
+            }
+
+            suites.Add(suite);
+        }
+
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), suites).ToString();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine.Controls;
+
+namespace AiBaseline.Audit.Reports;
+
+/// <summary>
+/// SARIF 2.1.0 for code-scanning tools: one rule per control, one result per control that is NotMet (error)
+/// or Unknown (warning), located at the line where the AIModelDeployment starts.
+/// </summary>
+public static class SarifReport
+{
+    private const string Schema = "https://json.schemastore.org/sarif-2.1.0.json";
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The SARIF log as indented JSON.</summary>
+    public static string Render(IEnumerable<DeploymentVerdict> verdicts)
+    {
+        var rules = new JsonArray();
+        foreach (var control in ControlSet.All)
+        {
+            rules.Add(new JsonObject
+            {
+                ["id"] = control.Name,
+                ["name"] = control.Name,
+                ["shortDescription"] = new JsonObject { ["text"] = $"{control.Name} (condition {control.ConditionType})" },
+                ["properties"] = new JsonObject { ["provisions"] = new JsonArray([.. control.Provisions.Select(p => JsonValue.Create(p))]) },
+            });
+        }
+
+        var results = new JsonArray();
+        foreach (var verdict in verdicts)
+        {
+            foreach (var control in verdict.Status.Controls ?? [])
+            {
+                var level = control.Result switch
+                {
+                    ControlResult.NotMet => "error",
+                    ControlResult.Unknown => "warning",
+                    _ => null,
+                };
+                if (level is null)
+                {
+                    continue;
+                }
+
+                results.Add(new JsonObject
+                {
+                    ["ruleId"] = control.Name,
+                    ["level"] = level,
+                    ["message"] = new JsonObject { ["text"] = $"{verdict.Id}: {control.Reason}: {control.Message} (EN 304 223 {string.Join(", ", control.Provisions)})" },
+                    ["locations"] = new JsonArray(Location(verdict)),
+                    ["properties"] = new JsonObject
+                    {
+                        ["deployment"] = verdict.Id,
+                        ["reason"] = control.Reason,
+                        ["provisions"] = new JsonArray([.. control.Provisions.Select(p => JsonValue.Create(p))]),
+                    },
+                });
+            }
+        }
+
+        var log = new JsonObject
+        {
+            ["$schema"] = Schema,
+            ["version"] = "2.1.0",
+            ["runs"] = new JsonArray(new JsonObject
+            {
+                ["tool"] = new JsonObject
+                {
+                    ["driver"] = new JsonObject
+                    {
+                        ["name"] = "aibaseline",
+                        ["informationUri"] = "https://www.etsi.org/deliver/etsi_en/304200_304299/304223/",
+                        ["rules"] = rules,
+                    },
+                },
+                ["results"] = results,
+            }),
+        };
+        return log.ToJsonString(Indented);
+    }
+
+    private static JsonObject Location(DeploymentVerdict verdict) => new()
+    {
+        ["physicalLocation"] = new JsonObject
+        {
+            ["artifactLocation"] = new JsonObject { ["uri"] = verdict.Deployment.File.Replace('\\', '/') },
+            ["region"] = new JsonObject { ["startLine"] = Math.Max(1, verdict.Deployment.Line) },
+        },
+    };
+}

@@ -1,0 +1,63 @@
+using AiBaseline.Api.V1Alpha1;
+
+namespace AiBaseline.Audit.Reports;
+
+/// <summary>
+/// The readable report: per deployment its stage, profile and Ready line, then a line per control with
+/// result, reason and provisions, the message saying what to fix, and the provision counts. The last line
+/// gives the overall verdict and the exit code.
+/// </summary>
+public static class TextReport
+{
+    private const string Reset = "\u001b[0m";
+
+    /// <summary>Writes the report; ANSI colors only when <paramref name="color"/>.</summary>
+    public static void Write(IReadOnlyList<DeploymentVerdict> verdicts, TextWriter output, bool color, bool failOnUnknown)
+    {
+        string Paint(string text, string code) => color ? $"\u001b[{code}m{text}{Reset}" : text;
+        string Result(string text) => Paint(text.PadRight(15), text switch
+        {
+            "Met" or "True" => "32",
+            "NotMet" or "False" => "31",
+            "Unknown" => "33",
+            _ => "90",
+        });
+
+        foreach (var verdict in verdicts)
+        {
+            var status = verdict.Status;
+            output.WriteLine(Paint(verdict.Id, "1") + $"  ({verdict.Deployment.File}:{verdict.Deployment.Line})");
+            output.WriteLine($"  stage {status.Stage}, profile {verdict.ProfileName} ({verdict.ProfileSource})");
+            var ready = verdict.Ready;
+            var controls = status.Controls ?? [];
+            var width = controls.Count == 0 ? 5 : Math.Max(5, controls.Max(c => c.Name.Length));
+            output.WriteLine($"  {"Ready".PadRight(width)}  {Result(ready?.Status ?? "Unknown")}{ready?.Reason}: {ready?.Message}");
+            foreach (var control in controls)
+            {
+                output.WriteLine($"  {control.Name.PadRight(width)}  {Result(control.Result.ToString())}{control.Reason.PadRight(24)} {string.Join(", ", control.Provisions)}");
+                if (control.Result != ControlResult.NotApplicable)
+                {
+                    output.WriteLine($"  {"".PadRight(width)}    {control.Message}");
+                }
+            }
+
+            var s = status.Summary ?? new ComplianceSummary();
+            output.WriteLine($"  provisions: {s.Met} met, {s.NotMet} not met, {s.Unknown} unknown, {s.Attestation} awaiting attestation, {s.NotApplicable} not applicable, {s.Waived} waived");
+            output.WriteLine();
+        }
+
+        output.WriteLine(Summary(verdicts, failOnUnknown));
+    }
+
+    /// <summary>The last line: counts by verdict and what the exit code means.</summary>
+    public static string Summary(IReadOnlyList<DeploymentVerdict> verdicts, bool failOnUnknown)
+    {
+        int Count(Verdict v) => verdicts.Count(x => x.Verdict == v);
+        var counts = $"{verdicts.Count} deployment{(verdicts.Count == 1 ? "" : "s")}: {Count(Verdict.Compliant)} compliant, {Count(Verdict.NotCompliant)} not compliant, {Count(Verdict.Unknown)} unknown, {Count(Verdict.Stalled)} stalled";
+        var exit = AuditRun.ExitCode(verdicts, failOnUnknown);
+        var meaning = exit == AuditExitCodes.Compliant
+            ? Count(Verdict.Unknown) > 0 ? "exit 0; warning: unknown results could not be checked offline (--fail-on-unknown makes them fail)" : "exit 0: all compliant"
+            : "exit 1: fix the NotMet controls above (or create the missing profile) and audit again";
+        return $"{counts}; {meaning}";
+    }
+}

@@ -1,0 +1,115 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace AiBaseline.Audit;
+
+/// <summary>One Kubernetes object as written in the input: its YAML and where it starts.</summary>
+public sealed record ManifestDocument(string File, int Line, YamlMappingNode Node);
+
+/// <summary>
+/// Splits a file into objects: every YAML document (separated by ---), and the items of a <c>kind: List</c>
+/// (what <c>kubectl get -o yaml</c> prints). JSON files are read the same way, since JSON is YAML.
+/// </summary>
+public static class YamlDocuments
+{
+    /// <summary>The objects of one file; a syntax error stops that file and becomes a problem with its line.</summary>
+    public static List<ManifestDocument> Split(ManifestFile file, List<InputProblem> problems)
+    {
+        var documents = new List<ManifestDocument>();
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StringReader(file.Text);
+            stream.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            problems.Add(new InputProblem(file.Name, (int)e.Start.Line, null, null, $"malformed YAML at column {e.Start.Column}: {FirstLine(e.Message)}: fix the syntax"));
+            return documents;
+        }
+
+        foreach (var document in stream.Documents)
+        {
+            Collect(file.Name, document.RootNode, problems, documents);
+        }
+
+        return documents;
+    }
+
+    private static void Collect(string file, YamlNode node, List<InputProblem> problems, List<ManifestDocument> documents)
+    {
+        if (node is YamlScalarNode { Value: null or "" or "~" or "null" })
+        {
+            return; // an empty document, such as a trailing ---
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            problems.Add(new InputProblem(file, (int)node.Start.Line, null, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)"));
+            return;
+        }
+
+        if (Scalar(mapping, "kind") == "List" && mapping.Children.TryGetValue(new YamlScalarNode("items"), out var items))
+        {
+            foreach (var item in (items as YamlSequenceNode)?.Children ?? [])
+            {
+                Collect(file, item, problems, documents);
+            }
+
+            return;
+        }
+
+        documents.Add(new ManifestDocument(file, (int)mapping.Start.Line, mapping));
+    }
+
+    /// <summary>The string value of a scalar child, or null.</summary>
+    public static string? Scalar(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
+
+    /// <summary>The mapping child, or null.</summary>
+    public static YamlMappingNode? Mapping(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value as YamlMappingNode : null;
+
+    /// <summary>The line of the node at a dotted path such as spec.models[0].digest, or of its deepest existing parent.</summary>
+    public static int LineOf(YamlMappingNode root, string path)
+    {
+        YamlNode current = root;
+        foreach (var segment in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment;
+            var index = -1;
+            var bracket = segment.IndexOf('[', StringComparison.Ordinal);
+            if (bracket >= 0)
+            {
+                name = segment[..bracket];
+                _ = int.TryParse(segment[(bracket + 1)..^1], out index);
+            }
+
+            if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(name), out var child))
+            {
+                break;
+            }
+
+            current = child;
+            if (index >= 0)
+            {
+                if (current is not YamlSequenceNode sequence || index >= sequence.Children.Count)
+                {
+                    break;
+                }
+
+                current = sequence.Children[index];
+            }
+        }
+
+        return (int)current.Start.Line;
+    }
+
+    private static string FirstLine(string message)
+    {
+        // YamlDotNet prefixes "(Line: l, Col: c, Idx: i) - (…): "; the mark is reported separately.
+        var text = message.Split('\n')[0].Trim();
+        var dash = text.LastIndexOf("): ", StringComparison.Ordinal);
+        return dash >= 0 ? text[(dash + 3)..] : text;
+    }
+}

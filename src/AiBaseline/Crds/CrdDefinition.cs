@@ -1,0 +1,68 @@
+using System.Collections.Immutable;
+using AiBaseline.Api.V1Alpha1;
+using k8s.Models;
+
+namespace AiBaseline.Crds;
+
+/// <summary>How one custom resource presents itself to kubectl: names, scope and the columns of <c>kubectl get</c>.</summary>
+/// <param name="ResourceType">The C# type the schema is generated from.</param>
+/// <param name="Kind">The resource kind.</param>
+/// <param name="Plural">The plural name, part of the REST path and the CRD name.</param>
+/// <param name="ShortNames">Short names for kubectl; one distinctive name that cannot shadow a built-in resource.</param>
+/// <param name="Scope">Namespaced or Cluster.</param>
+/// <param name="PrinterColumns">The columns of <c>kubectl get</c>; priority 1 columns show with <c>-o wide</c>.</param>
+public sealed record CrdDefinition(
+    Type ResourceType,
+    string Kind,
+    string Plural,
+    ImmutableArray<string> ShortNames,
+    string Scope,
+    ImmutableArray<V1CustomResourceColumnDefinition> PrinterColumns)
+{
+    /// <summary>Every resource lists under <c>kubectl get aibaseline</c>, and none joins the built-in <c>all</c> category.</summary>
+    public static readonly ImmutableArray<string> Categories = ["aibaseline"];
+
+    private const string ReadyCondition = ".status.conditions[?(@.type==\"Ready\")]";
+
+    /// <summary>The AIModelDeployment resource: namespaced, beside the workload it describes.</summary>
+    public static readonly CrdDefinition AIModelDeployment = new(
+        typeof(AIModelDeployment),
+        ApiGroup.AIModelDeploymentKind,
+        ApiGroup.AIModelDeploymentPlural,
+        ["aimd"],
+        "Namespaced",
+        [
+            Column("Stage", "string", ".spec.stage", "Life-cycle stage of the model."),
+            Column("Ready", "string", ReadyCondition + ".status", "Whether every checked provision is met."),
+            Column("Compliance", "string", ".status.compliance", "Met of checked provisions of EN 304 223."),
+            Column("Age", "date", ".metadata.creationTimestamp", null),
+            Column("Message", "string", ReadyCondition + ".message", "Why the deployment is or is not ready.", priority: 1),
+        ]);
+
+    /// <summary>The BaselineProfile resource: cluster-scoped, owned by the platform team.</summary>
+    public static readonly CrdDefinition BaselineProfile = new(
+        typeof(BaselineProfile),
+        ApiGroup.BaselineProfileKind,
+        ApiGroup.BaselineProfilePlural,
+        ["blp"],
+        "Cluster",
+        [
+            Column("Mode", "string", ".spec.mode", "Audit reports only; Enforce also denies at admission."),
+            Column("Age", "date", ".metadata.creationTimestamp", null),
+        ]);
+
+    /// <summary>The resources of the aibaseline.io group, in file-name order.</summary>
+    public static readonly ImmutableArray<CrdDefinition> All = [AIModelDeployment, BaselineProfile];
+
+    /// <summary>The singular name: the kind in lower case.</summary>
+    public string Singular => Kind.ToLowerInvariant();
+
+    /// <summary>The CRD's metadata.name: plural.group.</summary>
+    public string Name => $"{Plural}.{ApiGroup.Group}";
+
+    /// <summary>The file the CRD is written to, named as controller-gen names them.</summary>
+    public string FileName => $"{ApiGroup.Group}_{Plural}.yaml";
+
+    private static V1CustomResourceColumnDefinition Column(string name, string type, string jsonPath, string? description, int? priority = null) =>
+        new() { Name = name, Type = type, JsonPath = jsonPath, Description = description, Priority = priority };
+}

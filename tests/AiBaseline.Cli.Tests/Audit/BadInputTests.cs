@@ -1,0 +1,117 @@
+namespace AiBaseline.Cli.Tests.Audit;
+
+/// <summary>Bad input exits 2 with one <c>file:line: object: field: what to do</c> line per problem and no stack trace.</summary>
+public sealed class BadInputTests
+{
+    private const string Header = "apiVersion: aibaseline.io/v1alpha1\nkind: AIModelDeployment\nmetadata:\n  name: chat\n";
+
+    public static TheoryData<string, string, string> Cases => new()
+    {
+        {
+            "a stage that is not one of the five phases lists the allowed values",
+            Header + "spec:\n  stage: Production\n",
+            ":6: AIModelDeployment/chat: spec.stage: \"Production\" is not allowed: use one of Design, Development, Deployment, Maintenance, Retirement"
+        },
+        {
+            "an unknown field (a Deployment field put in the wrong object) is rejected, not ignored",
+            Header + "spec:\n  stage: Deployment\n  replicas: 2\n",
+            ":7: AIModelDeployment/chat: spec.replicas: unknown field: remove it or check the spelling (known fields: evidence, models, owners, profile, retirement, stage, workloadRef)"
+        },
+        {
+            "spec.stage is required",
+            Header + "spec:\n  profile: default\n",
+            ":6: AIModelDeployment/chat: spec.stage: required field is missing: set one of Design, Development, Deployment, Maintenance, Retirement"
+        },
+        {
+            "an evidence date must be a date",
+            Header + "spec:\n  stage: Deployment\n  evidence:\n  - type: ThreatModel\n    uri: https://docs.example/tm\n    date: last week\n",
+            ":10: AIModelDeployment/chat: spec.evidence[0].date: \"last week\" is not a date: write it as YYYY-MM-DD"
+        },
+        {
+            "a typo in a profile field is caught too",
+            "apiVersion: aibaseline.io/v1alpha1\nkind: BaselineProfile\nmetadata:\n  name: default\nspec:\n  images:\n    trustedRegistry: [ghcr.io/acme/]\n",
+            ":7: BaselineProfile/default: spec.images.trustedRegistry: unknown field: remove it or check the spelling (known fields: requireDigest, requiredAttestations, signatureKeys, trustedRegistries)"
+        },
+        {
+            "an object without apiVersion cannot be decoded",
+            "kind: AIModelDeployment\nmetadata:\n  name: chat\nspec:\n  stage: Deployment\n",
+            ":1: AIModelDeployment/chat: apiVersion: is missing: every object needs apiVersion and kind"
+        },
+        {
+            "an object without kind cannot be decoded",
+            "apiVersion: apps/v1\nmetadata:\n  name: server\n",
+            ":1: object/server: kind: is missing: every object needs apiVersion and kind"
+        },
+        {
+            "malformed YAML names the line and column YamlDotNet stopped at",
+            Header + "spec:\n  stage: Deployment\n  owners: [unclosed\n",
+            ":8: malformed YAML at column 1:"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bad_input_exits_2_with_a_file_line_message(string reason, string yaml, string expected)
+    {
+        using var temp = new TempManifests();
+        var path = temp.Write("aimd.yaml", yaml);
+
+        var run = AuditHarness.Run(path);
+
+        Assert.True(run.Exit == 2, reason);
+        Assert.Contains(path + expected, run.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", run.Stdout);
+        AssertNoStackTrace(run);
+    }
+
+    [Fact]
+    public void A_path_that_does_not_exist_is_named()
+    {
+        var run = AuditHarness.Run("no/such/manifests");
+
+        Assert.Equal(2, run.Exit);
+        Assert.StartsWith("no/such/manifests: no such file or directory: check the path\n", run.Stderr, StringComparison.Ordinal);
+        AssertNoStackTrace(run);
+    }
+
+    [Fact]
+    public void Input_without_an_AIModelDeployment_exits_2_with_a_hint()
+    {
+        using var temp = new TempManifests();
+        temp.Write("deployment.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: server\n");
+
+        var run = AuditHarness.Run(temp.Dir);
+
+        Assert.Equal(2, run.Exit);
+        Assert.StartsWith($"{temp.Dir}: no AIModelDeployment found: add one (apiVersion aibaseline.io/v1alpha1) beside the workload it describes", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_not_just_the_first()
+    {
+        using var temp = new TempManifests();
+        var first = temp.Write("a.yaml", Header + "spec:\n  stage: Production\n  replicas: 2\n---\n" + Header.Replace("chat", "other", StringComparison.Ordinal) + "spec:\n  models:\n  - name: m\n");
+        var second = temp.Write("b.yaml", "kind: Deployment\n");
+
+        var run = AuditHarness.Run(temp.Dir);
+
+        Assert.Equal(2, run.Exit);
+        var lines = run.Stderr.TrimEnd().Split('\n');
+        Assert.Equal(
+            [
+                first + ":6: AIModelDeployment/chat: spec.stage: \"Production\" is not allowed: use one of Design, Development, Deployment, Maintenance, Retirement",
+                first + ":7: AIModelDeployment/chat: spec.replicas: unknown field: remove it or check the spelling (known fields: evidence, models, owners, profile, retirement, stage, workloadRef)",
+                first + ":15: AIModelDeployment/other: spec.models[0].source: required field is missing: set it",
+                first + ":14: AIModelDeployment/other: spec.stage: required field is missing: set one of Design, Development, Deployment, Maintenance, Retirement",
+                second + ":1: Deployment/(no name): apiVersion: is missing: every object needs apiVersion and kind",
+                "aibaseline audit: 5 problems in the input; nothing was judged",
+            ],
+            lines);
+    }
+
+    private static void AssertNoStackTrace(AuditResult run)
+    {
+        Assert.DoesNotContain("   at ", run.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", run.All, StringComparison.Ordinal);
+    }
+}

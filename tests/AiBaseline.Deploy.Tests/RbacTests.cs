@@ -1,0 +1,152 @@
+using AiBaseline.Deploy.Tests.Infrastructure;
+
+namespace AiBaseline.Deploy.Tests;
+
+/// <summary>The operator's RBAC is least privilege: read what it judges, write only its own status, finalizers, events and Lease.</summary>
+public sealed class RbacTests
+{
+    private static readonly string[] ReadVerbs = ["get", "list", "watch"];
+
+    /// <summary>Kinds that run code; the operator judges them and must never be able to change them.</summary>
+    private static readonly string[] Workloads =
+        ["pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs"];
+
+    /// <summary>Verbs that hand out more rights than the role holds.</summary>
+    private static readonly string[] EscalationVerbs = ["escalate", "bind", "impersonate"];
+
+    public static TheoryData<string> RenderNames() => ["kustomize", "helm-default", "helm-ci"];
+
+    private static IReadOnlyList<KubeDocument> Render(string name) => name switch
+    {
+        "kustomize" => Renders.Kustomize(),
+        "helm-default" => Renders.Helm(Renders.DefaultValues),
+        "helm-ci" => Renders.Helm(Renders.CiValues),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown render"),
+    };
+
+    private static List<Grant> AllGrants(string render) => RbacGrants.Roles(Render(render)).SelectMany(RbacGrants.Expand).ToList();
+
+    [Theory]
+    [MemberData(nameof(RenderNames))]
+    public void No_rule_uses_a_wildcard(string render)
+    {
+        foreach (var role in RbacGrants.Roles(Render(render)))
+        {
+            foreach (var rule in RbacGrants.Rules(role))
+            {
+                string[] fields = [.. rule.ApiGroups ?? [], .. rule.Resources ?? [], .. rule.Verbs ?? [], .. rule.ResourceNames ?? [], .. rule.NonResourceURLs ?? []];
+                Assert.False(fields.Any(f => f.Contains('*', StringComparison.Ordinal)), $"{render}: {role.Identity} has a wildcard rule: {string.Join(", ", fields)}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RenderNames))]
+    public void Secrets_and_workloads_are_never_written(string render)
+    {
+        var writes = AllGrants(render)
+            .Where(g => g.ApiGroup is "" or "apps" or "batch")
+            .Where(g => g.Resource.Split('/')[0] is var kind && (kind == "secrets" || Workloads.Contains(kind)))
+            .Where(g => !ReadVerbs.Contains(g.Verb))
+            .ToList();
+        Assert.True(writes.Count == 0, $"{render}: {string.Join("; ", writes)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(RenderNames))]
+    public void No_role_can_escalate_bind_or_impersonate(string render) =>
+        Assert.DoesNotContain(AllGrants(render), g => EscalationVerbs.Contains(g.Verb));
+
+    [Theory]
+    [InlineData("kustomize", new[] { "list", "watch" }, "metadata only: no get without registry.readPullSecrets")]
+    [InlineData("helm-default", new[] { "list", "watch" }, "metadata only: no get without registry.readPullSecrets")]
+    [InlineData("helm-ci", new[] { "get", "list", "watch" }, "registry.readPullSecrets=true adds get for imagePullSecrets")]
+    public void Secret_verbs_follow_the_pull_secret_setting(string render, string[] expected, string reason)
+    {
+        var verbs = AllGrants(render).Where(g => g.ApiGroup.Length == 0 && g.Resource == "secrets").Select(g => g.Verb).Distinct().Order(StringComparer.Ordinal);
+        Assert.True(expected.SequenceEqual(verbs), $"{render} ({reason}): secrets verbs are {string.Join(",", verbs)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(RenderNames))]
+    public void Leases_are_granted_only_by_a_role_in_the_operator_namespace(string render)
+    {
+        var leases = AllGrants(render).Where(g => g.ApiGroup == "coordination.k8s.io").ToList();
+        Assert.NotEmpty(leases);
+        Assert.All(leases, g => Assert.StartsWith("Role aibaseline-system/", g.Role, StringComparison.Ordinal));
+        Assert.Equal(["create", "get", "update"], leases.Select(g => g.Verb).Distinct().Order(StringComparer.Ordinal));
+        // get and update are limited to the operator's own Lease; create cannot be limited by name.
+        Assert.All(leases.Where(g => g.Verb != "create"), g => Assert.True(g.Named, g.ToString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(RenderNames))]
+    public void Operator_holds_what_it_reconciles_with(string render)
+    {
+        var grants = AllGrants(render).Select(g => $"{g.Verb} {g.Resource}.{g.ApiGroup}").ToHashSet();
+        string[] needed =
+        [
+            "watch aimodeldeployments.aibaseline.io", "patch aimodeldeployments.aibaseline.io",
+            "patch aimodeldeployments/status.aibaseline.io", "update aimodeldeployments/finalizers.aibaseline.io",
+            "watch baselineprofiles.aibaseline.io", "watch deployments.apps", "watch statefulsets.apps",
+            "watch networkpolicies.networking.k8s.io", "watch services.", "watch serviceaccounts.", "watch persistentvolumeclaims.",
+            "watch configmaps.", "watch secrets.", "watch roles.rbac.authorization.k8s.io", "watch rolebindings.rbac.authorization.k8s.io",
+            "watch clusterroles.rbac.authorization.k8s.io", "watch clusterrolebindings.rbac.authorization.k8s.io",
+            "create events.events.k8s.io", "patch events.events.k8s.io",
+        ];
+        Assert.All(needed, grant => Assert.True(grants.Contains(grant), $"{render}: the operator cannot {grant}"));
+    }
+
+    [Fact]
+    public void Chart_and_kustomize_grant_the_operator_the_same_permissions()
+    {
+        var kustomize = Renders.Kustomize().Single("ClusterRole", "aibaseline-manager");
+        var helm = Renders.Helm(Renders.DefaultValues).Single("ClusterRole", "aibaseline-manager");
+        Assert.Equal(RbacGrants.Permissions(kustomize), RbacGrants.Permissions(helm));
+    }
+
+    [Fact]
+    public void Namespace_scoped_install_keeps_namespaced_kinds_out_of_the_cluster_role()
+    {
+        var documents = Renders.Helm(Renders.CiValues);
+        var clusterResources = RbacGrants.Expand(documents.Single("ClusterRole", "aibaseline-manager")).Select(g => g.Resource).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(["baselineprofiles", "clusterrolebindings", "clusterroles"], clusterResources);
+        foreach (var ns in new[] { "team-a", "team-b" })
+        {
+            Assert.Contains(documents, d => d.Identity == $"Role {ns}/aibaseline-manager");
+            Assert.Contains(documents, d => d.Identity == $"RoleBinding {ns}/aibaseline-manager");
+        }
+    }
+
+    [Theory]
+    [InlineData("deploy/rbac/role.yaml")]
+    [InlineData("deploy/rbac/leader_election_role.yaml")]
+    [InlineData("deploy/rbac/user_roles.yaml")]
+    [InlineData("charts/aibaseline/templates/_rbac.tpl")]
+    [InlineData("charts/aibaseline/templates/leader-election-rbac.yaml")]
+    [InlineData("charts/aibaseline/templates/user-roles.yaml")]
+    public void Every_rule_has_a_comment_saying_why(string file)
+    {
+        var lines = Repo.Read(file).Split('\n');
+        var rules = 0;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].StartsWith("- apiGroups:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            rules++;
+            // In the chart a template directive may sit between the comment and the rule.
+            var previous = i - 1;
+            while (previous >= 0 && lines[previous].TrimStart().StartsWith("{{", StringComparison.Ordinal))
+            {
+                previous--;
+            }
+
+            Assert.True(previous >= 0 && lines[previous].TrimStart().StartsWith('#'), $"{file}:{i + 1}: rule without a comment above it");
+        }
+
+        Assert.True(rules > 0, $"{file}: no rules found");
+    }
+}

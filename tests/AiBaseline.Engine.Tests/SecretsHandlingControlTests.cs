@@ -1,0 +1,251 @@
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine.Controls;
+using k8s.Models;
+using static AiBaseline.Engine.Tests.Builders;
+using static AiBaseline.Engine.Tests.PodTemplateBuilders;
+
+namespace AiBaseline.Engine.Tests;
+
+public sealed class SecretsHandlingControlTests
+{
+    private const string HuggingFaceToken = "hf_Zq8wXv3RtY6uIo9PaSdFgHjKlZxCvBnM42";
+    private const string OpenAiKey = "sk-proj-Qm7Wn2Er5Ty8Ui1Op4As6Df9Gh3Jk0Lz";
+    private const string PemKey = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+    private const string Password = "Tr0ub4dor-horse-battery";
+
+    private static readonly SecretsHandlingControl Control = new();
+
+    private static readonly Dictionary<string, (Action<Snapshot> Change, Action<BaselineProfileSpec>? Profile)> Cases = new()
+    {
+        ["compliant"] = (_ => { }, null),
+        ["secretKeyRef to an existing Secret"] = (s => AddSecretEnv(Server(s), "HF_TOKEN", "hf-token"), null),
+        ["literal HF_TOKEN"] = (s => AddEnv(Server(s), "HF_TOKEN", "not-a-known-format-but-secret"), null),
+        ["literal password"] = (s => AddEnv(Server(s), "DB_PASSWORD", Password), null),
+        ["numeric password"] = (s => AddEnv(Server(s), "DB_PASSWORD", "123456"), null),
+        ["key format under an innocent name"] = (s => AddEnv(Server(s), "MODEL_CONFIG", HuggingFaceToken), null),
+        ["key format in an init container"] = (s => Pod(s).InitContainers = [WithEnv(Container("fetch-weights"), "OPENAI_API_KEY", OpenAiKey)], null),
+        ["--api-key=literal flag"] = (s => Server(s).Args = ["--model", "/models/scorer", "--api-key=" + Password], null),
+        ["--token literal in the next arg"] = (s => Server(s).Args = ["--token", Password], null),
+        ["key format in command"] = (s => Server(s).Command = ["sh", "-c", "serve --key " + OpenAiKey], null),
+        ["flag taking $(VAR) from a Secret env"] = (s => { AddSecretEnv(Server(s), "HF_TOKEN", "hf-token"); Server(s).Args = ["--token", "$(HF_TOKEN)"]; }, null),
+        ["literal allowed by the profile"] = (s => AddEnv(Server(s), "HF_TOKEN", Password), p => p.Secrets.ForbidLiteralCredentials = false),
+        ["secretKeyRef to a missing Secret"] = (s => AddSecretEnv(Server(s), "HF_TOKEN", "gone"), null),
+        ["optional secretKeyRef to a missing Secret"] = (s => AddSecretEnv(Server(s), "HF_TOKEN", "gone", optional: true), null),
+        ["envFrom a missing Secret"] = (s => Server(s).EnvFrom = [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = "gone" } }], null),
+        ["secret volume of a missing Secret"] = (s => Pod(s).Volumes = [new V1Volume { Name = "keys", Secret = new V1SecretVolumeSource { SecretName = "gone" } }], null),
+        ["optional secret volume of a missing Secret"] = (s => Pod(s).Volumes = [new V1Volume { Name = "keys", Secret = new V1SecretVolumeSource { SecretName = "gone", Optional = true } }], null),
+        ["projected secret of a missing Secret"] = (s => Pod(s).Volumes = [Projected(new V1VolumeProjection { Secret = new V1SecretProjection { Name = "gone" } })], null),
+        ["projected serviceAccountToken is declared"] = (s => Pod(s).Volumes = [Projected(new V1VolumeProjection { ServiceAccountToken = new V1ServiceAccountTokenProjection { Path = "token", Audience = "vault" } })], null),
+        ["pod automounts a token"] = (s => Pod(s).AutomountServiceAccountToken = true, null),
+        ["pod and ServiceAccount leave automount unset"] = (s => { Pod(s).AutomountServiceAccountToken = null; s.ServiceAccount!.AutomountServiceAccountToken = null; }, null),
+        ["pod unset, ServiceAccount false"] = (s => Pod(s).AutomountServiceAccountToken = null, null),
+        ["pod false wins over ServiceAccount true"] = (s => s.ServiceAccount!.AutomountServiceAccountToken = true, null),
+        ["pod true wins over ServiceAccount false"] = (s => Pod(s).AutomountServiceAccountToken = true, null),
+        ["token allowed by the profile"] = (s => Pod(s).AutomountServiceAccountToken = true, p => p.Secrets.AllowServiceAccountToken = true),
+        ["ConfigMap key named like a credential"] = (s => MountConfigMap(s, "settings"), null),
+        ["ConfigMap allowed by the profile"] = (s => MountConfigMap(s, "settings"), p => p.Secrets.ForbidSecretsInConfigMaps = false),
+        ["ConfigMap by configMapKeyRef"] = (s => (Server(s).Env ??= []).Add(new V1EnvVar { Name = "LOG_LEVEL", ValueFrom = new V1EnvVarSource { ConfigMapKeyRef = new V1ConfigMapKeySelector { Name = "settings", Key = "log_level" } } }), null),
+        ["ConfigMap the pods do not use"] = (_ => { }, null),
+    };
+
+    [Theory]
+    [InlineData("compliant", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "the builders' pod has no credentials and mounts no token")]
+    [InlineData("secretKeyRef to an existing Secret", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "a reference to an existing Secret is the way to pass a credential")]
+    [InlineData("literal HF_TOKEN", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a credential-named variable with a literal value")]
+    [InlineData("literal password", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "PASSWORD names a credential")]
+    [InlineData("numeric password", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a number is a weak password, still a password")]
+    [InlineData("key format under an innocent name", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a Hugging Face token is caught by its format whatever the name")]
+    [InlineData("key format in an init container", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "init containers are checked too")]
+    [InlineData("--api-key=literal flag", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a credential flag with an inline value")]
+    [InlineData("--token literal in the next arg", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a credential flag followed by its value")]
+    [InlineData("key format in command", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a key inside a shell command line")]
+    [InlineData("flag taking $(VAR) from a Secret env", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "$(VAR) expands a Secret-backed variable, not a literal")]
+    [InlineData("literal allowed by the profile", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "forbidLiteralCredentials: false turns the literal check off")]
+    [InlineData("secretKeyRef to a missing Secret", ControlResult.NotMet, SecretsHandlingControl.SecretNotFoundReason, "the pod would not start")]
+    [InlineData("optional secretKeyRef to a missing Secret", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "optional: true tolerates a missing Secret")]
+    [InlineData("envFrom a missing Secret", ControlResult.NotMet, SecretsHandlingControl.SecretNotFoundReason, "envFrom secretRef is a reference too")]
+    [InlineData("secret volume of a missing Secret", ControlResult.NotMet, SecretsHandlingControl.SecretNotFoundReason, "secret volumes are references")]
+    [InlineData("optional secret volume of a missing Secret", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "an optional secret volume may be missing")]
+    [InlineData("projected secret of a missing Secret", ControlResult.NotMet, SecretsHandlingControl.SecretNotFoundReason, "projected secret sources are references")]
+    [InlineData("projected serviceAccountToken is declared", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "a projected, audience-bound token is declared, not automounted")]
+    [InlineData("pod automounts a token", ControlResult.NotMet, SecretsHandlingControl.ServiceAccountTokenMountedReason, "automountServiceAccountToken: true on the pod")]
+    [InlineData("pod and ServiceAccount leave automount unset", ControlResult.NotMet, SecretsHandlingControl.ServiceAccountTokenMountedReason, "Kubernetes mounts a token by default")]
+    [InlineData("pod unset, ServiceAccount false", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "the ServiceAccount's false applies when the pod says nothing")]
+    [InlineData("pod false wins over ServiceAccount true", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "the pod's setting takes precedence")]
+    [InlineData("pod true wins over ServiceAccount false", ControlResult.NotMet, SecretsHandlingControl.ServiceAccountTokenMountedReason, "the pod's setting takes precedence")]
+    [InlineData("token allowed by the profile", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "allowServiceAccountToken: true")]
+    [InlineData("ConfigMap key named like a credential", ControlResult.NotMet, SecretsHandlingControl.SecretInConfigMapReason, "api_key and a PEM key in a mounted ConfigMap")]
+    [InlineData("ConfigMap allowed by the profile", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "forbidSecretsInConfigMaps: false")]
+    [InlineData("ConfigMap by configMapKeyRef", ControlResult.NotMet, SecretsHandlingControl.SecretInConfigMapReason, "using one key still exposes a ConfigMap holding credentials")]
+    [InlineData("ConfigMap the pods do not use", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "an unused ConfigMap is not the pods' concern")]
+    public void Judges_how_credentials_reach_the_pods(string name, ControlResult result, string reason, string why)
+    {
+        var snapshot = Snapshot() with
+        {
+            Secrets = [Secret("hf-token")],
+            ConfigMaps = [ConfigMap("settings", ("log_level", "info"), ("api_key", Password), ("signing.pem", PemKey))],
+        };
+        var (change, profile) = Cases[name];
+        change(snapshot);
+
+        var outcome = Evaluate(Control, snapshot, profile);
+
+        Assert.True((result, reason) == (outcome.Result, outcome.Reason), $"{name} ({why}): got {outcome.Result} {outcome.Reason}: {outcome.Message}");
+    }
+
+    [Theory]
+    [InlineData("HF_TOKEN", HuggingFaceToken, "hf_", "container server: env HF_TOKEN holds a Hugging Face token")]
+    [InlineData("OPENAI_API_KEY", OpenAiKey, "sk-proj-", "container server: env OPENAI_API_KEY holds an OpenAI API key")]
+    [InlineData("DB_PASSWORD", Password, "", "container server: env DB_PASSWORD holds a literal credential")]
+    [InlineData("TLS_KEY", PemKey, "-----BEGIN PRIVATE KEY-----\n", "container server: env TLS_KEY holds a PEM private key")]
+    [InlineData("DATABASE_URL", "postgres://scorer:" + Password + "@db:5432/features", "postgres://scorer:", "container server: env DATABASE_URL holds a URL with a password")]
+    public void Message_names_container_and_variable_but_never_the_value(string variable, string value, string knownPrefix, string expected)
+    {
+        var snapshot = Snapshot();
+        AddEnv(Server(snapshot), variable, value);
+
+        var message = Evaluate(Control, snapshot).Message;
+
+        Assert.StartsWith(expected, message, StringComparison.Ordinal);
+        var secretPart = value[knownPrefix.Length..];
+        for (var i = 0; i + 5 <= secretPart.Length; i++)
+        {
+            Assert.DoesNotContain(secretPart.Substring(i, 5), message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Args_findings_name_the_index_and_flag_but_not_the_value()
+    {
+        var snapshot = Snapshot();
+        Server(snapshot).Args = ["--model", "/models/scorer", "--api-key=" + Password, "--token", Password];
+
+        var message = Evaluate(Control, snapshot).Message;
+
+        Assert.Equal(
+            "container server: args[2] gives --api-key a literal credential; pass it from a Secret through an env variable (valueFrom.secretKeyRef) and $(VAR) in args; "
+            + "container server: args[4] gives --token a literal credential; pass it from a Secret through an env variable (valueFrom.secretKeyRef) and $(VAR) in args",
+            message);
+        Assert.DoesNotContain(Password[..5], message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConfigMap_findings_name_the_map_and_key_sorted_and_never_the_value()
+    {
+        var snapshot = Snapshot() with { ConfigMaps = [ConfigMap("settings", ("signing.pem", PemKey), ("api_key", Password), ("max_tokens", "512"))] };
+        MountConfigMap(snapshot, "settings");
+
+        var message = Evaluate(Control, snapshot).Message;
+
+        Assert.Equal("ConfigMap ml/settings: key api_key holds a credential; move it to a Secret; ConfigMap ml/settings: key signing.pem holds a PEM private key; move it to a Secret", message);
+    }
+
+    [Fact]
+    public void Missing_secret_message_names_where_it_is_referenced_and_the_fix()
+    {
+        var snapshot = Snapshot();
+        AddSecretEnv(Server(snapshot), "HF_TOKEN", "hf-token");
+
+        var outcome = Evaluate(Control, snapshot);
+
+        Assert.Equal("container server: env HF_TOKEN references Secret ml/hf-token, which does not exist; create it, fix the name, or mark the reference optional", outcome.Message);
+    }
+
+    [Theory]
+    [InlineData("MAX_TOKENS", "4096", "a generation limit, counted in model tokens")]
+    [InlineData("MAX_NEW_TOKENS", "512", "a generation limit")]
+    [InlineData("TOKENS_PER_SECOND", "40", "a throughput figure")]
+    [InlineData("TOKENIZER_PATH", "/models/scorer/tokenizer.json", "a tokenizer file")]
+    [InlineData("TOKENIZER", "meta-llama/Llama-3.1-8B", "a tokenizer name")]
+    [InlineData("EOS_TOKEN", "</s>", "a special token of the vocabulary")]
+    [InlineData("PAD_TOKEN", "<pad>", "a special token of the vocabulary")]
+    [InlineData("MAX_TOKEN_LENGTH", "8192", "a length")]
+    [InlineData("PROMPT_TOKEN_BUDGET", "2000", "a budget of model tokens")]
+    [InlineData("HF_TOKEN_PATH", "/var/run/secrets/hf/token", "points at a mounted Secret")]
+    [InlineData("PASSWORD_FILE", "/run/secrets/db-password", "the _FILE convention points at a mounted file")]
+    [InlineData("GOOGLE_APPLICATION_CREDENTIALS", "/var/secrets/google/key.json", "a path to a mounted key file")]
+    [InlineData("SECRET_NAME", "hf-token", "names a Secret, holds no credential")]
+    [InlineData("AWS_ACCESS_KEY_ID", "scorer-reader", "an identifier, not a secret")]
+    [InlineData("HF_TOKEN", "$(HUB_TOKEN)", "expands another variable")]
+    [InlineData("ENABLE_API_KEY_AUTH", "true", "a switch about credentials, not one")]
+    [InlineData("API_KEY_REQUIRED", "false", "a switch about credentials, not one")]
+    [InlineData("AWS_SECRETS_MANAGER_REGION", "eu-west-1", "where secrets live, not a secret")]
+    [InlineData("JWT_SECRET_ALGORITHM", "HS256", "an algorithm name")]
+    public void Model_settings_that_mention_tokens_are_not_credentials(string variable, string value, string why)
+    {
+        var snapshot = Snapshot();
+        AddEnv(Server(snapshot), variable, value);
+        Server(snapshot).Args = ["--max-tokens", "512", "--tokenizer", "/models/tok", "--max-model-len=8192"];
+
+        var outcome = Evaluate(Control, snapshot);
+
+        Assert.True(outcome.Result == ControlResult.Met, $"{variable} ({why}): {outcome.Message}");
+    }
+
+    [Theory]
+    [InlineData("HF_TOKEN", true, "Hugging Face hub token")]
+    [InlineData("HUGGING_FACE_HUB_TOKEN", true, "Hugging Face hub token, long name")]
+    [InlineData("hfToken", true, "camelCase")]
+    [InlineData("ACCESS_TOKEN", true, "OAuth access token")]
+    [InlineData("REFRESH_TOKEN", true, "OAuth refresh token")]
+    [InlineData("AUTHTOKEN", true, "one word ending in TOKEN")]
+    [InlineData("OPENAI_API_KEY", true, "*_API_KEY")]
+    [InlineData("x-api-key", true, "header-style")]
+    [InlineData("MYAPIKEY", true, "*APIKEY*")]
+    [InlineData("AWS_SECRET_ACCESS_KEY", true, "AWS secret")]
+    [InlineData("DB_PASSWD", true, "*PASSWD*")]
+    [InlineData("SSH_PRIVATE_KEY", true, "*PRIVATE_KEY*")]
+    [InlineData("AZURE_CREDENTIALS", true, "*CREDENTIAL*")]
+    [InlineData("MINIO_ACCESS_KEY", true, "object store access key")]
+    [InlineData("MAX_TOKENS", false, "model tokens")]
+    [InlineData("BOS_TOKEN", false, "special token")]
+    [InlineData("TOKEN_ID", false, "a token id of the vocabulary")]
+    [InlineData("NUM_TOKEN", false, "a count")]
+    [InlineData("MODEL_NAME", false, "nothing secret")]
+    [InlineData("KEY", false, "too vague on its own")]
+    public void Credential_names_are_recognised_by_their_words(string name, bool credential, string why)
+    {
+        Assert.True(CredentialPatterns.IsCredentialName(name) == credential, $"{name}: {why}");
+    }
+
+    [Theory]
+    [InlineData("AKIAIOSFODNN7EXAMPLE", "an AWS access key")]
+    [InlineData("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "a GitHub token")]
+    [InlineData("github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "a GitHub token")]
+    [InlineData("xoxb-1234567890-abcdefghij", "a Slack token")]
+    [InlineData("AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "a Google API key")]
+    [InlineData("sk-ant-api03-abcdefghijklmnopqrstuvwxyz", "an Anthropic API key")]
+    [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzY29yZXIifQ.c2lnbmF0dXJl", "a JSON Web Token")]
+    [InlineData("-----BEGIN EC PRIVATE KEY-----", "a PEM private key")]
+    public void Well_known_key_formats_are_named(string value, string format)
+    {
+        Assert.Equal(format, CredentialPatterns.KeyFormatIn(value));
+    }
+
+    [Theory]
+    [InlineData("meta-llama/Llama-3.1-8B-Instruct", "a model id")]
+    [InlineData("https://huggingface.co/models/scorer", "a URL without userinfo")]
+    [InlineData("-----BEGIN PUBLIC KEY-----", "public keys are not secret")]
+    [InlineData("sk-learn", "too short to be a key")]
+    public void Ordinary_values_match_no_key_format(string value, string why)
+    {
+        Assert.True(CredentialPatterns.KeyFormatIn(value) is null, why);
+    }
+
+    [Fact]
+    public void Retired_model_pods_are_not_judged()
+    {
+        var outcome = Evaluate(Control, Snapshot(Deployment(LifecycleStage.Retirement)));
+
+        Assert.Equal(ControlResult.NotApplicable, outcome.Result);
+    }
+
+    private static V1Container WithEnv(V1Container container, string name, string value)
+    {
+        AddEnv(container, name, value);
+        return container;
+    }
+
+    private static V1Volume Projected(V1VolumeProjection source) =>
+        new() { Name = "projected", Projected = new V1ProjectedVolumeSource { Sources = [source] } };
+}

@@ -1,0 +1,43 @@
+namespace AiBaseline.Provenance.Tests.Support;
+
+/// <summary>The real cosign binary, key-based and offline (no transparency log, no Fulcio).</summary>
+internal sealed class Cosign(string workDir)
+{
+    private const string Password = "test-only-password";
+    private readonly Dictionary<string, string> environment = new()
+    {
+        ["COSIGN_PASSWORD"] = Password,
+        ["HOME"] = workDir,
+        ["DOCKER_CONFIG"] = Path.Combine(workDir, "docker"),
+    };
+
+    /// <summary>Makes a key pair in its own directory; returns the private key path and the public key PEM.</summary>
+    public async Task<(string PrivateKey, string PublicPem)> GenerateKeyPairAsync(string name)
+    {
+        var dir = Path.Combine(workDir, "keys", name);
+        Directory.CreateDirectory(dir);
+        await ProcessRunner.RunAsync(Tools.Cosign, ["generate-key-pair"], environment, dir);
+        return (Path.Combine(dir, "cosign.key"), await File.ReadAllTextAsync(Path.Combine(dir, "cosign.pub")));
+    }
+
+    /// <summary>Trusts <paramref name="caFile"/> and logs in to <paramref name="registry"/> for later commands.</summary>
+    public void UseRegistryLogin(string registry, RegistryLogin login, string caFile)
+    {
+        Directory.CreateDirectory(environment["DOCKER_CONFIG"]);
+        var auth = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{login.Username}:{login.Password}"));
+        File.WriteAllText(Path.Combine(environment["DOCKER_CONFIG"], "config.json"), $$"""{"auths":{"{{registry}}":{"auth":"{{auth}}"} } }""");
+        environment["SSL_CERT_FILE"] = caFile;
+    }
+
+    /// <summary>Signs one or more images in one cosign run.</summary>
+    public Task SignAsync(string privateKey, params string[] images) =>
+        ProcessRunner.RunAsync(Tools.Cosign, ["sign", "-y", "--key", privateKey, "--tlog-upload=false", "--allow-insecure-registry", .. images], environment, workDir);
+
+    public Task AttestAsync(string privateKey, string image, string type, string predicateJson)
+    {
+        var predicate = Path.Combine(workDir, $"predicate-{Guid.NewGuid():N}.json");
+        File.WriteAllText(predicate, predicateJson);
+        return ProcessRunner.RunAsync(Tools.Cosign,
+            ["attest", "-y", "--key", privateKey, "--tlog-upload=false", "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
+    }
+}
