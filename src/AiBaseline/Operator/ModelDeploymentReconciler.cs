@@ -21,9 +21,6 @@ internal sealed class ModelDeploymentReconciler(
 {
     private readonly SnapshotGatherer gatherer = new(caches);
 
-    /// <summary>Called after each status write; tests count writes through it.</summary>
-    public event Action<ObjectKey>? StatusWritten;
-
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         if (caches.ModelDeployments.Cache.Get(key) is not { } cached)
@@ -56,7 +53,6 @@ internal sealed class ModelDeploymentReconciler(
         if (outcome == StatusWriteOutcome.Written && after is not null)
         {
             logger.LogInformation("Updated status of AIModelDeployment {Namespace}/{Name}: {Compliance} provisions met", key.Namespace, key.Name, after.Compliance);
-            StatusWritten?.Invoke(key);
             await RecordEventsAsync(cached, before, after, cancellationToken);
         }
 
