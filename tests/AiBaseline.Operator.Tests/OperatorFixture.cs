@@ -28,7 +28,20 @@ internal sealed class OperatorFixture : IAsyncDisposable
     public static async Task<OperatorFixture> StartAsync()
     {
         var server = await Emulator.StartAsync(new KubeEmulatorOptions { AutoCreateNamespaces = true }, TestContext.Current.CancellationToken);
-        server.ApplyCrdsFrom(Path.Combine(AppContext.BaseDirectory, "crds"));
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "crds"), "*.yaml"))
+        {
+            var crd = JsonNode.Parse(KubernetesJson.Serialize(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(File.ReadAllText(file))))!.AsObject();
+
+            // The emulator prunes everything under metadata when a schema declares `metadata: {type: object}`,
+            // which a real API server never does; leaving that declaration out keeps names and namespaces.
+            foreach (var version in crd["spec"]!["versions"]!.AsArray())
+            {
+                version!["schema"]!["openAPIV3Schema"]!["properties"]!.AsObject().Remove("metadata");
+            }
+
+            server.ApplyCrd(crd);
+        }
+
         return new OperatorFixture(server);
     }
 
@@ -39,15 +52,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
         {
             foreach (var obj in KubernetesYaml.LoadAllFromString(File.ReadAllText(file), CustomKinds))
             {
-                var json = KubernetesJson.Serialize(obj);
-                try
-                {
-                    Server.Create(JsonNode.Parse(json)!.AsObject());
-                }
-                catch (NullReferenceException e)
-                {
-                    throw new InvalidOperationException($"{file}: {json}", e);
-                }
+                Server.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
             }
         }
     }
@@ -81,7 +86,11 @@ internal sealed class OperatorFixture : IAsyncDisposable
         return code;
     }
 
-    public AIModelDeployment? Get(string ns, string name) => Server.Get<AIModelDeployment>(ns, name);
+    public AIModelDeployment? Get(string ns, string name) =>
+        Server.Get(ApiGroup.GroupVersion, ApiGroup.AIModelDeploymentKind, ns, name) is { } json ? KubernetesJson.Deserialize<AIModelDeployment>(json.ToJsonString()) : null;
+
+    public BaselineProfile Profile(string name) =>
+        KubernetesJson.Deserialize<BaselineProfile>(Server.Get(ApiGroup.GroupVersion, ApiGroup.BaselineProfileKind, null, name)!.ToJsonString());
 
     public V1Condition? Condition(string ns, string name, string type) =>
         Get(ns, name)?.Status?.Conditions?.FirstOrDefault(c => c.Type == type);

@@ -33,8 +33,10 @@ public sealed class OperatorTests
         Assert.Equal("False", cluster.Condition(Playground, Bot, ConditionTypes.SecretsProtected)!.Status);
 
         // One event announces each first verdict; the failing one is a Warning.
-        Assert.Contains(cluster.Events(Serving), e => e["type"]!.GetValue<string>() == "Normal" && e["regarding"]!["name"]!.GetValue<string>() == Chat);
-        Assert.Contains(cluster.Events(Playground), e => e["type"]!.GetValue<string>() == "Warning" && e["regarding"]!["name"]!.GetValue<string>() == Bot);
+        await OperatorFixture.EventuallyAsync(
+            () => cluster.Events(Serving).Any(e => e["type"]!.GetValue<string>() == "Normal" && e["regarding"]!["name"]!.GetValue<string>() == Chat)
+                && cluster.Events(Playground).Any(e => e["type"]!.GetValue<string>() == "Warning" && e["regarding"]!["name"]!.GetValue<string>() == Bot),
+            "first-verdict events");
     }
 
     [Fact]
@@ -47,6 +49,9 @@ public sealed class OperatorTests
         using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
         var ct = TestContext.Current.CancellationToken;
 
+        // Let the start-up passes settle: each cache's first list enqueues every deployment once more.
+        await Task.Delay(1000, ct);
+
         // A NetworkPolicy that opens all egress concerns only the deployments of its namespace.
         var botReads = cluster.Reads(Playground, Bot);
         await client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(
@@ -58,7 +63,9 @@ public sealed class OperatorTests
             Serving,
             cancellationToken: ct);
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.NetworkIsolated)?.Status == "False", "NetworkIsolated False after allowing all egress");
-        Assert.Contains(cluster.Events(Serving), e => e["type"]!.GetValue<string>() == "Warning" && e["note"]!.GetValue<string>().StartsWith(ConditionTypes.NetworkIsolated, StringComparison.Ordinal));
+        await OperatorFixture.EventuallyAsync(
+            () => cluster.Events(Serving).Any(e => e["type"]!.GetValue<string>() == "Warning" && e["note"]!.GetValue<string>().StartsWith(ConditionTypes.NetworkIsolated, StringComparison.Ordinal)),
+            "a Warning event says NetworkIsolated stopped being met");
         await client.NetworkingV1.DeleteNamespacedNetworkPolicyAsync("allow-all-egress", Serving, cancellationToken: ct);
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.NetworkIsolated)?.Status == "True", "NetworkIsolated True again");
 
@@ -73,6 +80,7 @@ public sealed class OperatorTests
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "False", "ImageProvenanceVerified False for an unpinned image");
 
         // A profile nobody uses concerns nobody.
+        await Task.Delay(500, ct);
         var chatReads = cluster.Reads(Serving, Chat);
         cluster.Server.Create(new BaselineProfile { Metadata = new V1ObjectMeta { Name = "unused" } });
         await Task.Delay(1000, ct);
@@ -80,7 +88,7 @@ public sealed class OperatorTests
         Assert.Equal(botReads, cluster.Reads(Playground, Bot));
 
         // The profile both use concerns both.
-        var profile = cluster.Server.Get<BaselineProfile>(null, "default")!;
+        var profile = cluster.Profile("default");
         profile.Metadata.Labels = new Dictionary<string, string> { ["touched"] = "yes" };
         await client.CustomObjects.ReplaceClusterCustomObjectAsync(profile, ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, "default", cancellationToken: ct);
         await OperatorFixture.EventuallyAsync(() => cluster.Reads(Playground, Bot) > botReads && cluster.Reads(Serving, Chat) > chatReads, "both deployments re-evaluated after their profile changed");

@@ -13,7 +13,19 @@ namespace AiBaseline.Operator;
 /// </summary>
 internal sealed class AffectedDeployments(ClusterCaches caches)
 {
-    public static IEnumerable<ObjectKey> OfModelDeployment(InformerEvent<AIModelDeployment> change) => [ObjectKey.Of(change.Object)];
+    /// <summary>
+    /// A deployment's own change, except the echo of the operator's status write: an update that moved neither the
+    /// generation nor the deletion mark cannot change the verdict. Resyncs (same resourceVersion) still pass.
+    /// </summary>
+    public static IEnumerable<ObjectKey> OfModelDeployment(InformerEvent<AIModelDeployment> change)
+    {
+        var (now, old) = (change.Object.Metadata, change.OldObject?.Metadata);
+        var statusOnly = old is not null
+            && old.ResourceVersion != now.ResourceVersion
+            && old.Generation == now.Generation
+            && old.DeletionTimestamp == now.DeletionTimestamp;
+        return statusOnly ? [] : [ObjectKey.Of(change.Object)];
+    }
 
     public IEnumerable<ObjectKey> OfProfile(InformerEvent<BaselineProfile> change) =>
         Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByProfile, change.Object.Metadata.Name));
