@@ -17,7 +17,7 @@ public sealed class OperatorTests
         await using var cluster = await OperatorFixture.StartAsync();
         cluster.Apply("profiles", "llm-inference-compliant", "llm-inference-noncompliant");
 
-        await cluster.StartOperatorAsync();
+        var host = await cluster.StartOperatorAsync();
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.Ready) is not null && cluster.Condition(Playground, Bot, ConditionTypes.Ready) is not null, "both statuses written");
 
         var compliant = cluster.Get(Serving, Chat)!;
@@ -37,6 +37,17 @@ public sealed class OperatorTests
             () => cluster.Events(Serving).Any(e => e["type"]!.GetValue<string>() == "Normal" && e["regarding"]!["name"]!.GetValue<string>() == Chat)
                 && cluster.Events(Playground).Any(e => e["type"]!.GetValue<string>() == "Warning" && e["regarding"]!["name"]!.GetValue<string>() == Bot),
             "first-verdict events");
+
+        // What a scraper of /metrics sees: counts per result, never object names.
+        using var scrape = new MemoryStream();
+        await host.Registry.CollectAndExportAsTextAsync(scrape, TestContext.Current.CancellationToken);
+        var metrics = System.Text.Encoding.UTF8.GetString(scrape.ToArray());
+        Assert.Contains("aibaseline_deployments{ready=\"True\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("aibaseline_deployments{ready=\"False\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("aibaseline_control_results{control=\"NetworkIsolation\",result=\"NotMet\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("aibaseline_informer_synced{resource=\"secrets\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("controller_runtime_reconcile_total{controller=\"aimodeldeployment\",result=\"success\"}", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(Chat, metrics, StringComparison.Ordinal);
     }
 
     [Fact]
