@@ -9,5 +9,6 @@ internal static class CommandSet
     {
         yield return AuditCommand.Create(TimeProvider.System);
         yield return CrdsCommand.Create();
+        yield return new OperatorCommand();
     }
 }

@@ -1,0 +1,94 @@
+using AiBaseline.Controller.Queue;
+using Prometheus;
+
+namespace AiBaseline.Controller.Hosting;
+
+/// <summary>
+/// Every metric of the runtime, under controller-runtime's names and labels so that existing dashboards work.
+/// Labels carry controller and queue names only, never object names.
+/// </summary>
+public sealed class ControllerMetrics
+{
+    private readonly Counter reconcileTotal;
+    private readonly Counter reconcileErrors;
+    private readonly Histogram reconcileTime;
+    private readonly Gauge activeWorkers;
+    private readonly Gauge maxConcurrentReconciles;
+    private readonly Gauge queueDepth;
+    private readonly Counter queueAdds;
+    private readonly Histogram queueDuration;
+    private readonly Counter queueRetries;
+    private readonly Gauge leaderStatus;
+
+    /// <summary>Registers the metrics in <paramref name="registry"/> (the default registry when null).</summary>
+    public ControllerMetrics(CollectorRegistry? registry = null)
+    {
+        var factory = Metrics.WithCustomRegistry(registry ?? Metrics.DefaultRegistry);
+        reconcileTotal = factory.CreateCounter(
+            "controller_runtime_reconcile_total", "Total number of reconciliations per controller.", "controller", "result");
+        reconcileErrors = factory.CreateCounter(
+            "controller_runtime_reconcile_errors_total", "Total number of reconciliation errors per controller.", "controller");
+        reconcileTime = factory.CreateHistogram(
+            "controller_runtime_reconcile_time_seconds",
+            "Length of time per reconciliation per controller.",
+            ["controller"],
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 15) });
+        activeWorkers = factory.CreateGauge(
+            "controller_runtime_active_workers", "Number of currently used workers per controller.", "controller");
+        maxConcurrentReconciles = factory.CreateGauge(
+            "controller_runtime_max_concurrent_reconciles", "Maximum number of concurrent reconciles per controller.", "controller");
+        queueDepth = factory.CreateGauge("workqueue_depth", "Current depth of workqueue.", "name");
+        queueAdds = factory.CreateCounter("workqueue_adds_total", "Total number of adds handled by workqueue.", "name");
+        queueDuration = factory.CreateHistogram(
+            "workqueue_queue_duration_seconds",
+            "How long in seconds an item stays in workqueue before being requested.",
+            ["name"],
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1e-8, 10, 11) });
+        queueRetries = factory.CreateCounter("workqueue_retries_total", "Total number of retries handled by workqueue.", "name");
+        leaderStatus = factory.CreateGauge(
+            "leader_election_master_status", "Gauge of if the reporter is master of the relevant lease, 0 indicates backup, 1 indicates master.", "name");
+    }
+
+    /// <summary>The hooks a work queue named <paramref name="name"/> reports through.</summary>
+    public IWorkQueueMetrics ForQueue(string name) => new QueueMetrics(this, name);
+
+    /// <summary>Records whether this process holds the lease <paramref name="name"/>.</summary>
+    public void SetLeader(string name, bool leading) => leaderStatus.WithLabels(name).Set(leading ? 1 : 0);
+
+    internal void Reconciled(string controller, string result, TimeSpan elapsed)
+    {
+        reconcileTotal.WithLabels(controller, result).Inc();
+        if (result == ReconcileOutcome.Error)
+        {
+            reconcileErrors.WithLabels(controller).Inc();
+        }
+
+        reconcileTime.WithLabels(controller).Observe(elapsed.TotalSeconds);
+    }
+
+    internal void WorkerStarted(string controller) => activeWorkers.WithLabels(controller).Inc();
+
+    internal void WorkerFinished(string controller) => activeWorkers.WithLabels(controller).Dec();
+
+    internal void SetMaxConcurrentReconciles(string controller, int workers) => maxConcurrentReconciles.WithLabels(controller).Set(workers);
+
+    private sealed class QueueMetrics(ControllerMetrics owner, string name) : IWorkQueueMetrics
+    {
+        public void Added() => owner.queueAdds.WithLabels(name).Inc();
+
+        public void DepthChanged(int depth) => owner.queueDepth.WithLabels(name).Set(depth);
+
+        public void Waited(TimeSpan duration) => owner.queueDuration.WithLabels(name).Observe(duration.TotalSeconds);
+
+        public void Retried() => owner.queueRetries.WithLabels(name).Inc();
+    }
+}
+
+/// <summary>The <c>result</c> label values of <c>controller_runtime_reconcile_total</c>.</summary>
+public static class ReconcileOutcome
+{
+    public const string Success = "success";
+    public const string Error = "error";
+    public const string Requeue = "requeue";
+    public const string RequeueAfter = "requeue_after";
+}

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using AiBaseline.Operator;
+using k8s;
+using Serilog;
+using Serilog.Extensions.Logging;
+using Serilog.Formatting.Compact;
+
+namespace AiBaseline.Commands;
+
+/// <summary><c>aibaseline operator</c>: runs the operator that keeps every AIModelDeployment's status current.</summary>
+internal sealed class OperatorCommand : Command
+{
+    private readonly Option<bool> leaderElect = new("--leader-elect")
+    {
+        Description = "Run the controllers only while holding the aibaseline-leader Lease; use with more than one replica.",
+    };
+
+    private readonly Option<string> metricsBindAddress = new("--metrics-bind-address")
+    {
+        Description = "Address /metrics listens on, such as :8080; 0 turns it off.",
+        DefaultValueFactory = _ => ":8080",
+    };
+
+    private readonly Option<string> healthProbeBindAddress = new("--health-probe-bind-address")
+    {
+        Description = "Address /healthz and /readyz listen on, such as :8081; 0 turns them off.",
+        DefaultValueFactory = _ => ":8081",
+    };
+
+    private readonly Option<string?> watchNamespace = new("--namespace")
+    {
+        Description = "Watch this namespace only; all namespaces when omitted.",
+    };
+
+    private readonly Option<int> maxConcurrentReconciles = new("--max-concurrent-reconciles")
+    {
+        Description = "AIModelDeployments evaluated at the same time.",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private readonly Option<string?> kubeconfig = new("--kubeconfig")
+    {
+        Description = "A kubeconfig file; without it the in-cluster configuration is used, or ~/.kube/config outside a cluster.",
+    };
+
+    public OperatorCommand()
+        : base("operator", "Run the operator: watch AIModelDeployments and the objects they depend on, and keep their status current.")
+    {
+        Options.Add(leaderElect);
+        Options.Add(metricsBindAddress);
+        Options.Add(healthProbeBindAddress);
+        Options.Add(watchNamespace);
+        Options.Add(maxConcurrentReconciles);
+        Options.Add(kubeconfig);
+        maxConcurrentReconciles.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--max-concurrent-reconciles must be at least 1");
+            }
+        });
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var settings = new OperatorSettings
+        {
+            LeaderElect = parse.GetValue(leaderElect),
+            MetricsBindAddress = parse.GetValue(metricsBindAddress) ?? ":8080",
+            HealthProbeBindAddress = parse.GetValue(healthProbeBindAddress) ?? ":8081",
+            Namespace = parse.GetValue(watchNamespace),
+            MaxConcurrentReconciles = parse.GetValue(maxConcurrentReconciles),
+            Kubeconfig = parse.GetValue(kubeconfig),
+        };
+
+        // One JSON object per line on stdout, with the rendered message for readers of `kubectl logs`.
+        await using var log = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(new RenderedCompactJsonFormatter())
+            .CreateLogger();
+        using var loggers = new SerilogLoggerFactory(log);
+        try
+        {
+            var config = settings.Kubeconfig is { } path
+                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+                : KubernetesClientConfiguration.IsInCluster()
+                    ? KubernetesClientConfiguration.InClusterConfig()
+                    : KubernetesClientConfiguration.BuildDefaultConfig();
+            using var kubernetes = new Kubernetes(config);
+            using var host = new OperatorHost(settings, kubernetes, loggers, TimeProvider.System, logging => logging.AddSerilog(log));
+            return await host.RunAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or ArgumentException or IOException)
+        {
+            log.Fatal(e, "The operator could not start: {Reason}", e.Message);
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Controller;
+using AiBaseline.Controller.Api;
+using AiBaseline.Controller.Informers;
+using k8s.Models;
+
+namespace AiBaseline.Operator;
+
+/// <summary>
+/// Maps a change of any watched object to exactly the AIModelDeployments whose evaluation can change with it, so one
+/// edit reconciles only the deployments it concerns. Updates consider the old and the new object (a binding that
+/// lost a subject still affects the deployment it used to grant).
+/// </summary>
+internal sealed class AffectedDeployments(ClusterCaches caches)
+{
+    /// <summary>
+    /// A deployment's own change, except the echo of the operator's status write: an update that moved neither the
+    /// generation nor the deletion mark cannot change the verdict. Resyncs (same resourceVersion) still pass.
+    /// </summary>
+    public static IEnumerable<ObjectKey> OfModelDeployment(InformerEvent<AIModelDeployment> change)
+    {
+        var (now, old) = (change.Object.Metadata, change.OldObject?.Metadata);
+        var statusOnly = old is not null
+            && old.ResourceVersion != now.ResourceVersion
+            && old.Generation == now.Generation
+            && old.DeletionTimestamp == now.DeletionTimestamp;
+        return statusOnly ? [] : [ObjectKey.Of(change.Object)];
+    }
+
+    public IEnumerable<ObjectKey> OfProfile(InformerEvent<BaselineProfile> change) =>
+        Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByProfile, change.Object.Metadata.Name));
+
+    public IEnumerable<ObjectKey> OfDeployment(InformerEvent<V1Deployment> change) => OfWorkload(WorkloadKind.Deployment, change.Object.Metadata);
+
+    public IEnumerable<ObjectKey> OfStatefulSet(InformerEvent<V1StatefulSet> change) => OfWorkload(WorkloadKind.StatefulSet, change.Object.Metadata);
+
+    /// <summary>Any policy of a namespace can select (or stop selecting) any of its pods.</summary>
+    public IEnumerable<ObjectKey> OfNetworkPolicy(InformerEvent<V1NetworkPolicy> change) =>
+        Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
+
+    public IEnumerable<ObjectKey> OfSecret(InformerEvent<PartialObjectMetadata> change) =>
+        InNamespace(change.Object.Metadata, (d, refs, name) => refs.Secrets.Contains(name) || (d.Spec.Retirement?.Secrets?.Contains(name) ?? false));
+
+    public IEnumerable<ObjectKey> OfConfigMap(InformerEvent<V1ConfigMap> change) =>
+        InNamespace(change.Object.Metadata, (_, refs, name) => refs.ConfigMaps.Contains(name));
+
+    public IEnumerable<ObjectKey> OfServiceAccount(InformerEvent<V1ServiceAccount> change) =>
+        InNamespace(change.Object.Metadata, (_, refs, name) => refs.ServiceAccount == name);
+
+    public IEnumerable<ObjectKey> OfService(InformerEvent<PartialObjectMetadata> change) =>
+        InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.Services?.Contains(name) ?? false);
+
+    public IEnumerable<ObjectKey> OfPersistentVolumeClaim(InformerEvent<PartialObjectMetadata> change) =>
+        InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.PersistentVolumeClaims?.Contains(name) ?? false);
+
+    public IEnumerable<ObjectKey> OfRoleBinding(InformerEvent<V1RoleBinding> change) =>
+        Both(change, b => UsingAccounts(b.Subjects, b.Metadata.NamespaceProperty));
+
+    public IEnumerable<ObjectKey> OfClusterRoleBinding(InformerEvent<V1ClusterRoleBinding> change) =>
+        Both(change, b => UsingAccounts(b.Subjects, null));
+
+    public IEnumerable<ObjectKey> OfRole(InformerEvent<V1Role> change)
+    {
+        var ns = change.Object.Metadata.NamespaceProperty;
+        return caches.RoleBindings.Cache.ListByNamespace(ns)
+            .Where(b => b.RoleRef.Kind == "Role" && b.RoleRef.Name == change.Object.Metadata.Name)
+            .SelectMany(b => UsingAccounts(b.Subjects, ns))
+            .Distinct();
+    }
+
+    public IEnumerable<ObjectKey> OfClusterRole(InformerEvent<V1ClusterRole> change)
+    {
+        var name = change.Object.Metadata.Name;
+        var viaRoleBindings = caches.RoleBindings.Cache.List()
+            .Where(b => b.RoleRef.Kind == "ClusterRole" && b.RoleRef.Name == name)
+            .SelectMany(b => UsingAccounts(b.Subjects, b.Metadata.NamespaceProperty));
+        var viaClusterBindings = caches.ClusterRoleBindings.Cache.List()
+            .Where(b => b.RoleRef.Name == name)
+            .SelectMany(b => UsingAccounts(b.Subjects, null));
+        return viaRoleBindings.Concat(viaClusterBindings).Distinct();
+    }
+
+    private IEnumerable<ObjectKey> OfWorkload(WorkloadKind kind, V1ObjectMeta meta) =>
+        Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByWorkload, ClusterCaches.WorkloadIndexValue(meta.NamespaceProperty, kind, meta.Name)));
+
+    /// <summary>Deployments of the object's namespace for which <paramref name="uses"/> holds, given their pod references.</summary>
+    private IEnumerable<ObjectKey> InNamespace(V1ObjectMeta meta, Func<AIModelDeployment, PodReferences, string, bool> uses) =>
+        caches.ModelDeployments.Cache.ListByNamespace(meta.NamespaceProperty)
+            .Where(d => uses(d, PodReferences.Of(caches.WorkloadOf(d)?.Template.Spec), meta.Name))
+            .Select(ObjectKey.Of);
+
+    /// <summary>Deployments whose pods run as one of the ServiceAccount subjects.</summary>
+    private IEnumerable<ObjectKey> UsingAccounts(IList<Rbacv1Subject>? subjects, string? bindingNamespace)
+    {
+        foreach (var subject in subjects ?? [])
+        {
+            if (subject.Kind != "ServiceAccount")
+            {
+                continue;
+            }
+
+            var ns = subject.NamespaceProperty ?? bindingNamespace;
+            if (ns is null)
+            {
+                continue;
+            }
+
+            foreach (var deployment in caches.ModelDeployments.Cache.ListByNamespace(ns))
+            {
+                if (PodReferences.Of(caches.WorkloadOf(deployment)?.Template.Spec).ServiceAccount == subject.Name)
+                {
+                    yield return ObjectKey.Of(deployment);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<ObjectKey> Both<T>(InformerEvent<T> change, Func<T, IEnumerable<ObjectKey>> keysOf)
+        where T : class =>
+        change.OldObject is null ? keysOf(change.Object) : keysOf(change.Object).Concat(keysOf(change.OldObject)).Distinct();
+
+    private static IEnumerable<ObjectKey> Keys(IEnumerable<AIModelDeployment> deployments) => deployments.Select(ObjectKey.Of);
+}

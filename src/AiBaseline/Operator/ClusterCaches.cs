@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Controller;
+using AiBaseline.Controller.Api;
+using AiBaseline.Controller.Informers;
+using AiBaseline.Engine;
+using k8s;
+using k8s.Models;
+
+namespace AiBaseline.Operator;
+
+/// <summary>
+/// One informer per resource the evaluation reads. Namespaced resources are watched in <c>--namespace</c> (or all
+/// namespaces); Secrets, Services and PersistentVolumeClaims as metadata only, since only their names matter and the
+/// operator must never hold Secret values.
+/// </summary>
+internal sealed class ClusterCaches
+{
+    /// <summary>AIModelDeployments by the profile they use.</summary>
+    public const string ByProfile = "profile";
+
+    /// <summary>AIModelDeployments by <c>namespace/Kind/name</c> of their workload.</summary>
+    public const string ByWorkload = "workload";
+
+    public ClusterCaches(KubeApiClient api, string? ns, ILoggerFactory loggers, TimeProvider time)
+    {
+        Informer<T> Watch<T>(ResourceType type, bool metadataOnly = false)
+            where T : class, IKubernetesObject<V1ObjectMeta> =>
+            new(api, new InformerOptions(type) { Namespace = type.Namespaced ? ns : null, MetadataOnly = metadataOnly }, loggers.CreateLogger<Informer<T>>(), time);
+
+        ModelDeployments = Watch<AIModelDeployment>(OperatorResources.AIModelDeployments);
+        Profiles = Watch<BaselineProfile>(OperatorResources.BaselineProfiles);
+        Deployments = Watch<V1Deployment>(OperatorResources.Deployments);
+        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets);
+        NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
+        Secrets = Watch<PartialObjectMetadata>(OperatorResources.Secrets, metadataOnly: true);
+        ConfigMaps = Watch<V1ConfigMap>(OperatorResources.ConfigMaps);
+        ServiceAccounts = Watch<V1ServiceAccount>(OperatorResources.ServiceAccounts);
+        Services = Watch<PartialObjectMetadata>(OperatorResources.Services, metadataOnly: true);
+        PersistentVolumeClaims = Watch<PartialObjectMetadata>(OperatorResources.PersistentVolumeClaims, metadataOnly: true);
+        RoleBindings = Watch<V1RoleBinding>(OperatorResources.RoleBindings);
+        ClusterRoleBindings = Watch<V1ClusterRoleBinding>(OperatorResources.ClusterRoleBindings);
+        Roles = Watch<V1Role>(OperatorResources.Roles);
+        ClusterRoles = Watch<V1ClusterRole>(OperatorResources.ClusterRoles);
+
+        ModelDeployments.Cache.AddIndexer(ByProfile, d => [BaselineEngine.ProfileName(d)]);
+        ModelDeployments.Cache.AddIndexer(ByWorkload, d => d.Spec.WorkloadRef is { } w ? [WorkloadIndexValue(d.Metadata.NamespaceProperty, w.Kind, w.Name)] : []);
+    }
+
+    public Informer<AIModelDeployment> ModelDeployments { get; }
+
+    public Informer<BaselineProfile> Profiles { get; }
+
+    public Informer<V1Deployment> Deployments { get; }
+
+    public Informer<V1StatefulSet> StatefulSets { get; }
+
+    public Informer<V1NetworkPolicy> NetworkPolicies { get; }
+
+    public Informer<PartialObjectMetadata> Secrets { get; }
+
+    public Informer<V1ConfigMap> ConfigMaps { get; }
+
+    public Informer<V1ServiceAccount> ServiceAccounts { get; }
+
+    public Informer<PartialObjectMetadata> Services { get; }
+
+    public Informer<PartialObjectMetadata> PersistentVolumeClaims { get; }
+
+    public Informer<V1RoleBinding> RoleBindings { get; }
+
+    public Informer<V1ClusterRoleBinding> ClusterRoleBindings { get; }
+
+    public Informer<V1Role> Roles { get; }
+
+    public Informer<V1ClusterRole> ClusterRoles { get; }
+
+    /// <summary>Every informer, for the manager, readiness and the synced metric.</summary>
+    public ImmutableArray<IInformer> All =>
+    [
+        ModelDeployments, Profiles, Deployments, StatefulSets, NetworkPolicies, Secrets, ConfigMaps,
+        ServiceAccounts, Services, PersistentVolumeClaims, RoleBindings, ClusterRoleBindings, Roles, ClusterRoles,
+    ];
+
+    public static string WorkloadIndexValue(string? ns, WorkloadKind kind, string name) => $"{ns}/{kind}/{name}";
+
+    /// <summary>The pod template of the workload a deployment names, when it exists.</summary>
+    public WorkloadState? WorkloadOf(AIModelDeployment deployment)
+    {
+        if (deployment.Spec.WorkloadRef is not { } reference)
+        {
+            return null;
+        }
+
+        var key = new ObjectKey(deployment.Metadata.NamespaceProperty, reference.Name);
+        return reference.Kind switch
+        {
+            WorkloadKind.Deployment when Deployments.Cache.Get(key) is { } d => new WorkloadState(reference.Kind, reference.Name, d.Spec?.Replicas, d.Spec?.Template ?? new()),
+            WorkloadKind.StatefulSet when StatefulSets.Cache.Get(key) is { } s => new WorkloadState(reference.Kind, reference.Name, s.Spec?.Replicas, s.Spec?.Template ?? new()),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,83 @@
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Controller;
+using AiBaseline.Controller.Hosting;
+using AiBaseline.Controller.Writers;
+using AiBaseline.Engine;
+using k8s.Models;
+
+namespace AiBaseline.Operator;
+
+/// <summary>
+/// Reconciles one AIModelDeployment: gather the snapshot from the caches, evaluate it with the engine, write the
+/// status once and only when it changed, and record an event per condition that moved.
+/// </summary>
+internal sealed class ModelDeploymentReconciler(
+    ClusterCaches caches,
+    StatusWriter statusWriter,
+    EventRecorder events,
+    ProductMetrics metrics,
+    TimeProvider time,
+    ILogger<ModelDeploymentReconciler> logger) : IReconciler
+{
+    private readonly SnapshotGatherer gatherer = new(caches);
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        if (caches.ModelDeployments.Cache.Get(key) is not { } cached)
+        {
+            metrics.Forget(key);
+            return ReconcileResult.Done;
+        }
+
+        AIModelDeploymentStatus? before = null;
+        AIModelDeploymentStatus? after = null;
+        var outcome = await statusWriter.UpdateAsync<AIModelDeployment>(
+            OperatorResources.AIModelDeployments,
+            key,
+            current =>
+            {
+                // Evaluate the object as just read, so a retry after a conflict judges the newest spec.
+                before = current.Status;
+                after = Evaluate(current);
+                return after;
+            },
+            cancellationToken);
+
+        if (outcome == StatusWriteOutcome.NotFound)
+        {
+            metrics.Forget(key);
+            return ReconcileResult.Done;
+        }
+
+        metrics.Record(key, after ?? Evaluate(cached));
+        if (outcome == StatusWriteOutcome.Written && after is not null)
+        {
+            logger.LogInformation("Updated status of AIModelDeployment {Namespace}/{Name}: {Compliance} provisions met", key.Namespace, key.Name, after.Compliance);
+            await RecordEventsAsync(cached, before, after, cancellationToken);
+        }
+
+        return ReconcileResult.Done;
+    }
+
+    private AIModelDeploymentStatus Evaluate(AIModelDeployment deployment)
+    {
+        var profile = caches.Profiles.Cache.Get(new ObjectKey(null, BaselineEngine.ProfileName(deployment)));
+        return BaselineEngine.Evaluate(gatherer.Gather(deployment), profile, time);
+    }
+
+    private async Task RecordEventsAsync(AIModelDeployment deployment, AIModelDeploymentStatus? before, AIModelDeploymentStatus after, CancellationToken cancellationToken)
+    {
+        var regarding = new V1ObjectReference
+        {
+            ApiVersion = ApiGroup.GroupVersion,
+            Kind = ApiGroup.AIModelDeploymentKind,
+            Name = deployment.Metadata.Name,
+            NamespaceProperty = deployment.Metadata.NamespaceProperty,
+            Uid = deployment.Metadata.Uid,
+        };
+        foreach (var change in ConditionEvents.Between(before, after))
+        {
+            await events.RecordAsync(regarding, change.Type, change.Reason, "Evaluated", change.Note, cancellationToken);
+        }
+    }
+}

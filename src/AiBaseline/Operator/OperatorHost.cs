@@ -1,0 +1,146 @@
+using AiBaseline.Controller.Api;
+using AiBaseline.Controller.Hosting;
+using AiBaseline.Controller.Leadership;
+using AiBaseline.Controller.Writers;
+using k8s;
+using Prometheus;
+
+namespace AiBaseline.Operator;
+
+/// <summary>
+/// The operator process: informers over everything the evaluation reads, one controller for AIModelDeployments,
+/// optional leader election, and the probe and metrics endpoints.
+/// </summary>
+internal sealed class OperatorHost : IDisposable
+{
+    /// <summary>The controller's name in metrics, logs and events.</summary>
+    public const string ControllerName = "aimodeldeployment";
+
+    private readonly OperatorSettings settings;
+    private readonly ILoggerFactory loggers;
+    private readonly Action<ILoggingBuilder>? webLogging;
+    private readonly Controller.Hosting.Controller controller;
+    private readonly EventRecorder events;
+
+    public OperatorHost(OperatorSettings settings, Kubernetes kubernetes, ILoggerFactory loggers, TimeProvider time, Action<ILoggingBuilder>? webLogging = null)
+    {
+        this.settings = settings;
+        this.loggers = loggers;
+        this.webLogging = webLogging;
+        var api = new KubeApiClient(kubernetes);
+        Registry = Metrics.NewCustomRegistry();
+        var runtimeMetrics = new ControllerMetrics(Registry);
+        Caches = new ClusterCaches(api, settings.Namespace, loggers, time);
+        var productMetrics = new ProductMetrics(Registry);
+        productMetrics.Watch(Caches.All);
+        events = new EventRecorder(api, new EventRecorderOptions("aibaseline.io/operator", settings.Identity), loggers.CreateLogger<EventRecorder>(), time);
+        Reconciler = new ModelDeploymentReconciler(
+            Caches, new StatusWriter(api, loggers.CreateLogger<StatusWriter>()), events, productMetrics, time, loggers.CreateLogger<ModelDeploymentReconciler>());
+        controller = new Controller.Hosting.Controller(
+            ControllerName,
+            Reconciler,
+            new ControllerOptions { MaxConcurrentReconciles = settings.MaxConcurrentReconciles },
+            runtimeMetrics,
+            loggers.CreateLogger<Controller.Hosting.Controller>(),
+            time);
+        Wire();
+
+        var election = settings.LeaderElect
+            ? new LeaderElection(
+                kubernetes,
+                new LeaderElectionOptions(settings.LeaseName, settings.LeaseNamespace, settings.Identity)
+                {
+                    LeaseDuration = settings.LeaseDuration,
+                    RenewDeadline = settings.RenewDeadline,
+                    RetryPeriod = settings.RetryPeriod,
+                },
+                runtimeMetrics,
+                loggers.CreateLogger<LeaderElection>())
+            : null;
+        Manager = new ControllerManager(election, loggers.CreateLogger<ControllerManager>());
+        foreach (var informer in Caches.All)
+        {
+            Manager.Add(informer);
+        }
+
+        Manager.Add(controller);
+    }
+
+    public ClusterCaches Caches { get; }
+
+    public ModelDeploymentReconciler Reconciler { get; }
+
+    public ControllerManager Manager { get; }
+
+    /// <summary>All metrics of this process, served on <c>/metrics</c>.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Runs until cancelled (exit code 0) or until the lease is lost (exit code 1, so the pod restarts clean).</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var web = await StartEndpointsAsync(cancellationToken);
+        var outcome = await Manager.RunAsync(cancellationToken);
+        return outcome == LeadershipOutcome.Lost ? 1 : 0;
+    }
+
+    public void Dispose()
+    {
+        controller.Dispose();
+        events.Dispose();
+    }
+
+    private void Wire()
+    {
+        var map = new AffectedDeployments(Caches);
+        Caches.ModelDeployments.AddHandler(controller.Enqueue<Api.V1Alpha1.AIModelDeployment>(AffectedDeployments.OfModelDeployment));
+        Caches.Profiles.AddHandler(controller.Enqueue<Api.V1Alpha1.BaselineProfile>(map.OfProfile));
+        Caches.Deployments.AddHandler(controller.Enqueue<k8s.Models.V1Deployment>(map.OfDeployment));
+        Caches.StatefulSets.AddHandler(controller.Enqueue<k8s.Models.V1StatefulSet>(map.OfStatefulSet));
+        Caches.NetworkPolicies.AddHandler(controller.Enqueue<k8s.Models.V1NetworkPolicy>(map.OfNetworkPolicy));
+        Caches.Secrets.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfSecret));
+        Caches.ConfigMaps.AddHandler(controller.Enqueue<k8s.Models.V1ConfigMap>(map.OfConfigMap));
+        Caches.ServiceAccounts.AddHandler(controller.Enqueue<k8s.Models.V1ServiceAccount>(map.OfServiceAccount));
+        Caches.Services.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfService));
+        Caches.PersistentVolumeClaims.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfPersistentVolumeClaim));
+        Caches.RoleBindings.AddHandler(controller.Enqueue<k8s.Models.V1RoleBinding>(map.OfRoleBinding));
+        Caches.ClusterRoleBindings.AddHandler(controller.Enqueue<k8s.Models.V1ClusterRoleBinding>(map.OfClusterRoleBinding));
+        Caches.Roles.AddHandler(controller.Enqueue<k8s.Models.V1Role>(map.OfRole));
+        Caches.ClusterRoles.AddHandler(controller.Enqueue<k8s.Models.V1ClusterRole>(map.OfClusterRole));
+    }
+
+    /// <summary>Starts Kestrel for the probes and metrics, or returns null when both are turned off.</summary>
+    private async Task<WebApplication?> StartEndpointsAsync(CancellationToken cancellationToken)
+    {
+        var metricsUrl = OperatorSettings.ListenUrl(settings.MetricsBindAddress);
+        var probeUrl = OperatorSettings.ListenUrl(settings.HealthProbeBindAddress);
+        if (metricsUrl is null && probeUrl is null)
+        {
+            return null;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        webLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseUrls([.. new[] { metricsUrl, probeUrl }.OfType<Uri>().Select(u => u.GetLeftPart(UriPartial.Authority)).Distinct()]);
+        var app = builder.Build();
+        if (probeUrl is not null)
+        {
+            // Liveness only asks whether the watch loops run: an API-server blip must not restart every replica.
+            var host = $"*:{probeUrl.Port}";
+            app.MapGet("/healthz", () => Manager.IsAlive ? Results.Text("ok") : Results.Text("informer loop stopped", statusCode: 500)).RequireHost(host);
+            app.MapGet("/readyz", () => Manager.IsReady ? Results.Text("ok") : Results.Text(NotReady(), statusCode: 503)).RequireHost(host);
+        }
+
+        if (metricsUrl is not null)
+        {
+            app.MapMetrics("/metrics", Registry).RequireHost($"*:{metricsUrl.Port}");
+        }
+
+        await app.StartAsync(cancellationToken);
+        loggers.CreateLogger<OperatorHost>().LogInformation("Serving probes on {ProbeUrl} and metrics on {MetricsUrl}", probeUrl, metricsUrl);
+        return app;
+    }
+
+    private string NotReady() =>
+        "informers not synced or not watching: " + string.Join(", ", Manager.Informers.Where(i => !i.IsHealthy).Select(i => i.Name));
+}

@@ -1,0 +1,57 @@
+namespace AiBaseline.Operator;
+
+/// <summary>The settings of <c>aibaseline operator</c>, named after the flags controller-runtime operators use.</summary>
+internal sealed record OperatorSettings
+{
+    /// <summary>Run controllers only while holding the Lease <see cref="LeaseName"/>.</summary>
+    public bool LeaderElect { get; init; }
+
+    /// <summary>Where <c>/metrics</c> listens, such as <c>:8080</c>; <c>0</c> turns it off.</summary>
+    public string MetricsBindAddress { get; init; } = ":8080";
+
+    /// <summary>Where <c>/healthz</c> and <c>/readyz</c> listen, such as <c>:8081</c>; <c>0</c> turns them off.</summary>
+    public string HealthProbeBindAddress { get; init; } = ":8081";
+
+    /// <summary>Watch one namespace only; null watches all.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>AIModelDeployments evaluated at the same time.</summary>
+    public int MaxConcurrentReconciles { get; init; } = 1;
+
+    /// <summary>A kubeconfig file; null uses the in-cluster config, or the default kubeconfig outside a cluster.</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>The Lease that elects the leader.</summary>
+    public string LeaseName { get; init; } = "aibaseline-leader";
+
+    /// <summary>Namespace of the Lease: the operator's own, from the downward API.</summary>
+    public string LeaseNamespace { get; init; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "default";
+
+    /// <summary>This replica's identity in the Lease: the pod name.</summary>
+    public string Identity { get; init; } = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName;
+
+    /// <summary>How long a leader holds the Lease without renewing it.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long the leader keeps trying to renew before it stops leading.</summary>
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Wait between attempts to acquire or renew the Lease.</summary>
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Turns a controller-runtime style bind address (<c>:8080</c>, <c>127.0.0.1:8080</c>) into a URL, or null for <c>0</c>.
+    /// </summary>
+    public static Uri? ListenUrl(string address)
+    {
+        if (address is "0" or "")
+        {
+            return null;
+        }
+
+        var host = address.StartsWith(':') ? "0.0.0.0" + address : address;
+        return Uri.TryCreate("http://" + host, UriKind.Absolute, out var url) && url.Port > 0
+            ? url
+            : throw new ArgumentException($"'{address}' is not a bind address: use host:port, :port, or 0 to turn it off");
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.KubeEmulator;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Emulator = AiBaseline.KubeEmulator.KubeEmulator;
+
+namespace AiBaseline.Operator.Tests;
+
+/// <summary>An emulated cluster with the shipped CRDs, and operators started against it.</summary>
+internal sealed class OperatorFixture : IAsyncDisposable
+{
+    public const string DeploymentsResource = "aimodeldeployments.aibaseline.io";
+
+    private static readonly Dictionary<string, Type> CustomKinds = new()
+    {
+        [$"{ApiGroup.GroupVersion}/{ApiGroup.AIModelDeploymentKind}"] = typeof(AIModelDeployment),
+        [$"{ApiGroup.GroupVersion}/{ApiGroup.BaselineProfileKind}"] = typeof(BaselineProfile),
+    };
+
+    private readonly List<(OperatorHost Host, CancellationTokenSource Stop, Task<int> Run, Kubernetes Client)> running = [];
+
+    private OperatorFixture(Emulator server) => Server = server;
+
+    public Emulator Server { get; }
+
+    public static async Task<OperatorFixture> StartAsync()
+    {
+        var server = await Emulator.StartAsync(new KubeEmulatorOptions { AutoCreateNamespaces = true }, TestContext.Current.CancellationToken);
+        server.ApplyCrdsFrom(Path.Combine(AppContext.BaseDirectory, "crds"));
+
+        return new OperatorFixture(server);
+    }
+
+    /// <summary>Creates every object of the example manifests in <paramref name="folders"/> (under examples/).</summary>
+    public void Apply(params string[] folders)
+    {
+        foreach (var file in folders.SelectMany(f => Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples", f), "*.yaml")).Order(StringComparer.Ordinal))
+        {
+            foreach (var obj in KubernetesYaml.LoadAllFromString(File.ReadAllText(file), CustomKinds))
+            {
+                Server.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
+            }
+        }
+    }
+
+    /// <summary>Starts an operator (probes and metrics off) and waits until its caches have synced.</summary>
+    public async Task<OperatorHost> StartOperatorAsync()
+    {
+        var client = new Kubernetes(Server.CreateClientConfiguration());
+        var host = new OperatorHost(
+            new OperatorSettings { MetricsBindAddress = "0", HealthProbeBindAddress = "0", MaxConcurrentReconciles = 2, Identity = "test-operator" },
+            client,
+            NullLoggerFactory.Instance,
+            TimeProvider.System);
+        var stop = new CancellationTokenSource();
+        var run = Task.Run(() => host.RunAsync(stop.Token), TestContext.Current.CancellationToken);
+        running.Add((host, stop, run, client));
+        await EventuallyAsync(() => host.Manager.IsReady, "operator caches synced");
+        return host;
+    }
+
+    /// <summary>Stops the operator started last and returns its exit code.</summary>
+    public async Task<int> StopOperatorAsync()
+    {
+        var (host, stop, run, client) = running[^1];
+        running.RemoveAt(running.Count - 1);
+        await stop.CancelAsync();
+        var code = await run;
+        stop.Dispose();
+        host.Dispose();
+        client.Dispose();
+        return code;
+    }
+
+    public AIModelDeployment? Get(string ns, string name) =>
+        Server.Get(ApiGroup.GroupVersion, ApiGroup.AIModelDeploymentKind, ns, name) is { } json ? KubernetesJson.Deserialize<AIModelDeployment>(json.ToJsonString()) : null;
+
+    public BaselineProfile Profile(string name) =>
+        KubernetesJson.Deserialize<BaselineProfile>(Server.Get(ApiGroup.GroupVersion, ApiGroup.BaselineProfileKind, null, name)!.ToJsonString());
+
+    public V1Condition? Condition(string ns, string name, string type) =>
+        Get(ns, name)?.Status?.Conditions?.FirstOrDefault(c => c.Type == type);
+
+    /// <summary>How often the operator read a deployment: each reconcile reads it once before writing its status.</summary>
+    public int Reads(string ns, string name) =>
+        Server.Requests.Recent.Count(c => c.Verb == "get" && c.Resource == DeploymentsResource && c.Namespace == ns && c.Name == name);
+
+    /// <summary>How often the operator wrote a deployment's status.</summary>
+    public int StatusWrites(string ns, string name) =>
+        Server.Requests.Recent.Count(c => c.Verb == "patch" && c.Resource == DeploymentsResource + "/status" && c.Namespace == ns && c.Name == name);
+
+    public IReadOnlyList<JsonObject> Events(string ns) => Server.List("events.k8s.io/v1", "Event", ns);
+
+    public static async Task EventuallyAsync(Func<bool> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not reached within {seconds} s: {what}");
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (running.Count > 0)
+        {
+            await StopOperatorAsync();
+        }
+
+        await Server.DisposeAsync();
+    }
+}
