@@ -62,7 +62,7 @@ public sealed class ChartTests
 
         Assert.Equal(3, deployment.Spec.Replicas);
         Assert.Equal("registry.example.com/aibaseline/aibaseline@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", container.Image);
-        Assert.Contains("--watch-namespaces=team-a,team-b", container.Args);
+        Assert.Contains("--namespace=team-a", container.Args);
         Assert.Contains("--log-level=Debug", container.Args);
         Assert.Contains("--log-format=console", container.Args);
 
@@ -77,6 +77,7 @@ public sealed class ChartTests
     [InlineData("replicaCount=two", "replicaCount", "a number given as a word")]
     [InlineData("logLevel=Verbose", "logLevel", "a level the operator does not know")]
     [InlineData("replicaCont=2", "replicaCont", "a misspelt key is rejected, not ignored")]
+    [InlineData("watchedNamespaces={team-a,team-b}", "watchedNamespaces", "the operator watches one namespace or all")]
     [InlineData("image.digest=latest", "image/digest", "a digest that is not sha256:<64 hex>")]
     [InlineData("defaultProfile.spec.mode=Warn", "defaultProfile/spec/mode", "a profile mode the CRD would reject later")]
     [InlineData("metrics.port=70000", "metrics/port", "a port out of range")]

@@ -38,6 +38,19 @@ internal sealed class OperatorCommand : Command
         DefaultValueFactory = _ => 1,
     };
 
+    private readonly Option<Serilog.Events.LogEventLevel> logLevel = new("--log-level")
+    {
+        Description = "The lowest level logged: Verbose, Debug, Information, Warning, Error or Fatal (Trace is taken as Verbose).",
+        DefaultValueFactory = _ => Serilog.Events.LogEventLevel.Information,
+        CustomParser = result => ParseLevel(result),
+    };
+
+    private readonly Option<string> logFormat = new("--log-format")
+    {
+        Description = "json for one JSON object per line (clusters), console for readable lines (local runs).",
+        DefaultValueFactory = _ => "json",
+    };
+
     private readonly Option<string?> kubeconfig = new("--kubeconfig")
     {
         Description = "A kubeconfig file; without it the in-cluster configuration is used, or ~/.kube/config outside a cluster.",
@@ -51,7 +64,10 @@ internal sealed class OperatorCommand : Command
         Options.Add(healthProbeBindAddress);
         Options.Add(watchNamespace);
         Options.Add(maxConcurrentReconciles);
+        Options.Add(logLevel);
+        Options.Add(logFormat);
         Options.Add(kubeconfig);
+        logFormat.AcceptOnlyFromAmong("json", "console");
         maxConcurrentReconciles.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 1)
@@ -75,11 +91,13 @@ internal sealed class OperatorCommand : Command
         };
 
         // One JSON object per line on stdout, with the rendered message for readers of `kubectl logs`.
-        await using var log = new LoggerConfiguration()
-            .MinimumLevel.Information()
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(parse.GetValue(logLevel))
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(new RenderedCompactJsonFormatter())
+            .Enrich.FromLogContext();
+        await using var log = (parse.GetValue(logFormat) == "console"
+                ? configuration.WriteTo.Console()
+                : configuration.WriteTo.Console(new RenderedCompactJsonFormatter()))
             .CreateLogger();
         using var loggers = new SerilogLoggerFactory(log);
         try
@@ -98,5 +116,22 @@ internal sealed class OperatorCommand : Command
             log.Fatal(e, "The operator could not start: {Reason}", e.Message);
             return 2;
         }
+    }
+
+    private static Serilog.Events.LogEventLevel ParseLevel(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? "Information" : result.Tokens[0].Value;
+        if (string.Equals(text, "Trace", StringComparison.OrdinalIgnoreCase))
+        {
+            return Serilog.Events.LogEventLevel.Verbose;
+        }
+
+        if (Enum.TryParse<Serilog.Events.LogEventLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level))
+        {
+            return level;
+        }
+
+        result.AddError($"--log-level: '{text}' is not a level; use Trace, Debug, Information, Warning or Error");
+        return Serilog.Events.LogEventLevel.Information;
     }
 }
