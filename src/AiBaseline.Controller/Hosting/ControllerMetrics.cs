@@ -70,10 +70,38 @@ public sealed class ControllerMetrics
 
     internal void WorkerFinished(string controller) => activeWorkers.WithLabels(controller).Dec();
 
-    internal void SetMaxConcurrentReconciles(string controller, int workers) => maxConcurrentReconciles.WithLabels(controller).Set(workers);
-
-    private sealed class QueueMetrics(ControllerMetrics owner, string name) : IWorkQueueMetrics
+    /// <summary>
+    /// Records a controller's worker count and publishes its reconcile series at zero, as controller-runtime does,
+    /// so that rate() and alerts over errors see a series before the first error happens.
+    /// </summary>
+    internal void SetMaxConcurrentReconciles(string controller, int workers)
     {
+        maxConcurrentReconciles.WithLabels(controller).Set(workers);
+        foreach (var outcome in ReconcileOutcome.All)
+        {
+            reconcileTotal.WithLabels(controller, outcome).Publish();
+        }
+
+        reconcileErrors.WithLabels(controller).Publish();
+        activeWorkers.WithLabels(controller).Publish();
+    }
+
+    private sealed class QueueMetrics : IWorkQueueMetrics
+    {
+        private readonly ControllerMetrics owner;
+        private readonly string name;
+
+        public QueueMetrics(ControllerMetrics owner, string name)
+        {
+            this.owner = owner;
+            this.name = name;
+
+            // Published at zero from the start, so a queue that never retried still shows the series.
+            owner.queueAdds.WithLabels(name).Publish();
+            owner.queueRetries.WithLabels(name).Publish();
+            owner.queueDepth.WithLabels(name).Publish();
+        }
+
         public void Added() => owner.queueAdds.WithLabels(name).Inc();
 
         public void DepthChanged(int depth) => owner.queueDepth.WithLabels(name).Set(depth);
@@ -91,4 +119,7 @@ public static class ReconcileOutcome
     public const string Error = "error";
     public const string Requeue = "requeue";
     public const string RequeueAfter = "requeue_after";
+
+    /// <summary>Every result, in the order they are published.</summary>
+    public static IReadOnlyList<string> All { get; } = [Success, Error, Requeue, RequeueAfter];
 }

@@ -1,26 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.KubeEmulator;
+using Emulator = AiBaseline.KubeEmulator.KubeEmulator;
+using AiBaseline.Operator;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace AiBaseline.Deploy.Tests.Infrastructure;
 
-/// <summary>The metric names the operator exports: the only names dashboards and alerts may query.</summary>
-internal static class OperatorMetrics
+/// <summary>The metric names the operator really exports: the only names dashboards and alerts may query.</summary>
+internal static partial class OperatorMetrics
 {
-    /// <summary>
-    /// The single source of metric names for the dashboard and alert tests. Today it is the list the operator
-    /// promises (controller-runtime's names plus the product gauges); once the operator runs in the test suite,
-    /// this method should return the names scraped from its /metrics endpoint instead.
-    /// </summary>
-    public static IReadOnlySet<string> Names() => new HashSet<string>(StringComparer.Ordinal)
+    private static readonly Lazy<IReadOnlySet<string>> Scraped = new(() => ScrapeAsync().GetAwaiter().GetResult());
+
+    private static readonly Dictionary<string, Type> CustomKinds = new()
     {
-        "controller_runtime_reconcile_total",
-        "controller_runtime_reconcile_errors_total",
-        "controller_runtime_reconcile_time_seconds_bucket",
-        "workqueue_depth",
-        "workqueue_adds_total",
-        "workqueue_queue_duration_seconds_bucket",
-        "workqueue_retries_total",
-        "leader_election_master_status",
-        "aibaseline_deployments",
-        "aibaseline_control_results",
-        "aibaseline_provision_results",
-        "aibaseline_informer_synced",
+        [$"{ApiGroup.GroupVersion}/{ApiGroup.AIModelDeploymentKind}"] = typeof(AIModelDeployment),
+        [$"{ApiGroup.GroupVersion}/{ApiGroup.BaselineProfileKind}"] = typeof(BaselineProfile),
     };
+
+    /// <summary>
+    /// The sample names served on /metrics by a real operator, with leader election on, after it has reconciled
+    /// the shipped examples in the in-process API emulator. Histograms appear as their _bucket, _sum and _count series.
+    /// </summary>
+    public static IReadOnlySet<string> Names() => Scraped.Value;
+
+    private static async Task<IReadOnlySet<string>> ScrapeAsync()
+    {
+        await using var api = await Emulator.StartAsync(new KubeEmulatorOptions { AutoCreateNamespaces = true });
+        api.ApplyCrdsFrom(Repo.Path("crds"));
+        foreach (var file in Directory.GetFiles(Repo.Path("examples"), "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            foreach (var obj in KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file), CustomKinds))
+            {
+                api.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
+            }
+        }
+
+        var port = FreePort();
+        using var client = new Kubernetes(api.CreateClientConfiguration());
+        using var host = new OperatorHost(
+            new OperatorSettings { LeaderElect = true, MetricsBindAddress = $"127.0.0.1:{port}", HealthProbeBindAddress = "0", Identity = "metrics-scrape" },
+            client,
+            NullLoggerFactory.Instance,
+            TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => host.RunAsync(stop.Token));
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                var text = await TryGetAsync(http, $"http://127.0.0.1:{port}/metrics");
+                if (text is not null && text.Contains("controller_runtime_reconcile_total{", StringComparison.Ordinal)
+                    && text.Contains("aibaseline_deployments{", StringComparison.Ordinal))
+                {
+                    return SampleName().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+                }
+
+                if (DateTime.UtcNow > deadline || run.IsCompleted)
+                {
+                    throw new InvalidOperationException($"the operator served no reconcile metrics on 127.0.0.1:{port}/metrics within 60 s; last answer: {text ?? "(none)"}");
+                }
+
+                await Task.Delay(200);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+    }
+
+    private static async Task<string?> TryGetAsync(HttpClient http, string url)
+    {
+        try
+        {
+            return await http.GetStringAsync(new Uri(url));
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{| )", RegexOptions.Multiline)]
+    private static partial Regex SampleName();
 }
