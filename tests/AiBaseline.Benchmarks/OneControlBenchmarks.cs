@@ -1,10 +1,9 @@
-using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine.Controls;
 using BenchmarkDotNet.Attributes;
 
 namespace AiBaseline.Benchmarks;
 
-/// <summary>Each registered control on its own, on the deployment of <see cref="ControlEvaluationBenchmarks"/>, to find the costly one.</summary>
+/// <summary>Each registered control on its own, on the deployment of <see cref="EngineBenchmarks"/>, to find the costly one.</summary>
 [MemoryDiagnoser]
 public class OneControlBenchmarks
 {
@@ -20,7 +19,8 @@ public class OneControlBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        context = new EvaluationContext(ControlEvaluationBenchmarks.TypicalSnapshot(), new BaselineProfileSpec(), ControlEvaluationBenchmarks.Now);
+        var (snapshot, profile) = EngineBenchmarks.Typical();
+        context = new EvaluationContext(snapshot, profile.Spec, TimeProvider.System.GetUtcNow());
         control = ControlSet.All.First(c => c.Name == Control);
     }
 
