@@ -20,10 +20,11 @@ internal static class ProvisionRollup
     {
         var stage = deployment.Spec.Stage;
         var freshEvidence = FreshEvidence(deployment, profile, now);
+        var decidingById = DecidingControls(outcomes);
         var result = ImmutableArray.CreateBuilder<ProvisionStatus>(ProvisionCatalog.Provisions.Length);
         foreach (var provision in ProvisionCatalog.Provisions)
         {
-            var deciding = outcomes.Where(o => o.Control.Provisions.Contains(provision.Id)).ToList();
+            var deciding = decidingById.TryGetValue(provision.Id, out var found) ? found : NoControls;
             if (!StageApplicability.Applies(provision.Phase, stage))
             {
                 result.Add(new ProvisionStatus { Id = provision.Id, Result = ProvisionResult.NotApplicable, Controls = Names(deciding) });
@@ -42,6 +43,28 @@ internal static class ProvisionRollup
         }
 
         return result.MoveToImmutable();
+    }
+
+    private static readonly List<EvaluatedControl> NoControls = [];
+
+    /// <summary>The controls deciding each provision, in control order: one pass over the few (control, provision) pairs.</summary>
+    private static Dictionary<string, List<EvaluatedControl>> DecidingControls(ImmutableArray<EvaluatedControl> outcomes)
+    {
+        var byId = new Dictionary<string, List<EvaluatedControl>>(StringComparer.Ordinal);
+        foreach (var outcome in outcomes)
+        {
+            foreach (var id in outcome.Control.Provisions)
+            {
+                if (!byId.TryGetValue(id, out var list))
+                {
+                    byId[id] = list = [];
+                }
+
+                list.Add(outcome);
+            }
+        }
+
+        return byId;
     }
 
     public static ComplianceSummary Summarise(IEnumerable<ProvisionStatus> provisions)
@@ -72,23 +95,24 @@ internal static class ProvisionRollup
 
     private static ProvisionResult Worst(List<EvaluatedControl> deciding)
     {
-        var results = deciding.Select(d => d.Outcome.Result).Where(r => r != ControlResult.NotApplicable).ToList();
-        if (results.Count == 0)
+        bool any = false, unknown = false, allWaived = true;
+        foreach (var control in deciding)
         {
-            return ProvisionResult.NotApplicable;
+            switch (control.Outcome.Result)
+            {
+                case ControlResult.NotApplicable: continue;
+                case ControlResult.NotMet: return ProvisionResult.NotMet;
+                case ControlResult.Unknown: unknown = true; break;
+            }
+
+            any = true;
+            allWaived &= control.Outcome.Result == ControlResult.Waived;
         }
 
-        if (results.Contains(ControlResult.NotMet))
-        {
-            return ProvisionResult.NotMet;
-        }
-
-        if (results.Contains(ControlResult.Unknown))
-        {
-            return ProvisionResult.Unknown;
-        }
-
-        return results.All(r => r == ControlResult.Waived) ? ProvisionResult.Waived : ProvisionResult.Met;
+        return !any ? ProvisionResult.NotApplicable
+            : unknown ? ProvisionResult.Unknown
+            : allWaived ? ProvisionResult.Waived
+            : ProvisionResult.Met;
     }
 
     private static List<string>? Names(List<EvaluatedControl> deciding) =>
