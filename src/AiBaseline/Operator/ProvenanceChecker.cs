@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
-using AiBaseline.Audit;
 using AiBaseline.Engine;
 using AiBaseline.Provenance;
+using AiBaseline.Verification;
 
 namespace AiBaseline.Operator;
 
@@ -44,8 +44,8 @@ internal sealed class ProvenanceChecker(IArtifactVerifier verifier, Verification
             return ProvenanceResult.None;
         }
 
-        var work = new VerificationWork(AuditVerification.ReferencesOf(deployment, workload), policy, Credentials: null, deployment.Spec?.Models ?? []);
-        var results = await AuditVerification.RunAsync([work], cache, time, cancellationToken).ConfigureAwait(false);
+        var work = new VerificationWork(ProvenanceRun.ReferencesOf(deployment, workload), policy, Credentials: null, deployment.Spec?.Models ?? []);
+        var results = await ProvenanceRun.RunAsync([work], cache, time, cancellationToken).ConfigureAwait(false);
         var provenance = results[0];
         return new ProvenanceResult(provenance, RetryAfter(provenance.Values));
     }
