@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.KubeEmulator;
+using AiBaseline.Provenance;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -45,15 +46,23 @@ internal sealed class OperatorFixture : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts an operator (probes and metrics off) and waits until its caches have synced.</summary>
-    public async Task<OperatorHost> StartOperatorAsync()
+    /// <summary>
+    /// Starts an operator (probes and metrics off) and waits until its caches have synced. Without
+    /// <paramref name="verifier"/> any registry verification fails the test.
+    /// </summary>
+    public async Task<OperatorHost> StartOperatorAsync(IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null)
     {
         var client = new Kubernetes(Server.CreateClientConfiguration());
         var host = new OperatorHost(
-            new OperatorSettings { MetricsBindAddress = "0", HealthProbeBindAddress = "0", MaxConcurrentReconciles = 2, Identity = "test-operator" },
+            new OperatorSettings
+            {
+                MetricsBindAddress = "0", HealthProbeBindAddress = "0", MaxConcurrentReconciles = 2, Identity = "test-operator",
+                VerificationCache = cache ?? new VerificationCacheOptions(),
+            },
             client,
             NullLoggerFactory.Instance,
-            TimeProvider.System);
+            TimeProvider.System,
+            verifier ?? new FakeVerifier(_ => throw new InvalidOperationException("this test's profiles ask for no registry verification")));
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token), TestContext.Current.CancellationToken);
         running.Add((host, stop, run, client));

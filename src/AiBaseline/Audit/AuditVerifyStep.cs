@@ -3,6 +3,7 @@ using AiBaseline.Engine;
 using AiBaseline.Engine.Gathering;
 using AiBaseline.Provenance;
 using AiBaseline.Provenance.Oci;
+using AiBaseline.Verification;
 
 namespace AiBaseline.Audit;
 
@@ -54,7 +55,7 @@ public sealed class AuditVerifyStep
             var deployment = located.Object;
             var workload = SnapshotAssembler.Assemble(deployment, set.Index).Workload;
             var ns = deployment.Metadata?.NamespaceProperty ?? "default";
-            work.Add(new VerificationWork(AuditVerification.ReferencesOf(deployment, workload), policy,
+            work.Add(new VerificationWork(ProvenanceRun.ReferencesOf(deployment, workload), policy,
                 AuditVerification.CredentialsOf(ns, workload?.Template.Spec, set.Index), deployment.Spec?.Models ?? []));
         }
 
@@ -68,7 +69,7 @@ public sealed class AuditVerifyStep
         using var registry = new RegistryClient(clientOptions, TimeProvider.System);
         var verifier = new CachingArtifactVerifier(new CosignVerifier(registry, clock), clock);
         var items = work.OfType<VerificationWork>().ToList();
-        var results = AuditVerification.RunAsync(items, verifier, clock, CancellationToken.None).GetAwaiter().GetResult();
+        var results = ProvenanceRun.RunAsync(items, verifier, clock, CancellationToken.None).GetAwaiter().GetResult();
         var next = 0;
         return [.. work.Select(w => w is null ? null : (IReadOnlyDictionary<string, ArtifactVerification>)results[next++])];
     }

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using AiBaseline.Audit;
 using AiBaseline.Operator;
+using AiBaseline.Provenance;
+using AiBaseline.Provenance.Oci;
 using k8s;
 using Serilog;
 using Serilog.Extensions.Logging;
@@ -56,6 +59,16 @@ internal sealed class OperatorCommand : Command
         Description = "A kubeconfig file; without it the in-cluster configuration is used, or ~/.kube/config outside a cluster.",
     };
 
+    private readonly Option<string?> registryCa = new("--registry-ca")
+    {
+        Description = "A PEM file of extra CA certificates to trust for registries when verifying signatures.",
+    };
+
+    private readonly Option<string[]> insecureRegistries = new("--insecure-registry")
+    {
+        Description = "A registry HOST[:PORT] to reach over plain HTTP when verifying signatures (repeatable).",
+    };
+
     public OperatorCommand()
         : base("operator", "Run the operator: watch AIModelDeployments and the objects they depend on, and keep their status current.")
     {
@@ -67,6 +80,8 @@ internal sealed class OperatorCommand : Command
         Options.Add(logLevel);
         Options.Add(logFormat);
         Options.Add(kubeconfig);
+        Options.Add(registryCa);
+        Options.Add(insecureRegistries);
         logFormat.AcceptOnlyFromAmong("json", "console");
         maxConcurrentReconciles.Validators.Add(result =>
         {
@@ -88,6 +103,8 @@ internal sealed class OperatorCommand : Command
             Namespace = parse.GetValue(watchNamespace),
             MaxConcurrentReconciles = parse.GetValue(maxConcurrentReconciles),
             Kubeconfig = parse.GetValue(kubeconfig),
+            RegistryCaFile = parse.GetValue(registryCa),
+            InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],
         };
 
         // One JSON object per line on stdout, with the rendered message for readers of `kubectl logs`.
@@ -108,7 +125,19 @@ internal sealed class OperatorCommand : Command
                     ? KubernetesClientConfiguration.InClusterConfig()
                     : KubernetesClientConfiguration.BuildDefaultConfig();
             using var kubernetes = new Kubernetes(config);
-            using var host = new OperatorHost(settings, kubernetes, loggers, TimeProvider.System, logging => logging.AddSerilog(log));
+
+            // Registries are reached anonymously: the operator reads Secrets as metadata only, so pull-secret logins are not used.
+            var problems = new List<InputProblem>();
+            var clientOptions = AuditVerification.ClientOptions(new VerifyOptions(settings.RegistryCaFile, settings.InsecureRegistries), [], problems);
+            if (problems.Count > 0)
+            {
+                log.Fatal("The operator could not start: {File}: {Reason}", problems[0].File, problems[0].Message);
+                return 2;
+            }
+
+            using var registry = new RegistryClient(clientOptions, TimeProvider.System);
+            var verifier = new CosignVerifier(registry, TimeProvider.System);
+            using var host = new OperatorHost(settings, kubernetes, loggers, TimeProvider.System, verifier, logging => logging.AddSerilog(log));
             return await host.RunAsync(cancellationToken);
         }
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or ArgumentException or IOException)

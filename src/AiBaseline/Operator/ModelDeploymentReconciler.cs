@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller;
 using AiBaseline.Controller.Hosting;
@@ -16,6 +17,7 @@ internal sealed class ModelDeploymentReconciler(
     StatusWriter statusWriter,
     EventRecorder events,
     ProductMetrics metrics,
+    ProvenanceChecker provenance,
     TimeProvider time,
     ILogger<ModelDeploymentReconciler> logger) : IReconciler
 {
@@ -29,6 +31,9 @@ internal sealed class ModelDeploymentReconciler(
             return ReconcileResult.Done;
         }
 
+        // Registry evidence is gathered before the status write, from the cached object, so a conflict retry
+        // re-judges the newest spec without contacting registries again.
+        var checkedProvenance = await provenance.CheckAsync(cached, caches.WorkloadOf(cached), ProfileOf(cached), cancellationToken);
         AIModelDeploymentStatus? before = null;
         AIModelDeploymentStatus? after = null;
         var outcome = await statusWriter.UpdateAsync<AIModelDeployment>(
@@ -38,7 +43,7 @@ internal sealed class ModelDeploymentReconciler(
             {
                 // Evaluate the object as just read, so a retry after a conflict judges the newest spec.
                 before = current.Status;
-                after = Evaluate(current);
+                after = Evaluate(current, checkedProvenance.Provenance);
                 return after;
             },
             cancellationToken);
@@ -49,21 +54,21 @@ internal sealed class ModelDeploymentReconciler(
             return ReconcileResult.Done;
         }
 
-        metrics.Record(key, after ?? Evaluate(cached));
+        metrics.Record(key, after ?? Evaluate(cached, checkedProvenance.Provenance));
         if (outcome == StatusWriteOutcome.Written && after is not null)
         {
             logger.LogInformation("Updated status of AIModelDeployment {Namespace}/{Name}: {Compliance} provisions met", key.Namespace, key.Name, after.Compliance);
             await RecordEventsAsync(cached, before, after, cancellationToken);
         }
 
-        return ReconcileResult.Done;
+        return checkedProvenance.RetryAfter is { } retry ? ReconcileResult.After(retry) : ReconcileResult.Done;
     }
 
-    private AIModelDeploymentStatus Evaluate(AIModelDeployment deployment)
-    {
-        var profile = caches.Profiles.Cache.Get(new ObjectKey(null, BaselineEngine.ProfileName(deployment)));
-        return BaselineEngine.Evaluate(gatherer.Gather(deployment), profile, time);
-    }
+    private BaselineProfile? ProfileOf(AIModelDeployment deployment) =>
+        caches.Profiles.Cache.Get(new ObjectKey(null, BaselineEngine.ProfileName(deployment)));
+
+    private AIModelDeploymentStatus Evaluate(AIModelDeployment deployment, ImmutableDictionary<string, ArtifactVerification>? provenance) =>
+        BaselineEngine.Evaluate(gatherer.Gather(deployment) with { Provenance = provenance }, ProfileOf(deployment), time);
 
     private async Task RecordEventsAsync(AIModelDeployment deployment, AIModelDeploymentStatus? before, AIModelDeploymentStatus after, CancellationToken cancellationToken)
     {

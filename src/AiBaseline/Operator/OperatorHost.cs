@@ -2,6 +2,7 @@ using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Hosting;
 using AiBaseline.Controller.Leadership;
 using AiBaseline.Controller.Writers;
+using AiBaseline.Provenance;
 using k8s;
 using Prometheus;
 
@@ -22,7 +23,13 @@ internal sealed class OperatorHost : IDisposable
     private readonly Controller.Hosting.Controller controller;
     private readonly EventRecorder events;
 
-    public OperatorHost(OperatorSettings settings, Kubernetes kubernetes, ILoggerFactory loggers, TimeProvider time, Action<ILoggingBuilder>? webLogging = null)
+    /// <param name="settings">The operator's flags.</param>
+    /// <param name="kubernetes">The API server client.</param>
+    /// <param name="loggers">Where logs go.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="verifier">Checks signatures and attestations at registries; the host caches its results per digest.</param>
+    /// <param name="webLogging">Logging for the probe and metrics endpoints.</param>
+    public OperatorHost(OperatorSettings settings, Kubernetes kubernetes, ILoggerFactory loggers, TimeProvider time, IArtifactVerifier verifier, Action<ILoggingBuilder>? webLogging = null)
     {
         this.settings = settings;
         this.loggers = loggers;
@@ -35,7 +42,13 @@ internal sealed class OperatorHost : IDisposable
         productMetrics.Watch(Caches.All);
         events = new EventRecorder(api, new EventRecorderOptions("aibaseline.io/operator", settings.Identity), loggers.CreateLogger<EventRecorder>(), time);
         Reconciler = new ModelDeploymentReconciler(
-            Caches, new StatusWriter(api, loggers.CreateLogger<StatusWriter>()), events, productMetrics, time, loggers.CreateLogger<ModelDeploymentReconciler>());
+            Caches,
+            new StatusWriter(api, loggers.CreateLogger<StatusWriter>()),
+            events,
+            productMetrics,
+            new ProvenanceChecker(verifier, settings.VerificationCache, time, loggers.CreateLogger<ProvenanceChecker>()),
+            time,
+            loggers.CreateLogger<ModelDeploymentReconciler>());
         controller = new Controller.Hosting.Controller(
             ControllerName,
             Reconciler,

@@ -1,3 +1,5 @@
+using AiBaseline.Provenance;
+
 namespace AiBaseline.Operator;
 
 /// <summary>The settings of <c>aibaseline operator</c>, named after the flags controller-runtime operators use.</summary>
@@ -38,6 +40,15 @@ internal sealed record OperatorSettings
 
     /// <summary>Wait between attempts to acquire or renew the Lease.</summary>
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A PEM bundle of extra CAs trusted when talking to registries, or null.</summary>
+    public string? RegistryCaFile { get; init; }
+
+    /// <summary>Registries ("host[:port]") spoken to over plain HTTP.</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+
+    /// <summary>How long verification results are cached and how many run against one registry at once.</summary>
+    public VerificationCacheOptions VerificationCache { get; init; } = new();
 
     /// <summary>
     /// Turns a controller-runtime style bind address (<c>:8080</c>, <c>127.0.0.1:8080</c>) into a URL, or null for <c>0</c>.

@@ -1,4 +1,5 @@
 using AiBaseline.Audit;
+using AiBaseline.Verification;
 using k8s.Models;
 
 namespace AiBaseline.Cli.Tests.Audit;
@@ -18,7 +19,7 @@ public sealed class VerifyOptionTests
             EphemeralContainers = [new V1EphemeralContainer { Name = "debug", Image = "r.example/debug:2" }],
         };
 
-        Assert.Equal(["r.example/puller@sha256:1", "r.example/app:1", "r.example/debug:2"], AuditVerification.ImagesOf(pod));
+        Assert.Equal(["r.example/puller@sha256:1", "r.example/app:1", "r.example/debug:2"], ProvenanceRun.ImagesOf(pod));
     }
 
     [Fact]

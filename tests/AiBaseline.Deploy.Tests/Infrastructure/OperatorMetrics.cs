@@ -42,11 +42,15 @@ internal static partial class OperatorMetrics
 
         var port = FreePort();
         using var client = new Kubernetes(api.CreateClientConfiguration());
+
+        // The examples' profiles ask for no signatures, so the registry is never contacted.
+        using var registry = new AiBaseline.Provenance.Oci.RegistryClient(new AiBaseline.Provenance.Oci.RegistryClientOptions(), TimeProvider.System);
         using var host = new OperatorHost(
             new OperatorSettings { LeaderElect = true, MetricsBindAddress = $"127.0.0.1:{port}", HealthProbeBindAddress = "0", Identity = "metrics-scrape" },
             client,
             NullLoggerFactory.Instance,
-            TimeProvider.System);
+            TimeProvider.System,
+            new AiBaseline.Provenance.CosignVerifier(registry, TimeProvider.System));
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token));
         try

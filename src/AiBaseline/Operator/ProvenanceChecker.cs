@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine;
+using AiBaseline.Provenance;
+using AiBaseline.Verification;
+
+namespace AiBaseline.Operator;
+
+/// <summary>The registry evidence for one deployment, and when to look again.</summary>
+/// <param name="Provenance">Evidence per image and oci:// model as written; null when the profile asks for none.</param>
+/// <param name="RetryAfter">Set when some evidence was Unavailable: the cached failure expires then, so a registry outage heals without a watch event.</param>
+internal sealed record ProvenanceResult(ImmutableDictionary<string, ArtifactVerification>? Provenance, TimeSpan? RetryAfter)
+{
+    public static ProvenanceResult None { get; } = new(null, null);
+}
+
+/// <summary>
+/// Verifies the images and oci:// models of deployments whose profile lists signature keys or required
+/// attestations, through one process-wide cache so each digest costs one verification per TTL however many
+/// deployments and reconciles ask. Registries are reached anonymously: pull-secret logins are not used, because
+/// the operator watches Secrets as metadata only and never reads their data.
+/// </summary>
+internal sealed class ProvenanceChecker(IArtifactVerifier verifier, VerificationCacheOptions cacheOptions, TimeProvider time, ILogger<ProvenanceChecker> logger)
+{
+    private readonly CachingArtifactVerifier cache = new(verifier, time, cacheOptions);
+
+    public async Task<ProvenanceResult> CheckAsync(AIModelDeployment deployment, WorkloadState? workload, BaselineProfile? profile, CancellationToken cancellationToken)
+    {
+        var images = profile?.Spec?.Images;
+        if (profile is null || images is null || (images.SignatureKeys is not { Count: > 0 } && images.RequiredAttestations is not { Count: > 0 }))
+        {
+            return ProvenanceResult.None;
+        }
+
+        TrustPolicy policy;
+        try
+        {
+            policy = TrustPolicy.FromProfile(profile.Metadata?.Name ?? "(no name)", images);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            // The engine then reports the signatures as not checked; the profile's author sees why in the log.
+            logger.LogWarning("Cannot verify provenance with BaselineProfile {Profile}: {Reason}", profile.Metadata?.Name, e.Message);
+            return ProvenanceResult.None;
+        }
+
+        var work = new VerificationWork(ProvenanceRun.ReferencesOf(deployment, workload), policy, Credentials: null, deployment.Spec?.Models ?? []);
+        var results = await ProvenanceRun.RunAsync([work], cache, time, cancellationToken).ConfigureAwait(false);
+        var provenance = results[0];
+        return new ProvenanceResult(provenance, RetryAfter(provenance.Values));
+    }
+
+    /// <summary>
+    /// When the first cached Unavailable result expires: it was gathered at its VerifiedAt and lives FailureTtl.
+    /// Never sooner than a second (or the TTL, if shorter), so a clock skew cannot spin the queue.
+    /// </summary>
+    private TimeSpan? RetryAfter(IEnumerable<ArtifactVerification> results)
+    {
+        var unavailable = results.Where(v => v.Outcome == VerificationOutcome.Unavailable).ToList();
+        if (unavailable.Count == 0)
+        {
+            return null;
+        }
+
+        var ttl = cacheOptions.FailureTtl;
+        var remaining = unavailable.Min(v => v.VerifiedAt + ttl) - time.GetUtcNow();
+        var floor = ttl < TimeSpan.FromSeconds(1) ? ttl : TimeSpan.FromSeconds(1);
+        return remaining < floor ? floor : remaining > ttl ? ttl : remaining;
+    }
+}

@@ -1,0 +1,23 @@
+using System.Collections.Concurrent;
+using AiBaseline.Engine;
+using AiBaseline.Provenance;
+
+namespace AiBaseline.Operator.Tests;
+
+/// <summary>A registry stand-in: answers with <c>answer</c> (which the test may change) and counts the calls per reference.</summary>
+internal sealed class FakeVerifier(Func<string, ArtifactVerification> answer) : IArtifactVerifier
+{
+    private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
+
+    public Func<string, ArtifactVerification> Answer { get; set; } = answer;
+
+    public int Calls(string reference) => calls.GetValueOrDefault(reference);
+
+    public int TotalCalls => calls.Values.Sum();
+
+    public Task<ArtifactVerification> VerifyAsync(string reference, TrustPolicy policy, RegistryCredentials? credentials, CancellationToken ct)
+    {
+        calls.AddOrUpdate(reference, 1, (_, n) => n + 1);
+        return Task.FromResult(Answer(reference));
+    }
+}

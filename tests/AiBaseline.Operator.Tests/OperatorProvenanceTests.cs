@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine;
+using AiBaseline.Provenance;
+using k8s;
+using k8s.Models;
+
+namespace AiBaseline.Operator.Tests;
+
+/// <summary>The operator checks image and model signatures at registries when the profile names signing keys.</summary>
+public sealed class OperatorProvenanceTests
+{
+    private const string Serving = "llm-serving";
+    private const string Chat = "llama-chat";
+    private const string Server = "registry.acme.example/mirror/vllm/vllm-openai@sha256:c4a8e2f6b0d3a7c1e5f9b2d6a0c4e8f1b5d9a3c7e0f4b8d2a6c1e5f9b3d7a0c4";
+    private const string Puller = "registry.acme.example/ml-platform/model-puller@sha256:9b2e4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e2b";
+
+    [Fact]
+    public async Task Verified_signatures_make_provenance_True_and_show_who_signed_each_image()
+    {
+        await using var cluster = await SignedClusterAsync();
+        var registry = new FakeVerifier(Verified);
+        await cluster.StartOperatorAsync(registry);
+
+        await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "True", "ImageProvenanceVerified True");
+        var images = cluster.Get(Serving, Chat)!.Status!.Images!;
+        foreach (var image in new[] { Server, Puller })
+        {
+            var status = Assert.Single(images, i => i.Image == image);
+            Assert.Equal(["release"], status.SignedBy!);
+            Assert.NotNull(status.VerifiedAt);
+        }
+    }
+
+    [Fact]
+    public async Task An_unreachable_registry_is_Unknown_and_heals_by_itself_when_the_cached_failure_expires()
+    {
+        await using var cluster = await SignedClusterAsync();
+        var registry = new FakeVerifier(Unreachable);
+        await cluster.StartOperatorAsync(registry, new VerificationCacheOptions { FailureTtl = TimeSpan.FromSeconds(1) });
+
+        await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "Unknown", "ImageProvenanceVerified Unknown");
+        var unknown = cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)!;
+        Assert.Equal(VerificationReasons.RegistryUnavailable, unknown.Reason);
+        Assert.Contains("registry.acme.example", unknown.Message, StringComparison.Ordinal);
+        var generation = cluster.Get(Serving, Chat)!.Metadata.Generation;
+
+        // The registry comes back; nothing in the cluster changes, the requeue after the failure's TTL notices.
+        registry.Answer = Verified;
+        await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "True", "ImageProvenanceVerified True after the registry recovered");
+        Assert.Equal(generation, cluster.Get(Serving, Chat)!.Metadata.Generation);
+    }
+
+    [Fact]
+    public async Task Deployments_sharing_an_image_cost_one_verification_per_image()
+    {
+        await using var cluster = await SignedClusterAsync();
+        var twin = cluster.Get(Serving, Chat)!;
+        cluster.Server.Create(new AIModelDeployment
+        {
+            ApiVersion = ApiGroup.GroupVersion,
+            Kind = ApiGroup.AIModelDeploymentKind,
+            Metadata = new V1ObjectMeta { Name = "llama-chat-canary", NamespaceProperty = Serving },
+            Spec = twin.Spec,
+        });
+        var registry = new FakeVerifier(Verified);
+        await cluster.StartOperatorAsync(registry);
+
+        await OperatorFixture.EventuallyAsync(
+            () => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "True"
+                && cluster.Condition(Serving, "llama-chat-canary", ConditionTypes.ImageProvenanceVerified)?.Status == "True",
+            "both deployments verified");
+
+        // Start-up lists enqueue each deployment several times; none of those passes reaches the registry again.
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        Assert.Equal(1, registry.Calls(Server));
+        Assert.Equal(1, registry.Calls(Puller));
+        Assert.Equal(3, registry.TotalCalls);
+    }
+
+    /// <summary>The compliant example with a signing key added to its profile.</summary>
+    private static async Task<OperatorFixture> SignedClusterAsync()
+    {
+        var cluster = await OperatorFixture.StartAsync();
+        cluster.Apply("profiles", "llm-inference-compliant");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var profile = cluster.Profile("default");
+        profile.Spec.Images.SignatureKeys = [new SignatureKey { Name = "release", PublicKey = key.ExportSubjectPublicKeyInfoPem() }];
+        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
+        await client.CustomObjects.ReplaceClusterCustomObjectAsync(profile, ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, "default", cancellationToken: TestContext.Current.CancellationToken);
+        return cluster;
+    }
+
+    private static ArtifactVerification Verified(string reference) =>
+        new(reference, reference[(reference.IndexOf('@', StringComparison.Ordinal) + 1)..], VerificationOutcome.Verified, "Verified",
+            $"{reference}: signed by release", ["release"], [], DateTimeOffset.UtcNow);
+
+    private static ArtifactVerification Unreachable(string reference) =>
+        new(reference, null, VerificationOutcome.Unavailable, VerificationReasons.RegistryUnavailable,
+            $"registry registry.acme.example did not answer for {reference}: connection refused", [], [], DateTimeOffset.UtcNow);
+}
