@@ -24,7 +24,8 @@ internal static partial class OperatorMetrics
 
     /// <summary>
     /// The sample names served on /metrics by a real operator, with leader election on, after it has reconciled
-    /// the shipped examples in the in-process API emulator. Histograms appear as their _bucket, _sum and _count series.
+    /// the shipped examples in the in-process API emulator (a reconcile has been timed, so the histograms have series).
+    /// Histograms appear as their _bucket, _sum and _count series.
     /// </summary>
     public static IReadOnlySet<string> Names() => Scraped.Value;
 
@@ -60,7 +61,7 @@ internal static partial class OperatorMetrics
             while (true)
             {
                 var text = await TryGetAsync(http, $"http://127.0.0.1:{port}/metrics");
-                if (text is not null && text.Contains("controller_runtime_reconcile_total{", StringComparison.Ordinal)
+                if (text is not null && text.Contains("controller_runtime_reconcile_time_seconds_count{", StringComparison.Ordinal)
                     && text.Contains("aibaseline_deployments{", StringComparison.Ordinal))
                 {
                     return SampleName().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
