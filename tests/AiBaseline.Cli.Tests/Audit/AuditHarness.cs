@@ -16,9 +16,7 @@ public static class AuditHarness
     /// <summary>The tests' "today": after every example's evidence date, so freshness is what users see.</summary>
     public static readonly DateTimeOffset Today = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    public static string Examples(string relative = "") => Path.Combine(RepoRoot, "examples", relative);
+    public static string Examples(string relative = "") => Path.Combine(RepositoryPaths.Examples, relative);
 
     public static AuditResult Run(params string[] args) => RunWithStdin("", args);
 
@@ -29,19 +27,6 @@ public static class AuditHarness
         var stderr = new StringWriter();
         var exit = root.Parse(["audit", .. args]).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
         return new AuditResult(exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "aibaseline.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("aibaseline.slnx not found above " + AppContext.BaseDirectory);
     }
 }
 
