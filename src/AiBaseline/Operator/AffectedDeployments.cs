@@ -15,7 +15,8 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
 {
     /// <summary>
     /// A deployment's own change, except the echo of the operator's status write: an update that moved neither the
-    /// generation nor the deletion mark cannot change the verdict. Resyncs (same resourceVersion) still pass.
+    /// generation nor the deletion mark cannot change the verdict. Resyncs (same resourceVersion) still pass, and so
+    /// does a change of the admin's allow-deletion annotation, which releases a held deletion.
     /// </summary>
     public static IEnumerable<ObjectKey> OfModelDeployment(InformerEvent<AIModelDeployment> change)
     {
@@ -23,9 +24,13 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
         var statusOnly = old is not null
             && old.ResourceVersion != now.ResourceVersion
             && old.Generation == now.Generation
-            && old.DeletionTimestamp == now.DeletionTimestamp;
+            && old.DeletionTimestamp == now.DeletionTimestamp
+            && AllowDeletion(old) == AllowDeletion(now);
         return statusOnly ? [] : [ObjectKey.Of(change.Object)];
     }
+
+    private static string? AllowDeletion(V1ObjectMeta metadata) =>
+        metadata.Annotations is { } annotations && annotations.TryGetValue(RetirementHold.AllowDeletionAnnotation, out var value) ? value : null;
 
     public IEnumerable<ObjectKey> OfProfile(InformerEvent<BaselineProfile> change) =>
         Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByProfile, change.Object.Metadata.Name));

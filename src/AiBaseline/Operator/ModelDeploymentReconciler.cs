@@ -10,7 +10,8 @@ namespace AiBaseline.Operator;
 
 /// <summary>
 /// Reconciles one AIModelDeployment: gather the snapshot from the caches, evaluate it with the engine, write the
-/// status once and only when it changed, and record an event per condition that moved.
+/// status once and only when it changed, record an event per condition that moved, then let
+/// <see cref="RetirementHold"/> add, keep or remove the retirement finalizer on that verdict.
 /// </summary>
 internal sealed class ModelDeploymentReconciler(
     ClusterCaches caches,
@@ -18,6 +19,7 @@ internal sealed class ModelDeploymentReconciler(
     EventRecorder events,
     ProductMetrics metrics,
     ProvenanceChecker provenance,
+    RetirementHold retirement,
     TimeProvider time,
     ILogger<ModelDeploymentReconciler> logger) : IReconciler
 {
@@ -54,12 +56,16 @@ internal sealed class ModelDeploymentReconciler(
             return ReconcileResult.Done;
         }
 
-        metrics.Record(key, after ?? Evaluate(cached, checkedProvenance.Provenance));
+        var verdict = after ?? Evaluate(cached, checkedProvenance.Provenance);
+        metrics.Record(key, verdict);
         if (outcome == StatusWriteOutcome.Written && after is not null)
         {
             logger.LogInformation("Updated status of AIModelDeployment {Namespace}/{Name}: {Compliance} provisions met", key.Namespace, key.Name, after.Compliance);
             await RecordEventsAsync(cached, before, after, cancellationToken);
         }
+
+        // The status is written first, so while a deletion is held the Retirement condition already says what remains.
+        await retirement.ApplyAsync(key, cached, verdict, cancellationToken);
 
         return checkedProvenance.RetryAfter is { } retry ? ReconcileResult.After(retry) : ReconcileResult.Done;
     }

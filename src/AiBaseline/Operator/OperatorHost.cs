@@ -47,6 +47,7 @@ internal sealed class OperatorHost : IDisposable
             events,
             productMetrics,
             new ProvenanceChecker(verifier, settings.VerificationCache, time, loggers.CreateLogger<ProvenanceChecker>()),
+            new RetirementHold(new FinalizerWriter(api, loggers.CreateLogger<FinalizerWriter>()), events, loggers.CreateLogger<RetirementHold>()),
             time,
             loggers.CreateLogger<ModelDeploymentReconciler>());
         controller = new Controller.Hosting.Controller(

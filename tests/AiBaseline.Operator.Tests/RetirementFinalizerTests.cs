@@ -1,0 +1,96 @@
+using AiBaseline.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+
+namespace AiBaseline.Operator.Tests;
+
+public sealed class RetirementFinalizerTests
+{
+    private const string Legacy = "legacy-models";
+    private const string Summarizer = "legacy-summarizer";
+    private const string AllowDeletion = "aibaseline.io/allow-deletion-without-disposal";
+
+    [Fact]
+    public async Task A_deleted_retired_deployment_is_held_until_its_leftovers_are_gone()
+    {
+        await using var cluster = await OperatorFixture.StartAsync();
+        cluster.Apply("profiles", "retired-model");
+        await cluster.StartOperatorAsync();
+        await OperatorFixture.EventuallyAsync(() => HasFinalizer(cluster, Legacy, Summarizer), "the retired deployment carries the retirement finalizer");
+        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
+        var ct = TestContext.Current.CancellationToken;
+
+        await DeleteAsync(client, Legacy, Summarizer);
+        await OperatorFixture.EventuallyAsync(() => cluster.Get(Legacy, Summarizer)?.Metadata.DeletionTimestamp is not null, "deletion requested");
+        await OperatorFixture.EventuallyAsync(() => WarningsAbout(cluster, Summarizer) == 1, "a Warning says the deletion is held");
+        await Task.Delay(1000, ct);
+
+        // Still readable, and the status says what keeps it.
+        var retirement = cluster.Condition(Legacy, Summarizer, ConditionTypes.RetirementComplete);
+        Assert.Equal("False", retirement?.Status);
+        Assert.Contains($"Secret {Legacy}/summarizer-api-key", retirement!.Message, StringComparison.Ordinal);
+        Assert.Contains($"PersistentVolumeClaim {Legacy}/summarizer-weights", retirement.Message, StringComparison.Ordinal);
+        Assert.Equal(1, WarningsAbout(cluster, Summarizer));
+
+        // Each leftover removed re-evaluates the deployment; the last one lets it go.
+        await client.CoreV1.DeleteNamespacedSecretAsync("summarizer-api-key", Legacy, cancellationToken: ct);
+        await client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync("summarizer-weights", Legacy, cancellationToken: ct);
+        await OperatorFixture.EventuallyAsync(() => cluster.Condition(Legacy, Summarizer, ConditionTypes.RetirementComplete)?.Message?.Contains("summarizer-weights", StringComparison.Ordinal) == false, "status no longer lists the volume");
+        Assert.NotNull(cluster.Get(Legacy, Summarizer));
+        Assert.Equal(1, WarningsAbout(cluster, Summarizer));
+
+        await client.AppsV1.DeleteNamespacedDeploymentAsync(Summarizer, Legacy, cancellationToken: ct);
+        await OperatorFixture.EventuallyAsync(() => cluster.Get(Legacy, Summarizer) is null, "the deployment is gone once disposal is proven");
+    }
+
+    [Fact]
+    public async Task The_admin_annotation_lets_a_held_deployment_go_at_once()
+    {
+        await using var cluster = await OperatorFixture.StartAsync();
+        cluster.Apply("profiles", "retired-model");
+        await cluster.StartOperatorAsync();
+        await OperatorFixture.EventuallyAsync(() => HasFinalizer(cluster, Legacy, Summarizer), "the retired deployment carries the retirement finalizer");
+        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
+
+        await DeleteAsync(client, Legacy, Summarizer);
+        await OperatorFixture.EventuallyAsync(() => WarningsAbout(cluster, Summarizer) == 1, "the deletion is held");
+        Assert.NotNull(cluster.Get(Legacy, Summarizer));
+
+        await PatchAsync(client, Legacy, Summarizer, "{\"metadata\":{\"annotations\":{\"" + AllowDeletion + "\":\"true\"}}}");
+        await OperatorFixture.EventuallyAsync(() => cluster.Get(Legacy, Summarizer) is null, "the annotated deployment is gone although its leftovers remain");
+        Assert.NotNull(await client.CoreV1.ReadNamespacedSecretAsync("summarizer-api-key", Legacy, cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Only_a_deployment_in_stage_Retirement_carries_the_finalizer()
+    {
+        await using var cluster = await OperatorFixture.StartAsync();
+        cluster.Apply("profiles", "retired-model", "llm-inference-compliant");
+        await cluster.StartOperatorAsync();
+        await OperatorFixture.EventuallyAsync(() => HasFinalizer(cluster, Legacy, Summarizer), "the retired deployment carries the retirement finalizer");
+        await OperatorFixture.EventuallyAsync(() => cluster.Condition("llm-serving", "llama-chat", ConditionTypes.Ready) is not null, "the serving deployment is evaluated");
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.False(HasFinalizer(cluster, "llm-serving", "llama-chat"));
+
+        // Moved back to Maintenance (a retirement called off), the record no longer needs holding.
+        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
+        await PatchAsync(client, Legacy, Summarizer, """{"spec":{"stage":"Maintenance"}}""");
+        await OperatorFixture.EventuallyAsync(() => !HasFinalizer(cluster, Legacy, Summarizer), "the finalizer is removed after leaving stage Retirement");
+        await DeleteAsync(client, Legacy, Summarizer);
+        await OperatorFixture.EventuallyAsync(() => cluster.Get(Legacy, Summarizer) is null, "deleted at once");
+        Assert.False(HasFinalizer(cluster, "llm-serving", "llama-chat"));
+    }
+
+    private static bool HasFinalizer(OperatorFixture cluster, string ns, string name) =>
+        cluster.Get(ns, name)?.Metadata.Finalizers?.Contains(ApiGroup.RetirementFinalizer) == true;
+
+    private static int WarningsAbout(OperatorFixture cluster, string name) =>
+        cluster.Events(Legacy).Count(e => e["reason"]?.GetValue<string>() == "DeletionHeld" && e["regarding"]!["name"]!.GetValue<string>() == name);
+
+    private static Task<object> DeleteAsync(Kubernetes client, string ns, string name) =>
+        client.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns, ApiGroup.AIModelDeploymentPlural, name, cancellationToken: TestContext.Current.CancellationToken);
+
+    private static Task<object> PatchAsync(Kubernetes client, string ns, string name, string mergePatch) =>
+        client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), ApiGroup.Group, ApiGroup.Version, ns, ApiGroup.AIModelDeploymentPlural, name, cancellationToken: TestContext.Current.CancellationToken);
+}
