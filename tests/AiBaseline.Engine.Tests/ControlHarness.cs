@@ -10,6 +10,15 @@ internal static class ControlHarness
     public static ControlOutcome Evaluate(IControl control, Snapshot snapshot, Api.V1Alpha1.BaselineProfile? profile = null) =>
         control.Evaluate(new EvaluationContext(snapshot, (profile ?? Builders.Profile()).Spec, Builders.Now));
 
+    /// <summary>Asserts a table row: the control's result and reason, and a fragment of its message, naming the row's reason on failure.</summary>
+    public static void AssertRow(IControl control, string reason, Snapshot snapshot, Api.V1Alpha1.BaselineProfile? profile, Api.V1Alpha1.ControlResult result, string expectedReason, string fragment)
+    {
+        var outcome = Evaluate(control, snapshot, profile);
+
+        Assert.True((result, expectedReason) == (outcome.Result, outcome.Reason), $"{reason}: got {outcome.Result} {outcome.Reason}: {outcome.Message}");
+        Assert.Contains(fragment, outcome.Message, StringComparison.Ordinal);
+    }
+
     public static ArtifactVerification Verified(string reference, string? digest = Builders.Digest, params string[] attestations) =>
         new(reference, digest, VerificationOutcome.Verified, "Verified", $"{reference} is signed by release", ["release"], [.. attestations], Builders.Now);
 

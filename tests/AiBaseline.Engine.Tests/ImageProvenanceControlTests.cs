@@ -41,13 +41,8 @@ public sealed class ImageProvenanceControlTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Judges_images(string reason, Snapshot snapshot, BaselineProfile profile, ControlResult result, string expectedReason, string fragment)
-    {
-        var outcome = Evaluate(Control, snapshot, profile);
-
-        Assert.True((result, expectedReason) == (outcome.Result, outcome.Reason), $"{reason}: got {outcome.Result} {outcome.Reason}: {outcome.Message}");
-        Assert.Contains(fragment, outcome.Message, StringComparison.Ordinal);
-    }
+    public void Judges_images(string reason, Snapshot snapshot, BaselineProfile profile, ControlResult result, string expectedReason, string fragment) =>
+        AssertRow(Control, reason, snapshot, profile, result, expectedReason, fragment);
 
     [Fact]
     public void Findings_are_listed_in_the_same_order_whatever_the_container_order()

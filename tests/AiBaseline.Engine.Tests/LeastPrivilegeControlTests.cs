@@ -32,13 +32,8 @@ public sealed class LeastPrivilegeControlTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Judges_service_account_grants(string reason, Snapshot snapshot, BaselineProfile profile, ControlResult result, string expectedReason, string fragment)
-    {
-        var outcome = Evaluate(Control, snapshot, profile);
-
-        Assert.True((result, expectedReason) == (outcome.Result, outcome.Reason), $"{reason}: got {outcome.Result} {outcome.Reason}: {outcome.Message}");
-        Assert.Contains(fragment, outcome.Message, StringComparison.Ordinal);
-    }
+    public void Judges_service_account_grants(string reason, Snapshot snapshot, BaselineProfile profile, ControlResult result, string expectedReason, string fragment) =>
+        AssertRow(Control, reason, snapshot, profile, result, expectedReason, fragment);
 
     [Fact]
     public void No_workload_declared_before_deployment_is_not_applicable()

@@ -43,13 +43,8 @@ public sealed class ModelIntegrityControlTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Judges_model_artifacts(string reason, Snapshot snapshot, BaselineProfile profile, ControlResult result, string expectedReason, string fragment)
-    {
-        var outcome = Evaluate(Control, snapshot, profile);
-
-        Assert.True((result, expectedReason) == (outcome.Result, outcome.Reason), $"{reason}: got {outcome.Result} {outcome.Reason}: {outcome.Message}");
-        Assert.Contains(fragment, outcome.Message, StringComparison.Ordinal);
-    }
+    public void Judges_model_artifacts(string reason, Snapshot snapshot, BaselineProfile profile, ControlResult result, string expectedReason, string fragment) =>
+        AssertRow(Control, reason, snapshot, profile, result, expectedReason, fragment);
 
     private static ModelArtifact Model(string source, string? digest, string name = "weights") => new() { Name = name, Source = source, Digest = digest };
 

@@ -59,10 +59,7 @@ public sealed class NetworkIsolationControlTests
     [MemberData(nameof(Cases))]
     public void Judges_network_policies(string reason, V1NetworkPolicy[] policies, BaselineProfile profile, ControlResult result, string expectedReason, string fragment)
     {
-        var outcome = Evaluate(Control, Snapshot() with { NetworkPolicies = [.. policies] }, profile);
-
-        Assert.True((result, expectedReason) == (outcome.Result, outcome.Reason), $"{reason}: got {outcome.Result} {outcome.Reason}: {outcome.Message}");
-        Assert.Contains(fragment, outcome.Message, StringComparison.Ordinal);
+        AssertRow(Control, reason, Snapshot() with { NetworkPolicies = [.. policies] }, profile, result, expectedReason, fragment);
     }
 
     [Fact]
