@@ -75,6 +75,37 @@ public sealed class KubeEmulator : IAsyncDisposable
     /// <summary>Client configuration for this server, for code that builds its own client.</summary>
     public KubernetesClientConfiguration CreateClientConfiguration() => new() { Host = Url };
 
+    /// <summary>
+    /// Writes a kubeconfig whose current context points at this server, for kubectl and for code that takes a
+    /// kubeconfig path (such as <c>aibaseline operator --kubeconfig</c>); returns <paramref name="path"/>.
+    /// </summary>
+    public string WriteKubeconfig(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        File.WriteAllText(
+            path,
+            $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: aibaseline-emulator
+              cluster:
+                server: {{Url}}
+            users:
+            - name: aibaseline-emulator
+              user:
+                token: emulator-does-not-check-credentials
+            contexts:
+            - name: aibaseline-emulator
+              context:
+                cluster: aibaseline-emulator
+                user: aibaseline-emulator
+            current-context: aibaseline-emulator
+
+            """);
+        return path;
+    }
+
     /// <summary>Stores an object as a create call would (validation, generateName, 409 if it exists); returns the stored object.</summary>
     public JsonObject Create(JsonObject obj)
     {
