@@ -35,9 +35,18 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
     public IEnumerable<ObjectKey> OfProfile(InformerEvent<BaselineProfile> change) =>
         Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByProfile, change.Object.Metadata.Name));
 
-    public IEnumerable<ObjectKey> OfDeployment(InformerEvent<V1Deployment> change) => OfWorkload(WorkloadKind.Deployment, change.Object.Metadata);
+    public IEnumerable<ObjectKey> OfDeployment(InformerEvent<V1Deployment> change) =>
+        StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) ? [] : OfWorkload(WorkloadKind.Deployment, change.Object.Metadata);
 
-    public IEnumerable<ObjectKey> OfStatefulSet(InformerEvent<V1StatefulSet> change) => OfWorkload(WorkloadKind.StatefulSet, change.Object.Metadata);
+    public IEnumerable<ObjectKey> OfStatefulSet(InformerEvent<V1StatefulSet> change) =>
+        StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) ? [] : OfWorkload(WorkloadKind.StatefulSet, change.Object.Metadata);
+
+    /// <summary>
+    /// A workload update that kept its generation changed only its status (rollout progress, ready replicas), which
+    /// the evaluation never reads: in a busy cluster these are most workload events. Resyncs still pass.
+    /// </summary>
+    private static bool StatusOnly(V1ObjectMeta now, V1ObjectMeta? old) =>
+        old is not null && old.ResourceVersion != now.ResourceVersion && old.Generation is not null && old.Generation == now.Generation;
 
     /// <summary>Any policy of a namespace can select (or stop selecting) any of its pods.</summary>
     public IEnumerable<ObjectKey> OfNetworkPolicy(InformerEvent<V1NetworkPolicy> change) =>

@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+using AiBaseline.KubeEmulator;
+using k8s;
+using k8s.Models;
+using Emulator = AiBaseline.KubeEmulator.KubeEmulator;
+
+namespace AiBaseline.Operator.Tests.Scenarios;
+
+/// <summary>
+/// The API server the operator scenarios run against: the in-process emulator in CI, or a real cluster named by
+/// <c>AIBASELINE_E2E_KUBECONFIG</c>. Scenarios only talk to it through the Kubernetes API, so both run the same code.
+/// </summary>
+public abstract class ClusterTarget : IAsyncLifetime
+{
+    /// <summary>Field manager of everything the scenarios apply.</summary>
+    public const string FieldManager = "aibaseline-scenarios";
+
+    /// <summary>Says why the scenarios cannot run here, or null when they can.</summary>
+    public virtual string? SkipReason => null;
+
+    /// <summary>A kubeconfig file for this server (kubectl uses it too).</summary>
+    public abstract string KubeconfigPath { get; }
+
+    /// <summary>How long a scenario waits for the operator to catch up with a change.</summary>
+    public abstract TimeSpan Patience { get; }
+
+    /// <summary>How many deployments the convergence scenario creates.</summary>
+    public abstract int ManyDeployments { get; }
+
+    /// <summary>The emulator behind this target, for fault injection; null on a real cluster.</summary>
+    public virtual Emulator? Emulator => null;
+
+    /// <summary>A fresh client configuration for this server.</summary>
+    public KubernetesClientConfiguration Configuration() => KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath);
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        if (SkipReason is not null)
+        {
+            return;
+        }
+
+        await StartAsync();
+        await InstallCrdsAsync(TestContext.Current.CancellationToken);
+    }
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Brings the server up (or finds it).</summary>
+    protected abstract Task StartAsync();
+
+    /// <summary>
+    /// Installs the shipped CRDs by server-side apply, as a GitOps tool would, and waits until their resources are
+    /// served. CRDs are never removed afterwards: deleting one would delete every object of its kind in the cluster.
+    /// </summary>
+    private async Task InstallCrdsAsync(CancellationToken cancellationToken)
+    {
+        using var client = new Kubernetes(Configuration());
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "crds"), "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file, cancellationToken));
+            var body = JsonNode.Parse(KubernetesJson.Serialize(crd))!.AsObject();
+            body.Remove("status");
+            await client.ApiextensionsV1.PatchCustomResourceDefinitionAsync(
+                new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch), crd.Metadata.Name, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+        }
+
+        await Waiting.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    await client.CustomObjects.ListClusterCustomObjectAsync(Api.V1Alpha1.ApiGroup.Group, Api.V1Alpha1.ApiGroup.Version, Api.V1Alpha1.ApiGroup.AIModelDeploymentPlural, limit: 1, cancellationToken: cancellationToken);
+                    await client.CustomObjects.ListClusterCustomObjectAsync(Api.V1Alpha1.ApiGroup.Group, Api.V1Alpha1.ApiGroup.Version, Api.V1Alpha1.ApiGroup.BaselineProfilePlural, limit: 1, cancellationToken: cancellationToken);
+                    return true;
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    return false;
+                }
+            },
+            Patience,
+            "the CustomResourceDefinitions from crds/ are served");
+    }
+}
+
+/// <summary>The in-process API emulator, one per test class.</summary>
+public sealed class EmulatedCluster : ClusterTarget
+{
+    private Emulator? server;
+    private string kubeconfig = "";
+
+    public override string KubeconfigPath => kubeconfig;
+
+    public override TimeSpan Patience => TimeSpan.FromSeconds(30);
+
+    public override int ManyDeployments => 1000;
+
+    public override Emulator Emulator => server ?? throw new InvalidOperationException("the emulator has not started");
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+
+        File.Delete(kubeconfig);
+    }
+
+    protected override async Task StartAsync()
+    {
+        server = await Emulator.StartAsync(new KubeEmulatorOptions(), TestContext.Current.CancellationToken);
+        kubeconfig = server.WriteKubeconfig(Path.Combine(Path.GetTempPath(), $"aibaseline-emulator-{Guid.NewGuid():N}.kubeconfig"));
+    }
+}
+
+/// <summary>
+/// A real cluster from <c>AIBASELINE_E2E_KUBECONFIG</c> (its current context). Every scenario works in its own
+/// namespace; run it on a cluster where aibaseline itself is not installed, or both operators would write statuses.
+/// </summary>
+public sealed class RealCluster : ClusterTarget
+{
+    /// <summary>The variable that turns the tier on.</summary>
+    public const string Variable = "AIBASELINE_E2E_KUBECONFIG";
+
+    private readonly string? path = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+
+    public override string? SkipReason => path is null
+        ? $"{Variable} is not set: the real-cluster tier runs only against a cluster named by a kubeconfig (see README, \"Testing against a real cluster\")"
+        : null;
+
+    public override string KubeconfigPath => path ?? throw new InvalidOperationException(SkipReason);
+
+    public override TimeSpan Patience => TimeSpan.FromSeconds(90);
+
+    public override int ManyDeployments => 200;
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    protected override Task StartAsync() =>
+        File.Exists(path) ? Task.CompletedTask : throw new FileNotFoundException($"{Variable} names {path}, which does not exist", path);
+}

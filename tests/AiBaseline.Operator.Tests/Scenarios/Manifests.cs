@@ -1,0 +1,87 @@
+using AiBaseline.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+
+namespace AiBaseline.Operator.Tests.Scenarios;
+
+/// <summary>
+/// The shipped examples, moved into a scenario's namespace and pointed at its own profile, so scenarios can run side
+/// by side on a shared cluster without touching anything else in it.
+/// </summary>
+internal static class Manifests
+{
+    private static readonly Dictionary<string, Type> CustomKinds = new()
+    {
+        [$"{ApiGroup.GroupVersion}/{ApiGroup.AIModelDeploymentKind}"] = typeof(AIModelDeployment),
+        [$"{ApiGroup.GroupVersion}/{ApiGroup.BaselineProfileKind}"] = typeof(BaselineProfile),
+    };
+
+    /// <summary>The objects of <c>examples/<paramref name="folder"/></c>, in file order.</summary>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Example(string folder, string ns, string profile, Func<string, string>? rename = null)
+    {
+        var objects = new List<IKubernetesObject<V1ObjectMeta>>();
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples", folder), "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var text = File.ReadAllText(file);
+            foreach (var obj in KubernetesYaml.LoadAllFromString(rename is null ? text : rename(text), CustomKinds).Cast<IKubernetesObject<V1ObjectMeta>>())
+            {
+                objects.Add(Relocate(obj, ns, profile));
+            }
+        }
+
+        return objects;
+    }
+
+    private static IKubernetesObject<V1ObjectMeta> Relocate(IKubernetesObject<V1ObjectMeta> obj, string ns, string profile)
+    {
+        switch (obj)
+        {
+            case BaselineProfile p:
+                p.Metadata.Name = profile;
+                break;
+            case AIModelDeployment d:
+                d.Metadata.NamespaceProperty = ns;
+                d.Spec.Profile = profile;
+                break;
+            default:
+                obj.Metadata.NamespaceProperty = ns;
+                break;
+        }
+
+        return obj;
+    }
+
+    /// <summary>Creates an object through the API; an object that already exists is left as it is.</summary>
+    public static async Task CreateAsync(IKubernetes client, IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CreateOrThrowAsync(client, obj, cancellationToken);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Copies of one example share its namespace-wide policies.
+        }
+    }
+
+    private static Task CreateOrThrowAsync(IKubernetes client, IKubernetesObject<V1ObjectMeta> obj, CancellationToken ct)
+    {
+        var ns = obj.Metadata.NamespaceProperty;
+        return obj switch
+        {
+            AIModelDeployment d => client.CustomObjects.CreateNamespacedCustomObjectAsync(d, ApiGroup.Group, ApiGroup.Version, ns, ApiGroup.AIModelDeploymentPlural, cancellationToken: ct),
+            BaselineProfile p => client.CustomObjects.CreateClusterCustomObjectAsync(p, ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, cancellationToken: ct),
+            V1Deployment d => client.AppsV1.CreateNamespacedDeploymentAsync(d, ns, cancellationToken: ct),
+            V1StatefulSet s => client.AppsV1.CreateNamespacedStatefulSetAsync(s, ns, cancellationToken: ct),
+            V1NetworkPolicy p => client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(p, ns, cancellationToken: ct),
+            V1Secret s => client.CoreV1.CreateNamespacedSecretAsync(s, ns, cancellationToken: ct),
+            V1ServiceAccount a => client.CoreV1.CreateNamespacedServiceAccountAsync(a, ns, cancellationToken: ct),
+            V1Service s => client.CoreV1.CreateNamespacedServiceAsync(s, ns, cancellationToken: ct),
+            V1PersistentVolumeClaim c => client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(c, ns, cancellationToken: ct),
+            V1ConfigMap c => client.CoreV1.CreateNamespacedConfigMapAsync(c, ns, cancellationToken: ct),
+            V1RoleBinding b => client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(b, ns, cancellationToken: ct),
+            V1Role r => client.RbacAuthorizationV1.CreateNamespacedRoleAsync(r, ns, cancellationToken: ct),
+            _ => throw new ArgumentException($"the scenarios do not create {obj.Kind} yet: add it to {nameof(Manifests)}", nameof(obj)),
+        };
+    }
+}

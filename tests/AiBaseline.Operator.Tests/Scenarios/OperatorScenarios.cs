@@ -1,0 +1,217 @@
+using AiBaseline.Api.V1Alpha1;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace AiBaseline.Operator.Tests.Scenarios;
+
+/// <summary>
+/// What a user of the operator sees in a cluster, written once against the Kubernetes API: CI runs these on the
+/// emulator (<see cref="EmulatedClusterScenarios"/>), and <c>tests/e2e.sh</c> runs them on a real cluster
+/// (<see cref="RealClusterScenarios"/>).
+/// </summary>
+public abstract class OperatorScenarios(ClusterTarget target)
+{
+    private const string Chat = "llama-chat";
+    private const string Bot = "support-bot";
+    private const string Summarizer = "legacy-summarizer";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_compliant_example_is_ready_with_every_control_met_and_says_so_in_one_Normal_event()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        await ns.ApplyExampleAsync("llm-inference-compliant");
+        await ns.StartOperatorAsync();
+
+        await ns.ConditionBecomesAsync(Chat, ConditionTypes.Ready, "True");
+        var deployment = (await ns.GetAsync(Chat))!;
+        foreach (var type in new[] { ConditionTypes.ImageProvenanceVerified, ConditionTypes.NetworkIsolated, ConditionTypes.SecretsProtected, ConditionTypes.RuntimeHardened, ConditionTypes.LeastPrivilege })
+        {
+            Assert.Equal("True", deployment.Status!.Conditions!.Single(c => c.Type == type).Status);
+        }
+
+        Assert.Equal(deployment.Metadata.Generation, deployment.Status!.ObservedGeneration);
+        Assert.Matches(@"^\d+/\d+$", deployment.Status.Compliance);
+        await ns.EventuallyAsync(
+            async () => (await ns.EventsAsync()).Any(e => e.Type == "Normal" && e.Regarding.Name == Chat && e.ReportingController == "aibaseline.io/operator"),
+            "a Normal event announces the verdict");
+    }
+
+    [Fact]
+    public async Task The_noncompliant_example_is_not_ready_names_each_failing_control_and_warns()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        await ns.ApplyExampleAsync("llm-inference-noncompliant");
+        await ns.StartOperatorAsync();
+
+        await ns.ConditionBecomesAsync(Bot, ConditionTypes.Ready, "False");
+        var status = (await ns.GetAsync(Bot))!.Status!;
+        Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.NetworkIsolated).Status);
+        Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.SecretsProtected).Status);
+        Assert.Contains("OPENAI_API_KEY", status.Conditions!.Single(c => c.Type == ConditionTypes.SecretsProtected).Message, StringComparison.Ordinal);
+        await ns.EventuallyAsync(
+            async () => (await ns.EventsAsync()).Any(e => e.Type == "Warning" && e.Regarding.Name == Bot),
+            "a Warning event says provisions are not met");
+    }
+
+    [Fact]
+    public async Task Policy_secret_and_image_changes_flip_the_right_conditions_and_reconcile_only_the_deployments_they_concern()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        var names = await ns.ApplyCopiesOfCompliantExampleAsync(2);
+        var (changed, bystander) = (names[0], names[1]);
+        var run = await ns.StartOperatorAsync();
+        await ns.ConditionBecomesAsync(changed, ConditionTypes.Ready, "True");
+        await ns.ConditionBecomesAsync(bystander, ConditionTypes.Ready, "True");
+
+        // Each cache's first list enqueues every deployment once more; let those passes finish.
+        await Task.Delay(1000, Ct);
+        var bystanderReads = run.Reads(bystander);
+
+        // The Secret the server's env refers to disappears, then comes back.
+        await ns.Client.CoreV1.DeleteNamespacedSecretAsync($"{changed}-hf-token", ns.Name, cancellationToken: Ct);
+        await ns.ConditionBecomesAsync(changed, ConditionTypes.SecretsProtected, "False");
+        await ns.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = $"{changed}-hf-token" }, Type = "Opaque" }, ns.Name, cancellationToken: Ct);
+        await ns.ConditionBecomesAsync(changed, ConditionTypes.SecretsProtected, "True");
+
+        // The serving image moves to an unpinned tag.
+        var workload = await ns.Client.AppsV1.ReadNamespacedDeploymentAsync(changed, ns.Name, cancellationToken: Ct);
+        workload.Spec.Template.Spec.Containers[0].Image = "registry.acme.example/mirror/vllm/vllm-openai:latest";
+        await ns.Client.AppsV1.ReplaceNamespacedDeploymentAsync(workload, changed, ns.Name, cancellationToken: Ct);
+        await ns.ConditionBecomesAsync(changed, ConditionTypes.ImageProvenanceVerified, "False");
+
+        // A rollout's progress (a status-only change of the workload) cannot change a verdict.
+        var readsBeforeRollout = run.Reads(changed);
+        workload = await ns.Client.AppsV1.ReadNamespacedDeploymentAsync(changed, ns.Name, cancellationToken: Ct);
+        workload.Status = new V1DeploymentStatus { ObservedGeneration = workload.Metadata.Generation, Replicas = 0, UpdatedReplicas = 0 };
+        await ns.Client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(workload, changed, ns.Name, cancellationToken: Ct);
+        await Task.Delay(1000, Ct);
+        Assert.Equal(readsBeforeRollout, run.Reads(changed));
+
+        // None of that concerned the other deployment.
+        Assert.Equal(bystanderReads, run.Reads(bystander));
+        Assert.Equal("True", (await ns.ConditionAsync(bystander, ConditionTypes.Ready))?.Status);
+
+        // A NetworkPolicy that opens all egress concerns every deployment of its namespace.
+        await ns.Client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(
+            new V1NetworkPolicy
+            {
+                Metadata = new V1ObjectMeta { Name = "allow-all-egress" },
+                Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector(), PolicyTypes = ["Egress"], Egress = [new V1NetworkPolicyEgressRule()] },
+            },
+            ns.Name,
+            cancellationToken: Ct);
+        await ns.ConditionBecomesAsync(changed, ConditionTypes.NetworkIsolated, "False");
+        await ns.ConditionBecomesAsync(bystander, ConditionTypes.NetworkIsolated, "False");
+        await ns.EventuallyAsync(
+            async () => (await ns.EventsAsync()).Any(e => e.Type == "Warning" && e.Regarding.Name == bystander && e.Note.StartsWith(ConditionTypes.NetworkIsolated, StringComparison.Ordinal)),
+            "a Warning event says NetworkIsolated stopped being met");
+        await ns.Client.NetworkingV1.DeleteNamespacedNetworkPolicyAsync("allow-all-egress", ns.Name, cancellationToken: Ct);
+        await ns.ConditionBecomesAsync(bystander, ConditionTypes.NetworkIsolated, "True");
+    }
+
+    [Theory]
+    [InlineData("Production", "spec.stage", "a stage that is not one of the enum's values")]
+    [InlineData(null, "spec.stage", "a missing required stage")]
+    public async Task An_invalid_deployment_is_refused_by_the_API_server_naming_the_field(string? stage, string field, string reason)
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        var spec = stage is null ? "{}" : $"{{\"stage\":\"{stage}\",\"workloadRef\":{{\"kind\":\"Deployment\",\"name\":\"x\"}}}}";
+        var body = System.Text.Json.JsonDocument.Parse(
+            $"{{\"apiVersion\":\"{ApiGroup.GroupVersion}\",\"kind\":\"{ApiGroup.AIModelDeploymentKind}\",\"metadata\":{{\"name\":\"invalid\"}},\"spec\":{spec}}}").RootElement;
+
+        var refused = await Assert.ThrowsAsync<HttpOperationException>(
+            () => ns.Client.CustomObjects.CreateNamespacedCustomObjectAsync(body, ApiGroup.Group, ApiGroup.Version, ns.Name, ApiGroup.AIModelDeploymentPlural, cancellationToken: Ct));
+
+        Assert.True(refused.Response.StatusCode == System.Net.HttpStatusCode.UnprocessableEntity, $"{reason}: expected 422, got {(int)refused.Response.StatusCode}");
+        Assert.Contains(field, refused.Response.Content, StringComparison.Ordinal);
+        Assert.Null(await ns.GetAsync("invalid"));
+    }
+
+    [Fact]
+    public async Task A_deleted_retired_deployment_is_held_by_its_finalizer_until_its_leftovers_are_gone()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        await ns.ApplyExampleAsync("retired-model");
+        await ns.StartOperatorAsync();
+        await ns.EventuallyAsync(async () => (await ns.GetAsync(Summarizer))?.Metadata.Finalizers?.Contains(ApiGroup.RetirementFinalizer) == true, "the retirement finalizer is added");
+
+        await ns.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns.Name, ApiGroup.AIModelDeploymentPlural, Summarizer, cancellationToken: Ct);
+        await ns.EventuallyAsync(
+            async () => (await ns.EventsAsync()).Any(e => e.Type == "Warning" && e.Regarding.Name == Summarizer && e.Reason == "DeletionHeld"),
+            "a Warning says the deletion is held");
+        var retirement = await ns.ConditionAsync(Summarizer, ConditionTypes.RetirementComplete);
+        Assert.Equal("False", retirement?.Status);
+        Assert.Contains($"Secret {ns.Name}/summarizer-api-key", retirement!.Message, StringComparison.Ordinal);
+
+        await ns.Client.CoreV1.DeleteNamespacedSecretAsync("summarizer-api-key", ns.Name, cancellationToken: Ct);
+        await ns.Client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync("summarizer-weights", ns.Name, cancellationToken: Ct);
+        await ns.EventuallyAsync(async () => (await ns.ConditionAsync(Summarizer, ConditionTypes.RetirementComplete))?.Message?.Contains("summarizer-api-key", StringComparison.Ordinal) == false, "the status no longer lists the Secret");
+        Assert.NotNull(await ns.GetAsync(Summarizer));
+
+        await ns.Client.AppsV1.DeleteNamespacedDeploymentAsync(Summarizer, ns.Name, cancellationToken: Ct);
+        await ns.EventuallyAsync(async () => await ns.GetAsync(Summarizer) is null, "the deployment is gone once disposal is proven");
+    }
+
+    [Fact]
+    public async Task Of_two_replicas_only_the_elected_leader_writes_and_the_other_takes_over_when_it_stops()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        await ns.ApplyExampleAsync("llm-inference-compliant", "llm-inference-noncompliant");
+        var first = await ns.StartOperatorAsync("replica-a", leaderElect: true);
+        await ns.ConditionBecomesAsync(Chat, ConditionTypes.Ready, "True");
+        var second = await ns.StartOperatorAsync("replica-b", leaderElect: true);
+        await ns.ConditionBecomesAsync(Bot, ConditionTypes.Ready, "False");
+
+        // Both watch; one leads. The follower has written nothing but its attempts at the Lease.
+        await Task.Delay(2000, Ct);
+        var lease = await ns.Client.CoordinationV1.ReadNamespacedLeaseAsync("aibaseline-leader", ns.Name, cancellationToken: Ct);
+        Assert.Equal("replica-a", lease.Spec.HolderIdentity);
+        Assert.True(first.StatusWrites() >= 2, $"the leader wrote {first.StatusWrites()} statuses");
+        Assert.Equal(0, second.WritesBesidesTheLease());
+
+        Assert.Equal(0, await first.StopAsync());
+        var workload = await ns.Client.AppsV1.ReadNamespacedDeploymentAsync(Chat, ns.Name, cancellationToken: Ct);
+        workload.Spec.Template.Spec.Containers[0].Image = "registry.acme.example/mirror/vllm/vllm-openai:latest";
+        await ns.Client.AppsV1.ReplaceNamespacedDeploymentAsync(workload, Chat, ns.Name, cancellationToken: Ct);
+
+        await ns.ConditionBecomesAsync(Chat, ConditionTypes.ImageProvenanceVerified, "False");
+        Assert.Equal("replica-b", (await ns.Client.CoordinationV1.ReadNamespacedLeaseAsync("aibaseline-leader", ns.Name, cancellationToken: Ct)).Spec.HolderIdentity);
+        Assert.True(second.StatusWrites(Chat) >= 1, "the new leader wrote the change");
+    }
+
+    [Fact]
+    public async Task Many_deployments_converge_a_restart_rewrites_nothing_and_a_later_single_change_is_reconciled_alone()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        var names = await ns.ApplyCopiesOfCompliantExampleAsync(target.ManyDeployments);
+        var first = await ns.StartOperatorAsync();
+        await ns.EventuallyAsync(async () => (await ns.ListAsync()).Count(d => d.Status?.ObservedGeneration is not null) == names.Count, $"all {names.Count} statuses written");
+        Assert.All(await ns.ListAsync(), d => Assert.Equal("True", d.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Status));
+        Assert.Equal(names.Count, first.StatusWrites());
+
+        // A restarted operator re-evaluates everything and finds nothing to write.
+        Assert.Equal(0, await first.StopAsync());
+        var second = await ns.StartOperatorAsync("operator-1");
+        await ns.EventuallyAsync(() => Task.FromResult(names.All(n => second.Reads(n) > 0)), "every deployment re-evaluated after the restart");
+        await Task.Delay(1000, Ct);
+        Assert.Equal(0, second.StatusWrites());
+
+        // One change later reconciles exactly the deployment it concerns.
+        var before = names.ToDictionary(n => n, second.Reads);
+        var one = names[names.Count / 2];
+        await ns.Client.CoreV1.DeleteNamespacedSecretAsync($"{one}-hf-token", ns.Name, cancellationToken: Ct);
+        await ns.ConditionBecomesAsync(one, ConditionTypes.SecretsProtected, "False");
+        await Task.Delay(1000, Ct);
+        Assert.Equal([one], names.Where(n => second.Reads(n) != before[n]));
+        Assert.Equal(1, second.StatusWrites());
+    }
+}
+
+/// <summary>The scenarios on the in-process API emulator: part of every CI run.</summary>
+public sealed class EmulatedClusterScenarios(EmulatedCluster cluster) : OperatorScenarios(cluster), IClassFixture<EmulatedCluster>;
+
+/// <summary>The scenarios on the cluster named by <c>AIBASELINE_E2E_KUBECONFIG</c>; skipped, saying so, when it is unset.</summary>
+public sealed class RealClusterScenarios(RealCluster cluster) : OperatorScenarios(cluster), IClassFixture<RealCluster>;

@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using AiBaseline.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+
+namespace AiBaseline.Operator.Tests.Scenarios;
+
+/// <summary>
+/// A namespace of its own for one scenario (random suffix), with a profile of its own, the operators started for it,
+/// and a clean-up that leaves nothing behind even when the scenario fails.
+/// </summary>
+internal sealed class ScenarioNamespace : IAsyncDisposable
+{
+    private readonly List<OperatorRun> operators = [];
+
+    private ScenarioNamespace(ClusterTarget target, string name)
+    {
+        Target = target;
+        Name = name;
+        Profile = name;
+        Client = new Kubernetes(target.Configuration());
+    }
+
+    public ClusterTarget Target { get; }
+
+    /// <summary>The namespace, such as <c>aib-e2e-k3x9q2</c>; the scenario's profile has the same name.</summary>
+    public string Name { get; }
+
+    public string Profile { get; }
+
+    /// <summary>The client a user would use (not the operator's).</summary>
+    public Kubernetes Client { get; }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<ScenarioNamespace> CreateAsync(ClusterTarget target)
+    {
+        Assert.SkipWhen(target.SkipReason is not null, target.SkipReason ?? "");
+        var name = "aib-e2e-" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 6);
+        var scenario = new ScenarioNamespace(target, name);
+        await scenario.Client.CoreV1.CreateNamespaceAsync(
+            new V1Namespace { Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app.kubernetes.io/created-by"] = "aibaseline-scenarios" } } },
+            cancellationToken: Ct);
+        return scenario;
+    }
+
+    /// <summary>Creates the objects of the example folders here; the example profile becomes this scenario's profile.</summary>
+    public async Task ApplyExampleAsync(params string[] folders)
+    {
+        foreach (var obj in folders.Prepend("profiles").SelectMany(f => Manifests.Example(f, Name, Profile)))
+        {
+            await Manifests.CreateAsync(Client, obj, Ct);
+        }
+    }
+
+    /// <summary>Creates <paramref name="count"/> copies of the compliant example, named <c>model-0000</c> and on, eight at a time.</summary>
+    public async Task<IReadOnlyList<string>> ApplyCopiesOfCompliantExampleAsync(int count)
+    {
+        var names = Enumerable.Range(0, count).Select(i => $"model-{i:0000}").ToList();
+        await CreateAsync(Manifests.Example("profiles", Name, Profile));
+        await Parallel.ForEachAsync(
+            names,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct },
+            async (copy, ct) =>
+            {
+                foreach (var obj in Manifests.Example("llm-inference-compliant", Name, Profile, text => text.Replace("llama-chat", copy, StringComparison.Ordinal)))
+                {
+                    await Manifests.CreateAsync(Client, obj, ct);
+                }
+            });
+        return names;
+    }
+
+    public async Task CreateAsync(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects)
+    {
+        foreach (var obj in objects)
+        {
+            await Manifests.CreateAsync(Client, obj, Ct);
+        }
+    }
+
+    /// <summary>Starts an operator watching this namespace, and waits until its caches have synced.</summary>
+    public async Task<OperatorRun> StartOperatorAsync(string identity = "operator-0", bool leaderElect = false)
+    {
+        var run = OperatorRun.Start(Target, Name, identity, leaderElect);
+        operators.Add(run);
+        await EventuallyAsync(() => Task.FromResult(run.Host.Manager.IsReady), $"{identity} synced its caches");
+        return run;
+    }
+
+    public async Task<AIModelDeployment?> GetAsync(string name)
+    {
+        try
+        {
+            var json = (JsonElement)await Client.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, Name, ApiGroup.AIModelDeploymentPlural, name, cancellationToken: Ct);
+            return KubernetesJson.Deserialize<AIModelDeployment>(json.GetRawText());
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<AIModelDeployment>> ListAsync(CancellationToken? cancellationToken = null)
+    {
+        var json = (JsonElement)await Client.CustomObjects.ListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, Name, ApiGroup.AIModelDeploymentPlural, cancellationToken: cancellationToken ?? Ct);
+        return [.. json.GetProperty("items").EnumerateArray().Select(item => KubernetesJson.Deserialize<AIModelDeployment>(item.GetRawText()))];
+    }
+
+    public async Task<V1Condition?> ConditionAsync(string name, string type) =>
+        (await GetAsync(name))?.Status?.Conditions?.FirstOrDefault(c => c.Type == type);
+
+    /// <summary>Waits until a condition of a deployment has the status (True/False/Unknown).</summary>
+    public Task ConditionBecomesAsync(string name, string type, string status) =>
+        EventuallyAsync(async () => (await ConditionAsync(name, type))?.Status == status, $"{Name}/{name} {type}={status}");
+
+    public async Task<IReadOnlyList<Eventsv1Event>> EventsAsync() =>
+        (await Client.EventsV1.ListNamespacedEventAsync(Name, cancellationToken: Ct)).Items.ToList();
+
+    public Task EventuallyAsync(Func<Task<bool>> condition, string what) => Waiting.UntilAsync(condition, Target.Patience, what);
+
+    /// <summary>
+    /// Stops the operators, lets go of the retirement holds they left, and deletes the namespace and the profile.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var run in operators)
+        {
+            await run.DisposeAsync();
+        }
+
+        // A fresh token: clean-up must run even when the test was cancelled.
+        using var timeout = new CancellationTokenSource(Target.Patience);
+        foreach (var held in (await ListAsync(timeout.Token)).Where(d => d.Metadata.Finalizers?.Count > 0))
+        {
+            var patch = new V1Patch("{\"metadata\":{\"finalizers\":null}}", V1Patch.PatchType.MergePatch);
+            await IgnoreNotFoundAsync(() => Client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, ApiGroup.Group, ApiGroup.Version, Name, ApiGroup.AIModelDeploymentPlural, held.Metadata.Name, cancellationToken: timeout.Token));
+        }
+
+        await IgnoreNotFoundAsync(() => Client.CoreV1.DeleteNamespaceAsync(Name, cancellationToken: timeout.Token));
+        await IgnoreNotFoundAsync(() => Client.CustomObjects.DeleteClusterCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, Profile, cancellationToken: timeout.Token));
+        Client.Dispose();
+    }
+
+    private static async Task IgnoreNotFoundAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+        }
+    }
+}
