@@ -90,4 +90,23 @@ public sealed class WriterTests
         Assert.Equal("w1", repeated["regarding"]!["name"]!.GetValue<string>());
         Assert.Equal("test.example/controller", repeated["reportingController"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Throttled_or_failed_event_writes_are_retried_so_the_event_still_appears_once()
+    {
+        await using var env = await Emulated.StartAsync();
+        using var recorder = new EventRecorder(env.Api, new EventRecorderOptions("test.example/controller", "pod-0"), new TestLog<EventRecorder>());
+        var regarding = new V1ObjectReference { ApiVersion = "test.example/v1", Kind = "Widget", NamespaceProperty = "default", Name = "w1", Uid = "u1" };
+        env.Server.Faults.UseSeed(5);
+        env.Server.Faults.ErrorRate = 0.25;
+
+        for (var i = 0; i < 20; i++)
+        {
+            await recorder.RecordAsync(regarding with { Name = $"w{i:00}" }, EventType.Normal, "Compliant", "Evaluated", "all provisions met", TestContext.Current.CancellationToken);
+        }
+
+        env.Server.Faults.Reset();
+        var events = env.Server.List("events.k8s.io/v1", "Event", "default");
+        Assert.Equal([.. Enumerable.Range(0, 20).Select(i => $"w{i:00}")], events.Select(e => e["regarding"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
 }

@@ -82,6 +82,27 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_client_sending_the_spare_header_is_never_faulted_while_others_are()
+    {
+        await using var api = await TestCluster.StartAsync();
+        var faulted = api.CreateClient();
+        using var spared = new Kubernetes(api.CreateClientConfiguration());
+        spared.HttpClient.DefaultRequestHeaders.Add(EmulatorFaults.SpareHeader, "true");
+        api.Create(TestCluster.ConfigMap("c"));
+        api.Faults.ErrorRate = 1;
+        api.Faults.ConflictRate = 1;
+
+        var list = await spared.CoreV1.ListNamespacedConfigMapAsync("default");
+        var patched = await spared.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"key":"x"}}""", V1Patch.PatchType.MergePatch), "c", "default");
+        var other = await TestCluster.StatusCodeOf(() => faulted.CoreV1.ListNamespacedConfigMapAsync("default"));
+
+        Assert.Single(list.Items);
+        Assert.Equal("x", patched.Data["key"]);
+        Assert.NotEqual(200, other);
+        Assert.Equal(1, api.Faults.InjectedErrors);
+    }
+
+    [Fact]
     public async Task ForceGoneOnNextWatches_answers_exactly_that_many_watches_with_410()
     {
         await using var api = await TestCluster.StartAsync();

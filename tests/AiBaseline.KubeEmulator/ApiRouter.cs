@@ -46,14 +46,15 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
         }
 
         var status = 200;
+        var spared = context.Request.Headers.ContainsKey(EmulatorFaults.SpareHeader);
         try
         {
-            if (verb != "watch" && faults.NextError() is int code)
+            if (verb != "watch" && !spared && faults.NextError() is int code)
             {
                 throw Injected(code, context);
             }
 
-            if (verb is "update" or "patch" && faults.NextConflict())
+            if (verb is "update" or "patch" && !spared && faults.NextConflict())
             {
                 throw ApiError.Conflict(path.Type, path.Name);
             }

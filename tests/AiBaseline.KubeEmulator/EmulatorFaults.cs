@@ -12,6 +12,12 @@ public sealed class EmulatorFaults : IDisposable
     private Timer? _dropTimer;
     private int _forcedGone;
 
+    /// <summary>
+    /// Requests carrying this header are never answered with an injected error or conflict: a test's own client,
+    /// standing for a user whose calls are not what the test is about, while the operator's calls fail.
+    /// </summary>
+    public const string SpareHeader = "X-Emulator-Spare-From-Faults";
+
     internal EmulatorFaults(Action dropWatches) => _dropWatches = dropWatches;
 
     /// <summary>Fraction (0..1) of non-watch resource calls answered with one of <see cref="ErrorCodes"/>.</summary>

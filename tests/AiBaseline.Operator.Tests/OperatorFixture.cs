@@ -12,8 +12,6 @@ namespace AiBaseline.Operator.Tests;
 /// <summary>An emulated cluster with the shipped CRDs, and operators started against it.</summary>
 internal sealed class OperatorFixture : IAsyncDisposable
 {
-    public const string DeploymentsResource = "aimodeldeployments.aibaseline.io";
-
     private static readonly Dictionary<string, Type> CustomKinds = new()
     {
         [$"{ApiGroup.GroupVersion}/{ApiGroup.AIModelDeploymentKind}"] = typeof(AIModelDeployment),
@@ -91,14 +89,6 @@ internal sealed class OperatorFixture : IAsyncDisposable
 
     public V1Condition? Condition(string ns, string name, string type) =>
         Get(ns, name)?.Status?.Conditions?.FirstOrDefault(c => c.Type == type);
-
-    /// <summary>How often the operator read a deployment: each reconcile reads it once before writing its status.</summary>
-    public int Reads(string ns, string name) =>
-        Server.Requests.Recent.Count(c => c.Verb == "get" && c.Resource == DeploymentsResource && c.Namespace == ns && c.Name == name);
-
-    /// <summary>How often the operator wrote a deployment's status.</summary>
-    public int StatusWrites(string ns, string name) =>
-        Server.Requests.Recent.Count(c => c.Verb == "patch" && c.Resource == DeploymentsResource + "/status" && c.Namespace == ns && c.Name == name);
 
     public IReadOnlyList<JsonObject> Events(string ns) => Server.List("events.k8s.io/v1", "Event", ns);
 

@@ -11,39 +11,6 @@ public sealed class RetirementFinalizerTests
     private const string AllowDeletion = "aibaseline.io/allow-deletion-without-disposal";
 
     [Fact]
-    public async Task A_deleted_retired_deployment_is_held_until_its_leftovers_are_gone()
-    {
-        await using var cluster = await OperatorFixture.StartAsync();
-        cluster.Apply("profiles", "retired-model");
-        await cluster.StartOperatorAsync();
-        await OperatorFixture.EventuallyAsync(() => HasFinalizer(cluster, Legacy, Summarizer), "the retired deployment carries the retirement finalizer");
-        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
-        var ct = TestContext.Current.CancellationToken;
-
-        await DeleteAsync(client, Legacy, Summarizer);
-        await OperatorFixture.EventuallyAsync(() => cluster.Get(Legacy, Summarizer)?.Metadata.DeletionTimestamp is not null, "deletion requested");
-        await OperatorFixture.EventuallyAsync(() => WarningsAbout(cluster, Summarizer) == 1, "a Warning says the deletion is held");
-        await Task.Delay(1000, ct);
-
-        // Still readable, and the status says what keeps it.
-        var retirement = cluster.Condition(Legacy, Summarizer, ConditionTypes.RetirementComplete);
-        Assert.Equal("False", retirement?.Status);
-        Assert.Contains($"Secret {Legacy}/summarizer-api-key", retirement!.Message, StringComparison.Ordinal);
-        Assert.Contains($"PersistentVolumeClaim {Legacy}/summarizer-weights", retirement.Message, StringComparison.Ordinal);
-        Assert.Equal(1, WarningsAbout(cluster, Summarizer));
-
-        // Each leftover removed re-evaluates the deployment; the last one lets it go.
-        await client.CoreV1.DeleteNamespacedSecretAsync("summarizer-api-key", Legacy, cancellationToken: ct);
-        await client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync("summarizer-weights", Legacy, cancellationToken: ct);
-        await OperatorFixture.EventuallyAsync(() => cluster.Condition(Legacy, Summarizer, ConditionTypes.RetirementComplete)?.Message?.Contains("summarizer-weights", StringComparison.Ordinal) == false, "status no longer lists the volume");
-        Assert.NotNull(cluster.Get(Legacy, Summarizer));
-        Assert.Equal(1, WarningsAbout(cluster, Summarizer));
-
-        await client.AppsV1.DeleteNamespacedDeploymentAsync(Summarizer, Legacy, cancellationToken: ct);
-        await OperatorFixture.EventuallyAsync(() => cluster.Get(Legacy, Summarizer) is null, "the deployment is gone once disposal is proven");
-    }
-
-    [Fact]
     public async Task The_admin_annotation_lets_a_held_deployment_go_at_once()
     {
         await using var cluster = await OperatorFixture.StartAsync();

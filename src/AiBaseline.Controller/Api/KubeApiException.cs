@@ -41,4 +41,8 @@ public sealed class KubeApiException : Exception
 
     /// <summary>410: the requested resourceVersion is too old; a watch must start again from a fresh list.</summary>
     public bool IsGone => StatusCode == HttpStatusCode.Gone;
+
+    /// <summary>Whether the same call may well succeed if tried again: throttling or a server-side failure.</summary>
+    public bool IsTransient => StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError
+        or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 }

@@ -24,8 +24,9 @@ public enum EventType
 
 /// <summary>
 /// Records <c>events.k8s.io/v1</c> events. A repeat (same object, type, reason, action and note) within the window
-/// patches the series count of the existing event. Events are best effort: failures are logged, never thrown, since
-/// everything an event says is also in status.
+/// patches the series count of the existing event. Throttling and server errors are retried a few times within about
+/// a second, as an event says what changed and a user reading <c>kubectl describe</c> should not miss it; after that
+/// events are best effort: failures are logged, never thrown, since everything an event says is also in status.
 /// </summary>
 public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions options, ILogger<EventRecorder>? logger = null, TimeProvider? time = null)
     : IDisposable
@@ -34,6 +35,7 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
     public static readonly ResourceType Events = new("events.k8s.io", "v1", "events", Namespaced: true);
 
     private const int MaxNoteLength = 1024;
+    private const int Attempts = 5;
     private readonly ILogger log = logger ?? NullLogger<EventRecorder>.Instance;
     private readonly TimeProvider clock = time ?? TimeProvider.System;
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -56,12 +58,12 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
                 recent.Remove(stale);
             }
 
-            if (recent.TryGetValue(identity, out var seen) && await TryBumpAsync(seen, now, cancellationToken))
+            if (recent.TryGetValue(identity, out var seen) && await RetryingAsync(() => TryBumpAsync(seen, now, cancellationToken), cancellationToken))
             {
                 return;
             }
 
-            var name = await CreateAsync(regarding, ns, type, reason, action, note, now, cancellationToken);
+            var name = await RetryingAsync(() => CreateAsync(regarding, ns, type, reason, action, note, now, cancellationToken), cancellationToken);
             if (name is not null)
             {
                 recent[identity] = new Recorded(name, ns, 1, now);
@@ -84,20 +86,36 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
     /// <inheritdoc/>
     public void Dispose() => gate.Dispose();
 
+    private async Task<T> RetryingAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (KubeApiException e) when (e.IsTransient && attempt < Attempts)
+            {
+                var delay = TimeSpan.FromMilliseconds((50 << attempt) * (0.5 + Random.Shared.NextDouble()));
+                await Task.Delay(delay, clock, cancellationToken);
+            }
+        }
+    }
+
     private async Task<bool> TryBumpAsync(Recorded seen, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        seen.Count++;
         var patch = new JsonObject
         {
             ["series"] = new JsonObject
             {
-                ["count"] = seen.Count,
+                ["count"] = seen.Count + 1,
                 ["lastObservedTime"] = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ"),
             },
         };
         try
         {
             await api.PatchAsync<JsonNode>(Events, new ObjectKey(seen.Namespace, seen.Name), patch.ToJsonString(), "application/merge-patch+json", null, null, cancellationToken);
+            seen.Count++;
             return true;
         }
         catch (KubeApiException e) when (e.IsNotFound)
@@ -110,26 +128,33 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
     private async Task<string?> CreateAsync(
         V1ObjectReference regarding, string ns, EventType type, string reason, string action, string note, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var created = await api.CreateAsync<Eventsv1Event>(
-            Events,
-            ns,
-            new Eventsv1Event
-            {
-                ApiVersion = "events.k8s.io/v1",
-                Kind = "Event",
-                Metadata = new V1ObjectMeta { Name = $"{regarding.Name}.{now.UtcTicks:x}", NamespaceProperty = ns },
-                EventTime = now.UtcDateTime,
-                ReportingController = options.ReportingController,
-                ReportingInstance = options.ReportingInstance,
-                Regarding = regarding,
-                Type = type.ToString(),
-                Reason = reason,
-                Action = action,
-                Note = note,
-            },
-            cancellationToken);
-        return created.Metadata?.Name;
+        var name = $"{regarding.Name}.{now.UtcTicks:x}";
+        try
+        {
+            return (await api.CreateAsync<Eventsv1Event>(Events, ns, NewEvent(regarding, name, ns, type, reason, action, note, now), cancellationToken)).Metadata?.Name;
+        }
+        catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // An earlier attempt did create it before its answer was lost.
+            return name;
+        }
     }
+
+    private Eventsv1Event NewEvent(V1ObjectReference regarding, string name, string ns, EventType type, string reason, string action, string note, DateTimeOffset now) =>
+        new()
+        {
+            ApiVersion = "events.k8s.io/v1",
+            Kind = "Event",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+            EventTime = now.UtcDateTime,
+            ReportingController = options.ReportingController,
+            ReportingInstance = options.ReportingInstance,
+            Regarding = regarding,
+            Type = type.ToString(),
+            Reason = reason,
+            Action = action,
+            Note = note,
+        };
 
     private sealed class Recorded(string name, string ns, int count, DateTimeOffset firstSeen)
     {

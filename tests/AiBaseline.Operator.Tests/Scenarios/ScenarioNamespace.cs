@@ -20,6 +20,9 @@ internal sealed class ScenarioNamespace : IAsyncDisposable
         Name = name;
         Profile = name;
         Client = new Kubernetes(target.Configuration());
+
+        // The user's own calls are not what fault scenarios test: on the emulator they are spared its injected failures.
+        Client.HttpClient.DefaultRequestHeaders.Add(KubeEmulator.EmulatorFaults.SpareHeader, "true");
     }
 
     public ClusterTarget Target { get; }
