@@ -6,7 +6,9 @@ namespace AiBaseline.Operator.Tests.Scenarios;
 
 /// <summary>
 /// The shipped examples, moved into a scenario's namespace and pointed at its own profile, so scenarios can run side
-/// by side on a shared cluster without touching anything else in it.
+/// by side on a shared cluster without touching anything else in it. Workloads are scaled to zero: on a real cluster
+/// the examples' GPU requests would otherwise leave pods pending or make an autoscaler buy nodes. Only the Retirement
+/// control reads replicas, and the example profile counts a retired workload scaled to zero as a leftover all the same.
 /// </summary>
 internal static class Manifests
 {
@@ -42,6 +44,19 @@ internal static class Manifests
             case AIModelDeployment d:
                 d.Metadata.NamespaceProperty = ns;
                 d.Spec.Profile = profile;
+                break;
+            case V1Deployment d:
+                d.Metadata.NamespaceProperty = ns;
+                d.Spec.Replicas = 0;
+                break;
+            case V1StatefulSet s:
+                s.Metadata.NamespaceProperty = ns;
+                s.Spec.Replicas = 0;
+                break;
+            case V1PersistentVolumeClaim c:
+                // Only the claim's name matters; a provisioner binding immediately should not create a large volume.
+                c.Metadata.NamespaceProperty = ns;
+                c.Spec.Resources.Requests["storage"] = new ResourceQuantity("1Gi");
                 break;
             default:
                 obj.Metadata.NamespaceProperty = ns;
