@@ -45,16 +45,16 @@ internal sealed class OperatorFixture : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts an operator (probes and metrics off) and waits until its caches have synced. Without
-    /// <paramref name="verifier"/> any registry verification fails the test.
+    /// Starts an operator (metrics off; probes on <paramref name="probes"/>, off by default) and, unless told not to,
+    /// waits until its caches have synced. Without <paramref name="verifier"/> any registry verification fails the test.
     /// </summary>
-    public async Task<OperatorHost> StartOperatorAsync(IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null)
+    public async Task<OperatorHost> StartOperatorAsync(IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true)
     {
         var client = new Kubernetes(Server.CreateClientConfiguration());
         var host = new OperatorHost(
             new OperatorSettings
             {
-                MetricsBindAddress = "0", HealthProbeBindAddress = "0", MaxConcurrentReconciles = 2, Identity = "test-operator",
+                MetricsBindAddress = "0", HealthProbeBindAddress = probes, MaxConcurrentReconciles = 2, Identity = "test-operator",
                 VerificationCache = cache ?? new VerificationCacheOptions(),
             },
             client,
@@ -64,7 +64,11 @@ internal sealed class OperatorFixture : IAsyncDisposable
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token), TestContext.Current.CancellationToken);
         running.Add((host, stop, run, client));
-        await EventuallyAsync(() => host.Manager.IsReady, "operator caches synced");
+        if (waitForSync)
+        {
+            await EventuallyAsync(() => host.Manager.IsReady, "operator caches synced");
+        }
+
         return host;
     }
 
