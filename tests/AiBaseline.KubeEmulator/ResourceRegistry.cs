@@ -60,7 +60,7 @@ internal sealed class ResourceRegistry
         var types = (spec?["versions"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Where(v => v["served"]?.GetValue<bool>() ?? false)
-            .Select(v => new ResourceType(
+            .Select((v, i) => new ResourceType(
                 group,
                 Need(v["name"], "spec.versions[].name"),
                 plural,
@@ -68,10 +68,42 @@ internal sealed class ResourceRegistry
                 namespaced,
                 HasStatus: v["subresources"]?["status"] is not null,
                 Schema: v["schema"]?["openAPIV3Schema"]?.DeepClone(),
-                ShortNames: shortNames))
+                ShortNames: shortNames,
+                PrinterColumns: Columns(crdType, name, v["additionalPrinterColumns"] as JsonArray, $"spec.versions[{i}].additionalPrinterColumns")))
             .ToList();
         return types.Count > 0
             ? types
             : throw ApiError.Invalid(crdType, name, [new SchemaViolation("spec.versions", "Required value: must have at least one served version", "FieldValueRequired")]);
+    }
+
+    /// <summary>
+    /// A version's printer columns; without any, the server shows Age as its only column after Name. A column whose
+    /// JSONPath does not parse is refused at CRD write time, as the server validates it then.
+    /// </summary>
+    private static ImmutableArray<PrinterColumn> Columns(ResourceType crdType, string crdName, JsonArray? declared, string path)
+    {
+        var columns = (declared ?? []).OfType<JsonObject>().Select((c, i) =>
+        {
+            var column = new PrinterColumn(
+                c["name"]?.GetValue<string>() ?? "",
+                c["type"]?.GetValue<string>() ?? "",
+                c["format"]?.GetValue<string>() ?? "",
+                c["description"]?.GetValue<string>() ?? "",
+                c["priority"]?.GetValue<int>() ?? 0,
+                c["jsonPath"]?.GetValue<string>() ?? "");
+            try
+            {
+                PrinterJsonPath.Parse(column.JsonPath);
+            }
+            catch (FormatException e)
+            {
+                throw ApiError.Invalid(crdType, crdName, [new SchemaViolation($"{path}[{i}].JSONPath", $"Invalid value: \"{column.JsonPath}\": {e.Message}")]);
+            }
+
+            return column;
+        }).ToImmutableArray();
+        return columns.Length > 0
+            ? columns
+            : [new PrinterColumn("Age", "date", "", TableConverter.CreationTimestampDescription, 0, ".metadata.creationTimestamp")];
     }
 }

@@ -50,6 +50,14 @@ internal static class ResponseWriter
         await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
+    /// <summary>A server-side table, labelled with the table content type the client negotiated.</summary>
+    public static async Task Table(HttpContext context, TableRequest request, byte[] table)
+    {
+        Prepare(context, 200, null);
+        context.Response.ContentType = request.ContentType;
+        await context.Response.Body.WriteAsync(table, context.RequestAborted);
+    }
+
     /// <summary>One newline-terminated watch event: <c>{"type":...,"object":...}</c>.</summary>
     public static byte[] WatchLine(string type, ReadOnlySpan<byte> obj)
     {
