@@ -40,6 +40,26 @@ public sealed partial class KubectlTests
     }
 
     [Fact]
+    public async Task Watching_prints_a_new_row_when_the_operator_writes_status()
+    {
+        await using var api = await SeededAsync();
+        using var kubectl = new Kubectl(api);
+        var watching = Task.Run(() => kubectl.Run("get", "aimd", "-n", "team-b", "-w", "--request-timeout=5s"));
+        while (api.OpenWatches == 0 && !watching.IsCompleted)
+        {
+            await Task.Delay(50);
+        }
+
+        await WriteStatusAsync(api, "team-b", "draft", "15/15", "True", "All checked provisions are met");
+        var table = Table((await watching).Stdout);
+
+        Assert.Equal(["NAME", "STAGE", "READY", "COMPLIANCE", "AGE"], table[0]);
+        Assert.Equal(["draft", "Design", "", ""], table[1][..4]);
+        Assert.Equal(["draft", "Design", "True", "15/15"], table[2][..4]);
+        Assert.Equal(3, table.Count);
+    }
+
+    [Fact]
     public async Task Get_by_name_as_json_prints_the_stored_object_with_its_status()
     {
         await using var api = await SeededAsync();
@@ -145,20 +165,26 @@ public sealed partial class KubectlTests
 
         api.Create(Deployment("llm-serving", "llama-chat", "Deployment"));
         api.Create(Deployment("team-b", "draft", "Design"));
+        await WriteStatusAsync(api, "llm-serving", "llama-chat", "14/15", "False", ReadyMessage);
+        return api;
+    }
+
+    /// <summary>Writes status through the status subresource, as the operator does.</summary>
+    private static async Task WriteStatusAsync(KubeEmulator api, string ns, string name, string compliance, string ready, string message)
+    {
         var status = new JsonObject
         {
             ["status"] = new JsonObject
             {
-                ["compliance"] = "14/15",
+                ["compliance"] = compliance,
                 ["conditions"] = new JsonArray(
                     Condition("Reconciling", "False", "Evaluated", ""),
-                    Condition("Ready", "False", "ProvisionsNotMet", ReadyMessage)),
+                    Condition("Ready", ready, ready == "True" ? "ProvisionsMet" : "ProvisionsNotMet", message)),
             },
         };
         using var client = api.CreateClient();
         await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-            new V1Patch(status.ToJsonString(), V1Patch.PatchType.MergePatch), Group, Version, "llm-serving", Plural, "llama-chat");
-        return api;
+            new V1Patch(status.ToJsonString(), V1Patch.PatchType.MergePatch), Group, Version, ns, Plural, name);
     }
 
     private static JsonObject Deployment(string ns, string name, string stage) => new()

@@ -119,7 +119,7 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
             case "watch":
                 var timeout = IntOf(query, "timeoutSeconds");
                 var request = new WatchRequest(path.Type, path.Namespace, SelectorOf(query), query["resourceVersion"],
-                    query["allowWatchBookmarks"] == "true", timeout > 0 ? TimeSpan.FromSeconds(timeout) : null, metadataOnly);
+                    query["allowWatchBookmarks"] == "true", timeout > 0 ? TimeSpan.FromSeconds(timeout) : null, metadataOnly, table);
                 await WatchStream.Serve(context, store, faults, request, options.BookmarkInterval);
                 break;
             case "create":

@@ -72,8 +72,11 @@ internal static class TableConverter
 
     public const string CreationTimestampDescription = "When the server created the object, in RFC 3339 form and UTC.";
 
-    /// <summary>The table for a list page or (with <paramref name="continueToken"/> null) one object.</summary>
-    public static byte[] Convert(ResourceType type, IReadOnlyList<StoredObject> items, string resourceVersion, string? continueToken, TableRequest request, DateTimeOffset now)
+    /// <summary>
+    /// The table for a list page or (with <paramref name="continueToken"/> null) one object; without
+    /// <paramref name="headers"/> the column definitions are null, as in every watch event after the first.
+    /// </summary>
+    public static byte[] Convert(ResourceType type, IReadOnlyList<StoredObject> items, string resourceVersion, string? continueToken, TableRequest request, DateTimeOffset now, bool headers = true)
     {
         var columns = type.PrinterColumns ?? [new PrinterColumn("Created At", "date", "", CreationTimestampDescription, 0, "")];
         var paths = columns.Select(c => type.PrinterColumns is null ? null : PrinterJsonPath.Parse(c.JsonPath)).ToList();
@@ -91,14 +94,22 @@ internal static class TableConverter
             }
 
             writer.WriteEndObject();
-            writer.WriteStartArray("columnDefinitions");
-            WriteColumn(writer, new PrinterColumn("Name", "string", "name", NameDescription, 0, ".metadata.name"));
-            foreach (var column in columns)
+            if (headers)
             {
-                WriteColumn(writer, column);
+                writer.WriteStartArray("columnDefinitions");
+                WriteColumn(writer, new PrinterColumn("Name", "string", "name", NameDescription, 0, ".metadata.name"));
+                foreach (var column in columns)
+                {
+                    WriteColumn(writer, column);
+                }
+
+                writer.WriteEndArray();
+            }
+            else
+            {
+                writer.WriteNull("columnDefinitions");
             }
 
-            writer.WriteEndArray();
             writer.WriteStartArray("rows");
             foreach (var item in items)
             {
@@ -197,5 +208,19 @@ internal static class TableConverter
                 writer.WriteNullValue();
                 break;
         }
+    }
+}
+
+/// <summary>Watch events as one-row tables; only the first carries column definitions, as the server sends them.</summary>
+internal sealed class TableWatchRows(ResourceType type, TableRequest request)
+{
+    private bool _headersSent;
+
+    public byte[] Row(StoredObject obj)
+    {
+        var version = obj.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+        var table = TableConverter.Convert(type, [obj], version, null, request, DateTimeOffset.UtcNow, headers: !_headersSent);
+        _headersSent = true;
+        return table;
     }
 }
