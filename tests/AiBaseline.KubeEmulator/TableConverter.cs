@@ -78,8 +78,10 @@ internal static class TableConverter
     /// </summary>
     public static byte[] Convert(ResourceType type, IReadOnlyList<StoredObject> items, string resourceVersion, string? continueToken, TableRequest request, DateTimeOffset now, bool headers = true)
     {
-        var columns = type.PrinterColumns ?? [new PrinterColumn("Created At", "date", "", CreationTimestampDescription, 0, "")];
-        var paths = columns.Select(c => type.PrinterColumns is null ? null : PrinterJsonPath.Parse(c.JsonPath)).ToList();
+        // Built-ins use the server's default convertor: its Created At cell is the RFC 3339 time, not an age.
+        var builtIn = type.PrinterColumns is null;
+        var columns = type.PrinterColumns ?? [new PrinterColumn("Created At", "date", "", CreationTimestampDescription, 0, ".metadata.creationTimestamp")];
+        var paths = columns.Select(c => PrinterJsonPath.Parse(c.JsonPath)).ToList();
         var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -119,10 +121,11 @@ internal static class TableConverter
                 writer.WriteStringValue(item.Name);
                 for (var i = 0; i < columns.Count; i++)
                 {
-                    var value = paths[i] is { } path
-                        ? path.Evaluate(node) is [var first, ..] ? first : null
-                        : JsonValue.Create(node["metadata"]?["creationTimestamp"]?.GetValue<string>() is { } created ? CreatedAt(created) : null);
-                    if (Cell(paths[i] is null ? "string" : columns[i].Type, value, now) is { } cell)
+                    var value = paths[i].Evaluate(node) is [var first, ..] ? first : null;
+                    var cell = builtIn
+                        ? JsonValue.Create(value?.GetValueKind() == JsonValueKind.String ? CreatedAt(value.GetValue<string>()) : null)
+                        : Cell(columns[i].Type, value, now);
+                    if (cell is not null)
                     {
                         cell.WriteTo(writer);
                     }
