@@ -51,6 +51,18 @@ public sealed class TableOutputTests
     }
 
     [Theory]
+    [InlineData("""["a","b"]""", "[a b]", "a list prints as Go prints a slice")]
+    [InlineData("""{"b":1,"a":{"c":true}}""", "map[a:map[c:true] b:1]", "an object prints as Go prints a map, keys sorted")]
+    [InlineData("42", "42", "an integer prints its digits")]
+    [InlineData("false", "false", "a boolean prints as a word")]
+    public void A_string_column_prints_other_values_as_text(string json, string expected, string reason)
+    {
+        var cell = TableConverter.Cell("string", JsonNode.Parse(json), DateTimeOffset.UnixEpoch);
+
+        Assert.True(expected == cell!.GetValue<string>(), $"{reason}: got {cell.ToJsonString()}");
+    }
+
+    [Theory]
     [InlineData("", "PartialObjectMetadata", false, "rows carry metadata only unless asked otherwise")]
     [InlineData("Metadata", "PartialObjectMetadata", false, "metadata asked for explicitly")]
     [InlineData("Object", "Meter", true, "the whole object, as kubectl asks when sorting")]

@@ -154,13 +154,23 @@ internal static class TableConverter
         {
             (_, null or JsonValueKind.Null) => null,
             ("string", JsonValueKind.String) => JsonValue.Create(value!.GetValue<string>()),
-            ("string", _) => JsonValue.Create(value!.ToJsonString()),
+            ("string", _) => JsonValue.Create(Text(value)),
             ("integer", JsonValueKind.Number) => JsonValue.Create((long)Number(value!)),
             ("number", JsonValueKind.Number) => JsonValue.Create((double)Number(value!)),
             ("boolean", JsonValueKind.True or JsonValueKind.False) => JsonValue.Create(value!.GetValue<bool>()),
             ("date", JsonValueKind.String) => JsonValue.Create(Age(value!.GetValue<string>(), now)),
             _ => null,
         };
+
+    /// <summary>A non-string value in a string column, printed as the server's Go formatting prints it: <c>[a b]</c>, <c>map[k:v]</c>.</summary>
+    private static string Text(JsonNode? value) => value switch
+    {
+        null => "<nil>",
+        JsonArray array => $"[{string.Join(' ', array.Select(Text))}]",
+        JsonObject obj => $"map[{string.Join(' ', obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{Text(p.Value)}"))}]",
+        _ when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        _ => value.ToJsonString(),
+    };
 
     private static string Age(string timestamp, DateTimeOffset now)
     {
