@@ -126,6 +126,32 @@ public sealed partial class KubectlTests
         Assert.Null(api.Get($"{Group}/{Version}", "AIModelDeployment", "team-b", "broken"));
     }
 
+    [Theory]
+    [InlineData("condition=Ready=False", "the Ready condition the operator wrote")]
+    [InlineData("jsonpath={.status.compliance}=14/15", "a status field read by JSONPath")]
+    public async Task Wait_returns_once_the_written_status_matches(string condition, string reason)
+    {
+        await using var api = await SeededAsync();
+        using var kubectl = new Kubectl(api);
+
+        var result = kubectl.Run("wait", $"--for={condition}", "aimd/llama-chat", "-n", "llm-serving", "--timeout=10s");
+
+        Assert.True(result.ExitCode == 0, $"{reason}: {result.Stderr}");
+        Assert.Contains("aimodeldeployment.aibaseline.io/llama-chat condition met", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_reads_the_field_documentation_from_the_crd_schema()
+    {
+        await using var api = await SeededAsync();
+        using var kubectl = new Kubectl(api);
+
+        var output = kubectl.Run("explain", "aimd.spec.stage").Succeeded();
+
+        Assert.Contains("KIND:       AIModelDeployment", output, StringComparison.Ordinal);
+        Assert.Contains("Life-cycle stage of the model", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Built_in_kinds_list_with_the_default_name_and_created_at_columns()
     {
