@@ -51,6 +51,22 @@ public sealed class TableOutputTests
     }
 
     [Theory]
+    [InlineData("2026-01-01T00:00:00Z", "24h", "UTC with Z")]
+    [InlineData("2026-01-01T01:00:00+01:00", "24h", "an offset is honoured")]
+    [InlineData("2026-01-01T00:00:00.250Z", "23h", "fractional seconds")]
+    [InlineData("2026-01-01", "<invalid>", "a bare date is not RFC 3339")]
+    [InlineData("2026-01-01T00:00:00", "<invalid>", "a time without zone is not RFC 3339")]
+    [InlineData("", "<unknown>", "an empty timestamp is the zero time")]
+    public void Date_cells_are_ages_of_rfc3339_timestamps(string timestamp, string expected, string reason)
+    {
+        var now = new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero);
+
+        var cell = TableConverter.Cell("date", JsonValue.Create(timestamp), now);
+
+        Assert.True(expected == cell!.GetValue<string>(), $"{reason}: got {cell.ToJsonString()}");
+    }
+
+    [Theory]
     [InlineData("""["a","b"]""", "[a b]", "a list prints as Go prints a slice")]
     [InlineData("""{"b":1,"a":{"c":true}}""", "map[a:map[c:true] b:1]", "an object prints as Go prints a map, keys sorted")]
     [InlineData("42", "42", "an integer prints its digits")]
@@ -170,6 +186,19 @@ public sealed class TableOutputTests
 
         Assert.Equal(422, error.Code);
         Assert.Contains("spec.versions[0].additionalPrinterColumns[2].JSONPath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_printer_column_of_an_unknown_type_is_refused_with_the_crd()
+    {
+        await using var api = await KubeEmulator.StartAsync();
+        var crd = MeterCrd();
+        crd["spec"]!["versions"]![0]!["additionalPrinterColumns"]![0]!["type"] = "int";
+
+        var error = Assert.Throws<ApiError>(() => api.ApplyCrd(crd));
+
+        Assert.Equal(422, error.Code);
+        Assert.Contains("spec.versions[0].additionalPrinterColumns[0].type: Unsupported value: \"int\"", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<(HttpStatusCode Status, string? ContentType, JsonNode Body)> GetAsync(KubeEmulator api, string path, string accept = KubectlAccept)

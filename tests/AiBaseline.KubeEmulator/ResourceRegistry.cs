@@ -6,6 +6,9 @@ namespace AiBaseline.KubeEmulator;
 /// <summary>Every served resource: the built-ins plus one entry per served version of each registered CRD.</summary>
 internal sealed class ResourceRegistry
 {
+    /// <summary>The cell types a printer column may declare, as the server validates them.</summary>
+    private static readonly string[] ColumnTypes = ["boolean", "date", "integer", "number", "string"];
+
     private ImmutableDictionary<(string Group, string Version, string Plural), ResourceType> _byPath =
         BuiltInResources.All.ToImmutableDictionary(t => (t.Group, t.Version, t.Plural));
 
@@ -58,18 +61,19 @@ internal sealed class ResourceRegistry
         }
 
         var types = (spec?["versions"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .Where(v => v["served"]?.GetValue<bool>() ?? false)
-            .Select((v, i) => new ResourceType(
+            .Select((v, i) => (Version: v as JsonObject, Index: i))
+            .Where(e => e.Version?["served"]?.GetValue<bool>() ?? false)
+            .Select(e => (v: e.Version!, i: e.Index))
+            .Select(e => new ResourceType(
                 group,
-                Need(v["name"], "spec.versions[].name"),
+                Need(e.v["name"], "spec.versions[].name"),
                 plural,
                 kind,
                 namespaced,
-                HasStatus: v["subresources"]?["status"] is not null,
-                Schema: v["schema"]?["openAPIV3Schema"]?.DeepClone(),
+                HasStatus: e.v["subresources"]?["status"] is not null,
+                Schema: e.v["schema"]?["openAPIV3Schema"]?.DeepClone(),
                 ShortNames: shortNames,
-                PrinterColumns: Columns(crdType, name, v["additionalPrinterColumns"] as JsonArray, $"spec.versions[{i}].additionalPrinterColumns")))
+                PrinterColumns: Columns(crdType, name, e.v["additionalPrinterColumns"] as JsonArray, $"spec.versions[{e.i}].additionalPrinterColumns")))
             .ToList();
         return types.Count > 0
             ? types
@@ -91,6 +95,12 @@ internal sealed class ResourceRegistry
                 c["description"]?.GetValue<string>() ?? "",
                 c["priority"]?.GetValue<int>() ?? 0,
                 c["jsonPath"]?.GetValue<string>() ?? "");
+            if (!ColumnTypes.Contains(column.Type))
+            {
+                var supported = string.Join(", ", ColumnTypes.Select(t => $"\"{t}\""));
+                throw ApiError.Invalid(crdType, crdName, [new SchemaViolation($"{path}[{i}].type", $"Unsupported value: \"{column.Type}\": supported values: {supported}", "FieldValueNotSupported")]);
+            }
+
             try
             {
                 PrinterJsonPath.Parse(column.JsonPath);

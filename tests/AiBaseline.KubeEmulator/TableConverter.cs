@@ -72,6 +72,9 @@ internal static class TableConverter
 
     public const string CreationTimestampDescription = "When the server created the object, in RFC 3339 form and UTC.";
 
+    private static readonly string[] Rfc3339 =
+        ["yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
+
     /// <summary>
     /// The table for a list page or (with <paramref name="continueToken"/> null) one object; without
     /// <paramref name="headers"/> the column definitions are null, as in every watch event after the first.
@@ -179,7 +182,8 @@ internal static class TableConverter
             return "<unknown>";
         }
 
-        return DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
+        // The server parses RFC 3339 strictly: a bare date such as 2026-03-02 is "<invalid>", not midnight.
+        return DateTimeOffset.TryParseExact(timestamp, Rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
             ? HumanDuration.Format(now - created)
             : "<invalid>";
     }
