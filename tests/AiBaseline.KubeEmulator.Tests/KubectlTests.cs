@@ -44,7 +44,7 @@ public sealed partial class KubectlTests
     {
         await using var api = await SeededAsync();
         using var kubectl = new Kubectl(api);
-        var watching = Task.Run(() => kubectl.Run("get", "aimd", "-n", "team-b", "-w", "--request-timeout=5s"));
+        var watching = Task.Run(() => kubectl.Run("get", "aimd", "-n", "team-b", "-w", "--request-timeout=10s"));
         while (api.OpenWatches == 0 && !watching.IsCompleted)
         {
             await Task.Delay(50);

@@ -13,6 +13,12 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
     public async Task Handle(HttpContext context)
     {
         var segments = context.Request.Path.Value!.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (context.Request.Method == "GET" && AggregatedDiscovery.Requested(segments, context.Request) is { } discoveryVersion)
+        {
+            await ResponseWriter.Typed(context, AggregatedDiscovery.ContentType(discoveryVersion), AggregatedDiscovery.Answer(segments, discoveryVersion, registry));
+            return;
+        }
+
         if ((Discovery.Owns(segments) || OpenApiDocuments.Owns(segments)) && context.Request.Method == "GET")
         {
             var document = OpenApiDocuments.Owns(segments)
@@ -100,7 +106,7 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
             case "get" when table is not null:
                 var row = store.Get(path.Type, path.Namespace, path.Name);
                 var version = row.ResourceVersion.ToString(CultureInfo.InvariantCulture);
-                await ResponseWriter.Table(context, table, TableConverter.Convert(path.Type, [row], version, null, table, DateTimeOffset.UtcNow));
+                await ResponseWriter.Typed(context, table.ContentType, TableConverter.Convert(path.Type, [row], version, null, table, DateTimeOffset.UtcNow));
                 break;
             case "get":
                 await ResponseWriter.Object(context, 200, store.Get(path.Type, path.Namespace, path.Name), metadataOnly);
@@ -114,7 +120,7 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
                 var page = store.List(path.Type, path.Namespace, SelectorOf(query), IntOf(query, "limit"), query["continue"]);
                 await (table is null
                     ? ResponseWriter.List(context, path.Type, page, metadataOnly)
-                    : ResponseWriter.Table(context, table, TableConverter.Convert(path.Type, page.Items, page.ResourceVersion.ToString(CultureInfo.InvariantCulture), page.Continue, table, DateTimeOffset.UtcNow)));
+                    : ResponseWriter.Typed(context, table.ContentType, TableConverter.Convert(path.Type, page.Items, page.ResourceVersion.ToString(CultureInfo.InvariantCulture), page.Continue, table, DateTimeOffset.UtcNow)));
                 break;
             case "watch":
                 var timeout = IntOf(query, "timeoutSeconds");

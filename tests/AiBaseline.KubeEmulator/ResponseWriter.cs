@@ -50,12 +50,12 @@ internal static class ResponseWriter
         await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
-    /// <summary>A server-side table, labelled with the table content type the client negotiated.</summary>
-    public static async Task Table(HttpContext context, TableRequest request, byte[] table)
+    /// <summary>A 200 body in a negotiated representation (a table, aggregated discovery), labelled with its content type.</summary>
+    public static async Task Typed(HttpContext context, string contentType, byte[] body)
     {
         Prepare(context, 200, null);
-        context.Response.ContentType = request.ContentType;
-        await context.Response.Body.WriteAsync(table, context.RequestAborted);
+        context.Response.ContentType = contentType;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     /// <summary>One newline-terminated watch event: <c>{"type":...,"object":...}</c>.</summary>
