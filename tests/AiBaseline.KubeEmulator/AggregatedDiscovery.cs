@@ -21,17 +21,14 @@ internal static class AggregatedDiscovery
             return null;
         }
 
-        foreach (var range in string.Join(',', request.Headers.Accept.OfType<string>()).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var range in MediaRange.Of(request).Where(r => r.IsJson))
         {
-            var parts = range.Split(';', StringSplitOptions.TrimEntries);
-            var parameters = parts.Skip(1).Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-            if (parts[0] == "application/json" && parameters.GetValueOrDefault("as") == "APIGroupDiscoveryList"
-                && parameters.GetValueOrDefault("g") == "apidiscovery.k8s.io" && parameters.GetValueOrDefault("v") is "v2" or "v2beta1")
+            if (range["as"] == "APIGroupDiscoveryList" && range["g"] == "apidiscovery.k8s.io" && range["v"] is "v2" or "v2beta1")
             {
-                return parameters["v"];
+                return range["v"];
             }
 
-            if (parts[0] is "application/json" or "*/*" && !parameters.ContainsKey("as"))
+            if (range["as"] is null)
             {
                 return null;
             }

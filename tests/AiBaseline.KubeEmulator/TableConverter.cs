@@ -24,28 +24,17 @@ internal sealed record TableRequest(string Version, IncludeObject Include)
     /// </summary>
     public static TableRequest? From(HttpRequest request)
     {
-        foreach (var range in string.Join(',', request.Headers.Accept.OfType<string>()).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var range in MediaRange.Of(request).Where(r => r.IsJson))
         {
-            var parts = range.Split(';', StringSplitOptions.TrimEntries);
-            if (parts[0] is not ("application/json" or "application/*" or "*/*"))
-            {
-                continue;
-            }
-
-            var parameters = parts.Skip(1).Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-            if (!parameters.TryGetValue("as", out var representation))
+            if (range["as"] != "Table")
             {
                 return null;
             }
 
-            if (representation == "Table" && parameters.GetValueOrDefault("g") == "meta.k8s.io" && parameters.GetValueOrDefault("v") is "v1" or "v1beta1")
+            // A table version the emulator does not know is skipped, as the server skips media types it cannot serve.
+            if (range["g"] == "meta.k8s.io" && range["v"] is "v1" or "v1beta1")
             {
-                return new TableRequest(parameters["v"], IncludeOf(request.Query["includeObject"].ToString()));
-            }
-
-            if (representation != "Table")
-            {
-                return null;
+                return new TableRequest(range["v"]!, IncludeOf(request.Query["includeObject"].ToString()));
             }
         }
 
