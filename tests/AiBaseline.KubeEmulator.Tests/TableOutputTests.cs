@@ -70,6 +70,7 @@ public sealed class TableOutputTests
     [InlineData("""["a","b"]""", "[a b]", "a list prints as Go prints a slice")]
     [InlineData("""{"b":1,"a":{"c":true}}""", "map[a:map[c:true] b:1]", "an object prints as Go prints a map, keys sorted")]
     [InlineData("42", "42", "an integer prints its digits")]
+    [InlineData("1e300", "1e300", "a huge number prints rather than overflowing")]
     [InlineData("false", "false", "a boolean prints as a word")]
     public void A_string_column_prints_other_values_as_text(string json, string expected, string reason)
     {

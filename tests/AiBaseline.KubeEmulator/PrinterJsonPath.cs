@@ -106,7 +106,7 @@ internal sealed class PrinterJsonPath
             };
         }
 
-        private static decimal Number(JsonValue value) => decimal.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        private static double Number(JsonValue value) => double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
     private sealed class Reader(string text, int position)

@@ -140,15 +140,15 @@ internal static class TableConverter
         return buffer.ToArray();
     }
 
-    /// <summary>A cell as the apiextensions server types it; <c>string</c> columns print any scalar as text.</summary>
+    /// <summary>A cell as the apiextensions server types it: null when missing or of another type, except that <c>string</c> columns print any value as text.</summary>
     public static JsonNode? Cell(string type, JsonNode? value, DateTimeOffset now) =>
         (type, value?.GetValueKind()) switch
         {
             (_, null or JsonValueKind.Null) => null,
             ("string", JsonValueKind.String) => JsonValue.Create(value!.GetValue<string>()),
             ("string", _) => JsonValue.Create(Text(value)),
-            ("integer", JsonValueKind.Number) => JsonValue.Create((long)Number(value!)),
-            ("number", JsonValueKind.Number) => JsonValue.Create((double)Number(value!)),
+            ("integer", JsonValueKind.Number) => JsonValue.Create(long.TryParse(value!.ToJsonString(), CultureInfo.InvariantCulture, out var whole) ? whole : (long)Number(value)),
+            ("number", JsonValueKind.Number) => JsonValue.Create(Number(value!)),
             ("boolean", JsonValueKind.True or JsonValueKind.False) => JsonValue.Create(value!.GetValue<bool>()),
             ("date", JsonValueKind.String) => JsonValue.Create(Age(value!.GetValue<string>(), now)),
             _ => null,
@@ -182,7 +182,7 @@ internal static class TableConverter
             ? created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : timestamp;
 
-    private static decimal Number(JsonNode value) => decimal.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+    private static double Number(JsonNode value) => double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static void WriteColumn(Utf8JsonWriter writer, PrinterColumn column)
     {
