@@ -38,6 +38,8 @@ public sealed class AggregatedDiscoveryTests
         var core = Assert.Single(body["items"]!.AsArray())!;
         Assert.Null(core["metadata"]!["name"]);
         Assert.Contains("namespaces", core["versions"]![0]!["resources"]!.AsArray().Select(r => r!["resource"]!.GetValue<string>()));
+        var pods = core["versions"]![0]!["resources"]!.AsArray().Single(r => r!["resource"]!.GetValue<string>() == "pods")!;
+        Assert.Equal(["all"], pods["categories"]!.AsArray().Select(c => c!.GetValue<string>()));
     }
 
     [Theory]

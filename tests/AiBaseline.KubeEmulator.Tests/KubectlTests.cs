@@ -177,6 +177,29 @@ public sealed partial class KubectlTests
         Assert.Equal(["llama-chat"], deployments.Skip(1).Select(r => r[0]));
     }
 
+    [Fact]
+    public async Task Categories_get_every_kind_in_them_at_once()
+    {
+        await using var api = await SeededAsync();
+        api.Create(new JsonObject
+        {
+            ["apiVersion"] = $"{Group}/{Version}",
+            ["kind"] = "BaselineProfile",
+            ["metadata"] = new JsonObject { ["name"] = "default" },
+        });
+        api.Create(new V1Service { Metadata = new() { Name = "llama-chat", NamespaceProperty = "llm-serving" } });
+        using var kubectl = new Kubectl(api);
+
+        var aibaseline = kubectl.Run("get", "aibaseline", "-A").Succeeded();
+        var all = kubectl.Run("get", "all", "-n", "llm-serving").Succeeded();
+
+        Assert.Contains("aimodeldeployment.aibaseline.io/llama-chat", aibaseline, StringComparison.Ordinal);
+        Assert.Contains("aimodeldeployment.aibaseline.io/draft", aibaseline, StringComparison.Ordinal);
+        Assert.Contains("baselineprofile.aibaseline.io/default", aibaseline, StringComparison.Ordinal);
+        Assert.Contains("service/llama-chat", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("aimodeldeployment", all, StringComparison.Ordinal);
+    }
+
     private const string ReadyMessage = "2 of 15 provisions are not met: 5.1.2-1 threat model is older than the profile allows";
 
     /// <summary>Two namespaces, one deployment whose status the operator wrote and one draft without status.</summary>

@@ -85,6 +85,11 @@ internal static class AggregatedDiscovery
             resource["shortNames"] = new JsonArray([.. shortNames.Select(s => (JsonNode)s)]);
         }
 
+        if (type.Categories is { Count: > 0 } categories)
+        {
+            resource["categories"] = new JsonArray([.. categories.Select(c => (JsonNode)c)]);
+        }
+
         if (type.HasStatus)
         {
             resource["subresources"] = new JsonArray(new JsonObject

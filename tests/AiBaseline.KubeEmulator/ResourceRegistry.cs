@@ -54,6 +54,7 @@ internal sealed class ResourceRegistry
         var kind = Need(spec?["names"]?["kind"], "spec.names.kind");
         var namespaced = Need(spec?["scope"], "spec.scope") == "Namespaced";
         var shortNames = (spec?["names"]?["shortNames"] as JsonArray)?.Select(s => s!.GetValue<string>()).ToImmutableArray() ?? [];
+        var categories = (spec?["names"]?["categories"] as JsonArray)?.Select(s => s!.GetValue<string>()).ToImmutableArray() ?? [];
         var expected = $"{plural}.{group}";
         if (name != expected)
         {
@@ -73,7 +74,8 @@ internal sealed class ResourceRegistry
                 HasStatus: e.v["subresources"]?["status"] is not null,
                 Schema: e.v["schema"]?["openAPIV3Schema"]?.DeepClone(),
                 ShortNames: shortNames,
-                PrinterColumns: Columns(crdType, name, e.v["additionalPrinterColumns"] as JsonArray, $"spec.versions[{e.i}].additionalPrinterColumns")))
+                PrinterColumns: Columns(crdType, name, e.v["additionalPrinterColumns"] as JsonArray, $"spec.versions[{e.i}].additionalPrinterColumns"),
+                Categories: categories))
             .ToList();
         return types.Count > 0
             ? types
