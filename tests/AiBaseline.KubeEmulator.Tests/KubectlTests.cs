@@ -28,6 +28,19 @@ public sealed partial class KubectlTests
     }
 
     [Fact]
+    public async Task Paging_one_object_at_a_time_prints_the_same_table()
+    {
+        await using var api = await SeededAsync();
+        using var kubectl = new Kubectl(api);
+
+        var whole = Table(kubectl.Run("get", "aimd", "-A").Succeeded());
+        var paged = Table(kubectl.Run("get", "aimd", "-A", "--chunk-size=1").Succeeded());
+
+        Assert.Equal(whole.Select(r => string.Join('|', r[..5])), paged.Select(r => string.Join('|', r[..5])));
+        Assert.Equal(1 + 2, api.Requests.Count("list", "aimodeldeployments.aibaseline.io"));  // one whole list, then two pages
+    }
+
+    [Fact]
     public async Task Wide_output_adds_the_message_column()
     {
         await using var api = await SeededAsync();
