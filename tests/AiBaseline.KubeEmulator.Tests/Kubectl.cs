@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace AiBaseline.KubeEmulator.Tests;
 
@@ -17,7 +18,7 @@ internal sealed record KubectlResult(string Command, int ExitCode, string Stdout
 /// The real kubectl installed by tests/setup.d/30-helm.sh, pointed at one emulator through a kubeconfig the emulator
 /// wrote, with a private discovery cache so runs never see each other's (or the machine's) cached API lists.
 /// </summary>
-internal sealed class Kubectl : IDisposable
+internal sealed partial class Kubectl : IDisposable
 {
     private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("aibaseline-kubectl-").FullName;
     private readonly string _kubeconfig;
@@ -73,6 +74,24 @@ internal sealed class Kubectl : IDisposable
 
         return new KubectlResult($"kubectl {string.Join(' ', arguments)}", process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    /// <summary>
+    /// kubectl's table as rows of trimmed cells, cut where each heading starts (kubectl left-aligns cells under their
+    /// heading), so empty cells and cells with spaces read correctly.
+    /// </summary>
+    public static List<string[]> Table(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var starts = HeadingStart().Matches(lines[0]).Select(m => m.Index).ToArray();
+        string Cell(string line, int i) => line.Length <= starts[i]
+            ? ""
+            : line[starts[i]..(i + 1 < starts.Length ? Math.Min(starts[i + 1], line.Length) : line.Length)].Trim();
+        return [.. lines.Select(l => Enumerable.Range(0, starts.Length).Select(i => Cell(l, i)).ToArray())];
+    }
+
+    /// <summary>A heading starts after two spaces (kubectl's column gap) or at the line start; "CREATED AT" is one heading.</summary>
+    [GeneratedRegex(@"(?<=^|\s{2})\S")]
+    private static partial Regex HeadingStart();
 
     public void Dispose() => System.IO.Directory.Delete(_directory, recursive: true);
 

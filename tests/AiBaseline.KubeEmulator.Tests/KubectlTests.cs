@@ -18,7 +18,7 @@ public sealed partial class KubectlTests
         await using var api = await SeededAsync();
         using var kubectl = new Kubectl(api);
 
-        var table = Table(kubectl.Run("get", "aimd", "-A").Succeeded());
+        var table = Kubectl.Table(kubectl.Run("get", "aimd", "-A").Succeeded());
 
         Assert.Equal(["NAMESPACE", "NAME", "STAGE", "READY", "COMPLIANCE", "AGE"], table[0]);
         Assert.Equal(["llm-serving", "llama-chat", "Deployment", "False", "14/15"], table[1][..5]);
@@ -33,8 +33,8 @@ public sealed partial class KubectlTests
         await using var api = await SeededAsync();
         using var kubectl = new Kubectl(api);
 
-        var whole = Table(kubectl.Run("get", "aimd", "-A").Succeeded());
-        var paged = Table(kubectl.Run("get", "aimd", "-A", "--chunk-size=1").Succeeded());
+        var whole = Kubectl.Table(kubectl.Run("get", "aimd", "-A").Succeeded());
+        var paged = Kubectl.Table(kubectl.Run("get", "aimd", "-A", "--chunk-size=1").Succeeded());
 
         Assert.Equal(whole.Select(r => string.Join('|', r[..5])), paged.Select(r => string.Join('|', r[..5])));
         Assert.Equal(1 + 2, api.Requests.Count("list", "aimodeldeployments.aibaseline.io"));  // one whole list, then two pages
@@ -46,7 +46,7 @@ public sealed partial class KubectlTests
         await using var api = await SeededAsync();
         using var kubectl = new Kubectl(api);
 
-        var table = Table(kubectl.Run("get", "aimd", "-n", "llm-serving", "-o", "wide").Succeeded());
+        var table = Kubectl.Table(kubectl.Run("get", "aimd", "-n", "llm-serving", "-o", "wide").Succeeded());
 
         Assert.Equal(["NAME", "STAGE", "READY", "COMPLIANCE", "AGE", "MESSAGE"], table[0]);
         Assert.Equal(["llama-chat", ReadyMessage], [table[1][0], table[1][5]]);
@@ -64,7 +64,7 @@ public sealed partial class KubectlTests
         }
 
         await WriteStatusAsync(api, "team-b", "draft", "15/15", "True", "All checked provisions are met");
-        var table = Table((await watching).Stdout);
+        var table = Kubectl.Table((await watching).Stdout);
 
         Assert.Equal(["NAME", "STAGE", "READY", "COMPLIANCE", "AGE"], table[0]);
         Assert.Equal(["draft", "Design", "", ""], table[1][..4]);
@@ -180,8 +180,8 @@ public sealed partial class KubectlTests
         });
         using var kubectl = new Kubectl(api);
 
-        var namespaces = Table(kubectl.Run("get", "ns").Succeeded());
-        var deployments = Table(kubectl.Run("get", "deploy", "-n", "llm-serving").Succeeded());
+        var namespaces = Kubectl.Table(kubectl.Run("get", "ns").Succeeded());
+        var deployments = Kubectl.Table(kubectl.Run("get", "deploy", "-n", "llm-serving").Succeeded());
 
         Assert.Equal(["NAME", "CREATED AT"], namespaces[0]);
         Assert.Equal(["default", "kube-system", "llm-serving", "team-b"], namespaces.Skip(1).Select(r => r[0]));
@@ -265,24 +265,6 @@ public sealed partial class KubectlTests
         ["message"] = message,
         ["lastTransitionTime"] = "2026-01-01T00:00:00Z",
     };
-
-    /// <summary>
-    /// kubectl's table as rows of trimmed cells, cut where each heading starts (kubectl left-aligns cells under their
-    /// heading), so empty cells and cells with spaces read correctly.
-    /// </summary>
-    private static List<string[]> Table(string output)
-    {
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var starts = HeadingStart().Matches(lines[0]).Select(m => m.Index).ToArray();
-        string Cell(string line, int i) => line.Length <= starts[i]
-            ? ""
-            : line[starts[i]..(i + 1 < starts.Length ? Math.Min(starts[i + 1], line.Length) : line.Length)].Trim();
-        return [.. lines.Select(l => Enumerable.Range(0, starts.Length).Select(i => Cell(l, i)).ToArray())];
-    }
-
-    /// <summary>A heading starts after two spaces (kubectl's column gap) or at the line start; "CREATED AT" is one heading.</summary>
-    [GeneratedRegex(@"(?<=^|\s{2})\S")]
-    private static partial Regex HeadingStart();
 
     [GeneratedRegex(@"^\d+s$")]
     private static partial Regex SecondsOld();
