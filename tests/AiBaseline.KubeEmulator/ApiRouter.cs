@@ -13,9 +13,17 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
     public async Task Handle(HttpContext context)
     {
         var segments = context.Request.Path.Value!.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (Discovery.Owns(segments) && context.Request.Method == "GET")
+        if (context.Request.Method == "GET" && AggregatedDiscovery.Requested(segments, context.Request) is { } discoveryVersion)
         {
-            var document = Discovery.Answer(segments, registry, context.Request.Host.Value ?? "");
+            await ResponseWriter.Typed(context, AggregatedDiscovery.ContentType(discoveryVersion), AggregatedDiscovery.Answer(segments, discoveryVersion, registry));
+            return;
+        }
+
+        if ((Discovery.Owns(segments) || OpenApiDocuments.Owns(segments)) && context.Request.Method == "GET")
+        {
+            var document = OpenApiDocuments.Owns(segments)
+                ? OpenApiDocuments.Answer(segments, registry)
+                : Discovery.Answer(segments, registry, context.Request.Host.Value ?? "");
             await (document is null ? Fail(context, NotServed()) : ResponseWriter.Json(context, 200, document));
             return;
         }
@@ -93,8 +101,14 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
             _ => FieldValidation.Warn,
         };
         var statusOnly = path.Subresource == "status";
+        var table = statusOnly ? null : TableRequest.From(context.Request);
         switch (verb)
         {
+            case "get" when table is not null:
+                var row = store.Get(path.Type, path.Namespace, path.Name);
+                var version = row.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+                await ResponseWriter.Typed(context, table.ContentType, TableConverter.Convert(path.Type, [row], version, null, table, DateTimeOffset.UtcNow));
+                break;
             case "get":
                 await ResponseWriter.Object(context, 200, store.Get(path.Type, path.Namespace, path.Name), metadataOnly);
                 break;
@@ -105,12 +119,14 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
                 }
 
                 var page = store.List(path.Type, path.Namespace, SelectorOf(query), IntOf(query, "limit"), query["continue"]);
-                await ResponseWriter.List(context, path.Type, page, metadataOnly);
+                await (table is null
+                    ? ResponseWriter.List(context, path.Type, page, metadataOnly)
+                    : ResponseWriter.Typed(context, table.ContentType, TableConverter.Convert(path.Type, page.Items, page.ResourceVersion.ToString(CultureInfo.InvariantCulture), page.Continue, table, DateTimeOffset.UtcNow)));
                 break;
             case "watch":
                 var timeout = IntOf(query, "timeoutSeconds");
                 var request = new WatchRequest(path.Type, path.Namespace, SelectorOf(query), query["resourceVersion"],
-                    query["allowWatchBookmarks"] == "true", timeout > 0 ? TimeSpan.FromSeconds(timeout) : null, metadataOnly);
+                    query["allowWatchBookmarks"] == "true", timeout > 0 ? TimeSpan.FromSeconds(timeout) : null, metadataOnly, table);
                 await WatchStream.Serve(context, store, faults, request, options.BookmarkInterval);
                 break;
             case "create":

@@ -57,7 +57,7 @@ internal static class Discovery
         var resources = new JsonArray();
         foreach (var type in types.OrderBy(t => t.Plural, StringComparer.Ordinal))
         {
-            resources.Add(new JsonObject
+            var resource = new JsonObject
             {
                 ["name"] = type.Plural,
                 ["singularName"] = type.Singular,
@@ -65,7 +65,13 @@ internal static class Discovery
                 ["kind"] = type.Kind,
                 ["verbs"] = new JsonArray([.. Verbs.Select(v => (JsonNode)v)]),
                 ["shortNames"] = new JsonArray([.. (type.ShortNames ?? []).Select(s => (JsonNode)s)]),
-            });
+            };
+            if (type.Categories is { Count: > 0 } categories)
+            {
+                resource["categories"] = new JsonArray([.. categories.Select(c => (JsonNode)c)]);
+            }
+
+            resources.Add(resource);
             if (type.HasStatus)
             {
                 resources.Add(new JsonObject

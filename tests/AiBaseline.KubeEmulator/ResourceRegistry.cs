@@ -6,6 +6,9 @@ namespace AiBaseline.KubeEmulator;
 /// <summary>Every served resource: the built-ins plus one entry per served version of each registered CRD.</summary>
 internal sealed class ResourceRegistry
 {
+    /// <summary>The cell types a printer column may declare, as the server validates them.</summary>
+    private static readonly string[] ColumnTypes = ["boolean", "date", "integer", "number", "string"];
+
     private ImmutableDictionary<(string Group, string Version, string Plural), ResourceType> _byPath =
         BuiltInResources.All.ToImmutableDictionary(t => (t.Group, t.Version, t.Plural));
 
@@ -51,6 +54,7 @@ internal sealed class ResourceRegistry
         var kind = Need(spec?["names"]?["kind"], "spec.names.kind");
         var namespaced = Need(spec?["scope"], "spec.scope") == "Namespaced";
         var shortNames = (spec?["names"]?["shortNames"] as JsonArray)?.Select(s => s!.GetValue<string>()).ToImmutableArray() ?? [];
+        var categories = (spec?["names"]?["categories"] as JsonArray)?.Select(s => s!.GetValue<string>()).ToImmutableArray() ?? [];
         var expected = $"{plural}.{group}";
         if (name != expected)
         {
@@ -58,20 +62,60 @@ internal sealed class ResourceRegistry
         }
 
         var types = (spec?["versions"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .Where(v => v["served"]?.GetValue<bool>() ?? false)
-            .Select(v => new ResourceType(
+            .Select((v, i) => (Version: v as JsonObject, Index: i))
+            .Where(e => e.Version?["served"]?.GetValue<bool>() ?? false)
+            .Select(e => (v: e.Version!, i: e.Index))
+            .Select(e => new ResourceType(
                 group,
-                Need(v["name"], "spec.versions[].name"),
+                Need(e.v["name"], "spec.versions[].name"),
                 plural,
                 kind,
                 namespaced,
-                HasStatus: v["subresources"]?["status"] is not null,
-                Schema: v["schema"]?["openAPIV3Schema"]?.DeepClone(),
-                ShortNames: shortNames))
+                HasStatus: e.v["subresources"]?["status"] is not null,
+                Schema: e.v["schema"]?["openAPIV3Schema"]?.DeepClone(),
+                ShortNames: shortNames,
+                PrinterColumns: Columns(crdType, name, e.v["additionalPrinterColumns"] as JsonArray, $"spec.versions[{e.i}].additionalPrinterColumns"),
+                Categories: categories))
             .ToList();
         return types.Count > 0
             ? types
             : throw ApiError.Invalid(crdType, name, [new SchemaViolation("spec.versions", "Required value: must have at least one served version", "FieldValueRequired")]);
+    }
+
+    /// <summary>
+    /// A version's printer columns; without any, the server shows Age as its only column after Name. A column whose
+    /// JSONPath does not parse is refused at CRD write time, as the server validates it then.
+    /// </summary>
+    private static ImmutableArray<PrinterColumn> Columns(ResourceType crdType, string crdName, JsonArray? declared, string path)
+    {
+        var columns = (declared ?? []).OfType<JsonObject>().Select((c, i) =>
+        {
+            var column = new PrinterColumn(
+                c["name"]?.GetValue<string>() ?? "",
+                c["type"]?.GetValue<string>() ?? "",
+                c["format"]?.GetValue<string>() ?? "",
+                c["description"]?.GetValue<string>() ?? "",
+                c["priority"]?.GetValue<int>() ?? 0,
+                c["jsonPath"]?.GetValue<string>() ?? "");
+            if (!ColumnTypes.Contains(column.Type))
+            {
+                var supported = string.Join(", ", ColumnTypes.Select(t => $"\"{t}\""));
+                throw ApiError.Invalid(crdType, crdName, [new SchemaViolation($"{path}[{i}].type", $"Unsupported value: \"{column.Type}\": supported values: {supported}", "FieldValueNotSupported")]);
+            }
+
+            try
+            {
+                PrinterJsonPath.Parse(column.JsonPath);
+            }
+            catch (FormatException e)
+            {
+                throw ApiError.Invalid(crdType, crdName, [new SchemaViolation($"{path}[{i}].JSONPath", $"Invalid value: \"{column.JsonPath}\": {e.Message}")]);
+            }
+
+            return column;
+        }).ToImmutableArray();
+        return columns.Length > 0
+            ? columns
+            : [new PrinterColumn("Age", "date", "", TableConverter.CreationTimestampDescription, 0, ".metadata.creationTimestamp")];
     }
 }

@@ -11,6 +11,8 @@ namespace AiBaseline.KubeEmulator;
 /// <param name="HasStatus">Whether a <c>status</c> subresource isolates status writes from main-resource writes.</param>
 /// <param name="Schema">The CRD's <c>openAPIV3Schema</c> for custom resources; <see langword="null"/> for built-ins.</param>
 /// <param name="ShortNames">Short names shown in discovery.</param>
+/// <param name="Categories">Groupings kubectl can get at once, such as <c>all</c>, shown in discovery.</param>
+/// <param name="PrinterColumns">Table columns after Name for custom resources; <see langword="null"/> for built-ins, which get the default Name and Created At.</param>
 public sealed record ResourceType(
     string Group,
     string Version,
@@ -19,7 +21,9 @@ public sealed record ResourceType(
     bool Namespaced,
     bool HasStatus = false,
     JsonNode? Schema = null,
-    IReadOnlyList<string>? ShortNames = null)
+    IReadOnlyList<string>? ShortNames = null,
+    IReadOnlyList<PrinterColumn>? PrinterColumns = null,
+    IReadOnlyList<string>? Categories = null)
 {
     /// <summary><c>group/version</c>, or just the version for the core group.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

@@ -50,6 +50,14 @@ internal static class ResponseWriter
         await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
+    /// <summary>A 200 body in a negotiated representation (a table, aggregated discovery), labelled with its content type.</summary>
+    public static async Task Typed(HttpContext context, string contentType, byte[] body)
+    {
+        Prepare(context, 200, null);
+        context.Response.ContentType = contentType;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
     /// <summary>One newline-terminated watch event: <c>{"type":...,"object":...}</c>.</summary>
     public static byte[] WatchLine(string type, ReadOnlySpan<byte> obj)
     {

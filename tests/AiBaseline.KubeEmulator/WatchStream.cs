@@ -11,7 +11,8 @@ internal sealed record WatchRequest(
     string? ResourceVersion,
     bool Bookmarks,
     TimeSpan? Timeout,
-    bool MetadataOnly);
+    bool MetadataOnly,
+    TableRequest? Table = null);
 
 /// <summary>
 /// Serves one watch as the API server does: HTTP 200 with a chunked body of newline-delimited JSON events, an ERROR
@@ -26,6 +27,7 @@ internal static class WatchStream
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-cache, private";
         using var watcher = new Watcher(request.Type, request.Namespace, request.Selector);
+        var tables = request.Table is { } table ? new TableWatchRows(request.Type, table) : null;
         IReadOnlyList<WatchItem> initial;
         try
         {
@@ -53,7 +55,7 @@ internal static class WatchStream
                 : null;
             foreach (var item in initial)
             {
-                await Write(context, watcher, request, item, stop.Token);
+                await Write(context, watcher, request, tables, item, stop.Token);
             }
 
             await context.Response.Body.FlushAsync(stop.Token);
@@ -62,7 +64,7 @@ internal static class WatchStream
             {
                 while (reader.TryRead(out var item))
                 {
-                    await Write(context, watcher, request, item, stop.Token);
+                    await Write(context, watcher, request, tables, item, stop.Token);
                 }
 
                 await context.Response.Body.FlushAsync(stop.Token);
@@ -78,7 +80,7 @@ internal static class WatchStream
         }
     }
 
-    private static async Task Write(HttpContext context, Watcher watcher, WatchRequest request, WatchItem item, CancellationToken token)
+    private static async Task Write(HttpContext context, Watcher watcher, WatchRequest request, TableWatchRows? tables, WatchItem item, CancellationToken token)
     {
         byte[] line;
         if (item.Change is null)
@@ -87,7 +89,7 @@ internal static class WatchStream
         }
         else if (watcher.Filter(item.Change) is var (type, obj))
         {
-            line = ResponseWriter.WatchLine(type, request.MetadataOnly ? ResponseWriter.MetadataOnly(obj.Json) : obj.Json);
+            line = ResponseWriter.WatchLine(type, tables?.Row(obj) ?? (request.MetadataOnly ? ResponseWriter.MetadataOnly(obj.Json) : obj.Json));
         }
         else
         {
