@@ -16,7 +16,8 @@ internal sealed record KubectlResult(string Command, int ExitCode, string Stdout
 
 /// <summary>
 /// The real kubectl installed by tests/setup.d/30-helm.sh, pointed at one emulator through a kubeconfig the emulator
-/// wrote, with a private discovery cache so runs never see each other's (or the machine's) cached API lists.
+/// wrote (or at any cluster through a given kubeconfig), with a private discovery cache so runs never see each
+/// other's (or the machine's) cached API lists. The operator scenarios link this file too.
 /// </summary>
 internal sealed partial class Kubectl : IDisposable
 {
@@ -24,6 +25,9 @@ internal sealed partial class Kubectl : IDisposable
     private readonly string _kubeconfig;
 
     public Kubectl(KubeEmulator api) => _kubeconfig = api.WriteKubeconfig(Path.Combine(_directory, "kubeconfig"));
+
+    /// <summary>kubectl against the current context of an existing kubeconfig.</summary>
+    public Kubectl(string kubeconfig) => _kubeconfig = kubeconfig;
 
     /// <summary>The working directory kubectl runs in; tests write manifests here.</summary>
     public string Directory => _directory;

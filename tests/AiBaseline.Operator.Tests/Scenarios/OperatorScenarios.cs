@@ -34,6 +34,8 @@ public abstract class OperatorScenarios(ClusterTarget target)
 
         Assert.Equal(deployment.Metadata.Generation, deployment.Status!.ObservedGeneration);
         Assert.Matches(@"^\d+/\d+$", deployment.Status.Compliance);
+        var ready = deployment.Status.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
+        Assert.Equal(["llama-chat", "Deployment", "True", deployment.Status.Compliance, ready.Message], PrinterColumns(ns, Chat));
         await ns.EventuallyAsync(
             async () => (await ns.EventsAsync()).Any(e => e.Type == "Normal" && e.Regarding.Name == Chat && e.ReportingController == "aibaseline.io/operator"),
             "a Normal event announces the verdict");
@@ -51,9 +53,19 @@ public abstract class OperatorScenarios(ClusterTarget target)
         Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.NetworkIsolated).Status);
         Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.SecretsProtected).Status);
         Assert.Contains("OPENAI_API_KEY", status.Conditions!.Single(c => c.Type == ConditionTypes.SecretsProtected).Message, StringComparison.Ordinal);
+        Assert.Equal(["support-bot", "Deployment", "False", status.Compliance, status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Message], PrinterColumns(ns, Bot));
         await ns.EventuallyAsync(
             async () => (await ns.EventsAsync()).Any(e => e.Type == "Warning" && e.Regarding.Name == Bot),
             "a Warning event says provisions are not met");
+    }
+
+    /// <summary>What <c>kubectl get aimd -o wide</c> prints for one deployment, without its age.</summary>
+    private static string[] PrinterColumns(ScenarioNamespace ns, string name)
+    {
+        using var kubectl = new KubeEmulator.Tests.Kubectl(ns.Target.KubeconfigPath);
+        var table = KubeEmulator.Tests.Kubectl.Table(kubectl.Run("get", "aimd", name, "-n", ns.Name, "-o", "wide").Succeeded());
+        Assert.Equal(["NAME", "STAGE", "READY", "COMPLIANCE", "AGE", "MESSAGE"], table[0]);
+        return [.. table[1].Take(4), table[1][5]];
     }
 
     [Fact]
