@@ -13,19 +13,9 @@ internal sealed class OperatorMetricsScrape(HttpClient http, string url)
     public async Task<double> QueueDepthAsync() =>
         Sum(await http.GetStringAsync(url), "workqueue_depth{", "name=\"aimodeldeployment\"");
 
-    /// <summary>Whether /metrics answers yet.</summary>
-    public async Task<bool> AnswersAsync()
-    {
-        try
-        {
-            using var response = await http.GetAsync(url);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    /// <summary>The operator's managed heap in MiB, garbage not yet collected included (dotnet_total_memory_bytes).</summary>
+    public async Task<double> ManagedHeapMiBAsync() =>
+        Sum(await http.GetStringAsync(url), "dotnet_total_memory_bytes", "") / (1024 * 1024);
 
     /// <summary>The sum of the samples of one metric whose labels include <paramref name="label"/>.</summary>
     private static double Sum(string text, string metric, string label) =>

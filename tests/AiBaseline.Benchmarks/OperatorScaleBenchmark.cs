@@ -68,7 +68,7 @@ public static class OperatorScaleBenchmark
                 $"p50 {Percentile(l, 0.50):F0} ms, p90 {Percentile(l, 0.90):F0} ms, p99 {Percentile(l, 0.99):F0} ms, max {l[^1]:F0} ms (target p99 < 200 ms)");
         }
 
-        Console.WriteLine($"  operator resident memory: peak {f.Steady.PeakResidentMiB:F0} MiB (at convergence {f.PeakAtConvergence.PeakResidentMiB:F0} MiB), steady {f.Steady.ResidentMiB:F0} MiB (target < 300 MB at 10,000)");
+        Console.WriteLine($"  operator resident memory: peak {f.Steady.PeakResidentMiB:F0} MiB (at convergence {f.PeakAtConvergence.PeakResidentMiB:F0} MiB), steady {f.Steady.ResidentMiB:F0} MiB of which managed heap {f.ManagedHeapMiB:F0} MiB (target < 300 MB at 10,000)");
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>

@@ -29,6 +29,7 @@ internal sealed record CallCount(string Verb, string Resource, int Count);
 /// <param name="ChangeLatencies">Per steady-state change, from the change call's return to the new status stored, in ms, sorted.</param>
 /// <param name="PeakAtConvergence">The operator's peak resident memory (VmHWM) when it had converged.</param>
 /// <param name="Steady">The operator's resident memory (VmRSS) and peak after the steady-state changes.</param>
+/// <param name="ManagedHeapMiB">The operator's managed heap after the steady-state changes, garbage included.</param>
 internal sealed record OperatorScaleFigures(
     int Deployments,
     int Objects,
@@ -39,7 +40,8 @@ internal sealed record OperatorScaleFigures(
     ImmutableArray<CallCount> Calls,
     ImmutableArray<double> ChangeLatencies,
     ProcessMemory PeakAtConvergence,
-    ProcessMemory Steady);
+    ProcessMemory Steady,
+    double ManagedHeapMiB);
 
 /// <summary>One size of <c>operator-scale</c>: seed an emulator, run the real operator as a child process, measure.</summary>
 internal static class OperatorScaleRun
@@ -81,7 +83,8 @@ internal static class OperatorScaleRun
             var latencies = await ChangeAsync(api, client, count, options.Changes);
             await SettleAsync(metrics);
             var steady = child.Memory() ?? throw new InvalidOperationException("the operator ended during the steady-state changes");
-            return new OperatorScaleFigures(count, objects, seedClock.Elapsed, first, converged, reconciles, calls, latencies, peak, steady);
+            var heap = await metrics.ManagedHeapMiBAsync();
+            return new OperatorScaleFigures(count, objects, seedClock.Elapsed, first, converged, reconciles, calls, latencies, peak, steady, heap);
         }
         finally
         {

@@ -26,4 +26,5 @@ root.SetAction((parse, cancellationToken) => ClusterRun.RunAsync(
     Console.Out,
     cancellationToken));
 
-return await root.Parse(args).InvokeAsync();
+// The operator gets up to 10 s to stop after Ctrl-C or SIGTERM; the default 2 s grace would cut that short.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
