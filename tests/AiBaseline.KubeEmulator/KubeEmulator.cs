@@ -6,7 +6,7 @@ using k8s.Models;
 namespace AiBaseline.KubeEmulator;
 
 /// <summary>
-/// An in-process Kubernetes API server on 127.0.0.1 (dynamic port) for tests. The real KubernetesClient talks to it over
+/// An in-process Kubernetes API server on 127.0.0.1 (a dynamic port unless <see cref="KubeEmulatorOptions.Port"/> fixes one) for tests. The real KubernetesClient talks to it over
 /// HTTP; tests can also seed and read objects directly, inject faults through <see cref="Faults"/> and count calls
 /// through <see cref="Requests"/>.
 /// <code>
@@ -54,7 +54,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         var requests = new RequestLog();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KubeEmulator).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(FormattableString.Invariant($"http://127.0.0.1:{options.Port}"));
         var app = builder.Build();
         var router = new ApiRouter(store, registry, faults, requests, options);
         app.Run(router.Handle);

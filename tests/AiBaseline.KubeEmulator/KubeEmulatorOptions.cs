@@ -17,4 +17,7 @@ public sealed record KubeEmulatorOptions
     /// it fails with 404 NotFound naming the namespace.
     /// </summary>
     public bool AutoCreateNamespaces { get; init; }
+
+    /// <summary>The loopback port to listen on; 0 (the default) takes any free port, which parallel tests need.</summary>
+    public int Port { get; init; }
 }

@@ -26,6 +26,9 @@ public sealed class RequestLog
     /// <summary>Calls with this verb on any resource.</summary>
     public int Count(string verb) => _counts.Where(c => c.Key.Verb == verb).Sum(c => c.Value);
 
+    /// <summary>Every verb and resource called so far with its count, for breakdowns.</summary>
+    public IReadOnlyDictionary<(string Verb, string Resource), int> Counts => new Dictionary<(string Verb, string Resource), int>(_counts);
+
     /// <summary>All calls counted so far.</summary>
     public int Total => _counts.Values.Sum();
 

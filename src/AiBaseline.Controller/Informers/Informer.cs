@@ -45,6 +45,13 @@ public sealed class Informer<T> : IInformer
     /// <inheritdoc/>
     public string Name => options.Name;
 
+    /// <summary>
+    /// Applied to every listed or watched object before it is cached or delivered, to drop what the process never
+    /// reads (a status it rewrites from a fresh read, managedFields): at ten thousand objects that is most of the
+    /// cache's memory. Null keeps objects as received.
+    /// </summary>
+    public Func<T, T>? Transform { get; init; }
+
     /// <summary>The objects seen so far, with indexes.</summary>
     public InformerCache<T> Cache { get; } = new();
 
@@ -152,7 +159,7 @@ public sealed class Informer<T> : IInformer
     {
         var list = await api.ListAsync<T>(options.Resource, options.Namespace, options.MetadataOnly, cancellationToken);
         var seen = new HashSet<ObjectKey>();
-        foreach (var item in list.Items)
+        foreach (var item in list.Items.Select(Trimmed))
         {
             seen.Add(ObjectKey.Of(item));
             var old = Cache.Upsert(item);
@@ -217,13 +224,14 @@ public sealed class Informer<T> : IInformer
     {
         switch (watchEvent.Kind)
         {
-            case WatchEventKind.Added or WatchEventKind.Modified when watchEvent.Object is { } obj:
+            case WatchEventKind.Added or WatchEventKind.Modified when watchEvent.Object is { } received:
+                var obj = Trimmed(received);
                 var old = Cache.Upsert(obj);
                 Deliver(old is null ? new(InformerEventType.Added, obj, null) : new(InformerEventType.Updated, obj, old));
                 break;
-            case WatchEventKind.Deleted when watchEvent.Object is { } obj:
-                var removed = Cache.Remove(ObjectKey.Of(obj));
-                Deliver(new(InformerEventType.Deleted, removed ?? obj, null));
+            case WatchEventKind.Deleted when watchEvent.Object is { } gone:
+                var removed = Cache.Remove(ObjectKey.Of(gone));
+                Deliver(new(InformerEventType.Deleted, removed ?? Trimmed(gone), null));
                 break;
             case WatchEventKind.Error:
                 var code = watchEvent.Error?.Code ?? 500;
@@ -235,6 +243,8 @@ public sealed class Informer<T> : IInformer
             resourceVersion = rv;
         }
     }
+
+    private T Trimmed(T received) => Transform is { } transform ? transform(received) : received;
 
     private void Deliver(InformerEvent<T> change)
     {

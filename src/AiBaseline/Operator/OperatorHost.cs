@@ -36,6 +36,8 @@ internal sealed class OperatorHost : IDisposable
         this.webLogging = webLogging;
         var api = new KubeApiClient(kubernetes);
         Registry = Metrics.NewCustomRegistry();
+        // process_* and dotnet_* (resident memory, managed heap, GC counts, CPU), which memory dashboards and sizing need.
+        DotNetStats.Register(Registry);
         var runtimeMetrics = new ControllerMetrics(Registry);
         Caches = new ClusterCaches(api, settings.Namespace, loggers, time);
         var productMetrics = new ProductMetrics(Registry);

@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace AiBaseline.Benchmarks;
+
+/// <summary>
+/// The operator at scale against the API emulator: for each N, seeds one BaselineProfile and N AIModelDeployments
+/// (<see cref="ScaleManifests"/>: 100 per namespace, every tenth not compliant) into an in-process emulator, starts the
+/// real operator as a child process and prints the time to converge, API calls per reconcile, the latency of single
+/// changes in the steady state and the operator's resident memory. Run:
+/// <c>dotnet run -c Release --project tests/AiBaseline.Benchmarks -- operator-scale 1000 10000</c>
+/// (options <c>--max-concurrent-reconciles N</c>, default 4, and <c>--changes N</c>, default 200).
+/// Targets at 10,000: converged under 60 s, change p99 under 200 ms, resident memory under 300 MB.
+/// </summary>
+public static class OperatorScaleBenchmark
+{
+    /// <summary>The first argument that selects this mode.</summary>
+    public const string Mode = "operator-scale";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
+    {
+        var sizes = new List<int>();
+        var options = new OperatorScaleOptions(MaxConcurrentReconciles: 4, Changes: 200);
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            switch (arguments[i])
+            {
+                case "--max-concurrent-reconciles":
+                    options = options with { MaxConcurrentReconciles = Number(arguments, ++i) };
+                    break;
+                case "--changes":
+                    options = options with { Changes = Number(arguments, ++i) };
+                    break;
+                default:
+                    sizes.Add(Number(arguments, i));
+                    break;
+            }
+        }
+
+        Console.WriteLine($"command: dotnet run -c Release --project tests/AiBaseline.Benchmarks -- {Mode} {string.Join(' ', arguments)}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores shared by the emulator (this process), the operator (child process) and other work; load average {LoadAverage()}");
+        Console.WriteLine($"operator: --max-concurrent-reconciles {options.MaxConcurrentReconciles} --log-level Warning; {options.Changes} steady-state changes per size");
+        foreach (var count in sizes.DefaultIfEmpty(1000).Order())
+        {
+            Console.WriteLine();
+            Console.WriteLine($"== {count:N0} AIModelDeployments ==");
+            Print(await OperatorScaleRun.RunAsync(count, options));
+            Console.WriteLine($"  load average after: {LoadAverage()}");
+        }
+
+        return 0;
+    }
+
+    private static void Print(OperatorScaleFigures f)
+    {
+        Console.WriteLine($"  seeded {f.Objects:N0} objects in {f.Seed.TotalSeconds:F1} s");
+        Console.WriteLine($"  converged: first status {f.FirstStatus.TotalSeconds:F1} s, every deployment observed {f.Converged.TotalSeconds:F1} s after the operator process started (target < 60 s at 10,000)");
+        var total = f.Calls.Sum(c => c.Count);
+        Console.WriteLine($"  API calls until converged: {total:N0} non-watch calls / {f.Reconciles:N0} reconciles = {total / Math.Max(1, f.Reconciles):F2} per reconcile ({f.Reconciles / f.Deployments:F2} reconciles per deployment)");
+        foreach (var call in f.Calls)
+        {
+            Console.WriteLine($"    {call.Verb,-7} {call.Resource,-45} {call.Count,9:N0}  {call.Count / Math.Max(1, f.Reconciles),6:F2} per reconcile");
+        }
+
+        var l = f.ChangeLatencies;
+        if (l.Length > 0)
+        {
+            Console.WriteLine($"  steady state, {l.Length} single changes (image tag <-> digest), change call returned -> new Ready status stored: " +
+                $"p50 {Percentile(l, 0.50):F0} ms, p90 {Percentile(l, 0.90):F0} ms, p99 {Percentile(l, 0.99):F0} ms, max {l[^1]:F0} ms (target p99 < 200 ms)");
+        }
+
+        Console.WriteLine($"  operator resident memory: peak {f.Steady.PeakResidentMiB:F0} MiB (at convergence {f.PeakAtConvergence.PeakResidentMiB:F0} MiB), steady {f.Steady.ResidentMiB:F0} MiB of which managed heap {f.ManagedHeapMiB:F0} MiB (target < 300 MB at 10,000)");
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    private static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static int Number(IReadOnlyList<string> arguments, int i) =>
+        i < arguments.Count && int.TryParse(arguments[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{Mode}: expected a positive number at argument {i + 1}, got '{(i < arguments.Count ? arguments[i] : "nothing")}'");
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}
