@@ -75,6 +75,11 @@ public static class PullSecretLogins
             return Encoding.UTF8.GetBytes(new JsonObject { ["auths"] = config }.ToJsonString());
         }
 
-        return config["auths"] is JsonObject ? bytes : null;
+        if (config["auths"] is not JsonObject)
+        {
+            return null;
+        }
+
+        return bytes;
     }
 }
