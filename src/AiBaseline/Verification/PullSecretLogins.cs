@@ -55,31 +55,47 @@ public static class PullSecretLogins
             return null;
         }
 
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(bytes);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-
-        if (root is not JsonObject config)
-        {
-            return null;
-        }
-
+        ReadOnlyMemory<byte> config = bytes;
         if (legacy)
         {
-            return Encoding.UTF8.GetBytes(new JsonObject { ["auths"] = config }.ToJsonString());
+            try
+            {
+                if (JsonNode.Parse(bytes) is not JsonObject auths)
+                {
+                    return null;
+                }
+
+                config = Encoding.UTF8.GetBytes(new JsonObject { ["auths"] = auths }.ToJsonString());
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
         }
 
-        if (config["auths"] is not JsonObject)
+        // Not a conditional expression: `cond ? config : null` would turn null into an empty, non-null config.
+        if (!Parses(config))
         {
             return null;
         }
 
-        return bytes;
+        return config;
+    }
+
+    /// <summary>
+    /// Whether the registry client will be able to read the logins: checked here, with the same parser, so a
+    /// malformed entry (bad base64, no <c>auths</c>) is this Secret's problem and not an error in a later verification.
+    /// </summary>
+    private static bool Parses(ReadOnlyMemory<byte> config)
+    {
+        try
+        {
+            _ = RegistryCredentials.FromDockerConfigJson(config).Find(string.Empty);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

@@ -19,6 +19,8 @@ public sealed class PullSecretLoginsTests
         { "kubernetes.io/dockerconfigjson", ".dockercfg", $"{{\"auths\":{{\"{Registry}\":{{\"auth\":\"{Auth}\"}}}}}}", null },
         { "kubernetes.io/dockerconfigjson", ".dockerconfigjson", "{\"registry\":\"no auths object\"}", null },
         { "kubernetes.io/dockercfg", ".dockercfg", "not json", null },
+        { "kubernetes.io/dockerconfigjson", ".dockerconfigjson", $"{{\"auths\":{{\"{Registry}\":{{\"auth\":\"%not base64%\"}}}}}}", null },
+        { "kubernetes.io/dockerconfigjson", ".dockerconfigjson", $"{{\"auths\":{{\"{Registry}\":{{\"auth\":42}}}}}}", null },
     };
 
     [Theory]
