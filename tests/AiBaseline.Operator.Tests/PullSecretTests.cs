@@ -78,6 +78,23 @@ public sealed class PullSecretTests
     }
 
     [Fact]
+    public async Task With_the_flag_a_profile_that_asks_for_no_signatures_reads_no_Secret()
+    {
+        await using var cluster = await OperatorFixture.StartAsync();
+        cluster.Apply("profiles", "llm-inference-compliant");
+        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
+        await CreatePullSecretAsync(client, "acme-pull", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", DockerConfigJson("pod-puller"));
+        await SetPodPullSecretsAsync(client, "acme-pull");
+        var registry = new FakeVerifier(Verified);
+
+        await using var host = await RunningOperator.StartAsync(cluster, registry, readPullSecrets: true);
+
+        await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.Ready) is not null, "the deployment evaluated");
+        Assert.Equal(0, registry.TotalCalls);
+        Assert.Equal(0, cluster.Server.Requests.Count("get", "secrets"));
+    }
+
+    [Fact]
     public async Task A_missing_pull_secret_still_verifies_anonymously_and_the_log_names_it()
     {
         await using var cluster = await SignedClusterAsync();
