@@ -20,7 +20,9 @@ public sealed record VerificationCacheOptions
 /// <summary>
 /// Caches verifications by repository + digest (or the tag as written, when unpinned) and trust policy, so many
 /// pods on few images cost one verification per image. Callers asking for the same key while it runs share
-/// that one verification; a caller's cancellation stops only its own wait.
+/// that one verification; a caller's cancellation stops only its own wait. Credentials are not part of the key (a
+/// Verified result holds whoever asked), but a failure found without credentials is not served to a caller that has
+/// some: that caller verifies again, so one anonymous pod cannot hide a private image from pods that can log in.
 /// </summary>
 public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvider time, VerificationCacheOptions? options = null) : IArtifactVerifier
 {
@@ -43,7 +45,8 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
         if (aliases.TryGetValue((reference, policy.Fingerprint), out var hit)
             && hit.Completion.Task.IsCompletedSuccessfully
             && time.GetUtcNow() < hit.ExpiresAt
-            && string.Equals(hit.Completion.Task.Result.Reference, reference, StringComparison.Ordinal))
+            && string.Equals(hit.Completion.Task.Result.Reference, reference, StringComparison.Ordinal)
+            && Serves(hit, credentials))
         {
             return hit.Completion.Task;
         }
@@ -60,11 +63,12 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
         }
 
         var key = new CacheKey(image.Name, image.Digest ?? ":" + (image.Tag ?? "latest"), policy.Fingerprint);
+        var retried = false;
         while (true)
         {
             if (!entries.TryGetValue(key, out var entry))
             {
-                var candidate = new Entry();
+                var candidate = new Entry(Anonymous: credentials is null);
                 entry = entries.GetOrAdd(key, candidate);
                 if (ReferenceEquals(entry, candidate))
                 {
@@ -78,10 +82,25 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
                 entries.TryRemove(new KeyValuePair<CacheKey, Entry>(key, entry));
                 continue;
             }
+            else if (!retried && entry.Completion.Task.IsCompleted && !Serves(entry, credentials))
+            {
+                // An anonymous failure, and this caller has logins: its own run replaces the entry, once.
+                retried = true;
+                entries.TryRemove(new KeyValuePair<CacheKey, Entry>(key, entry));
+                continue;
+            }
 
             // An expired or failed entry stays referenced here only until this caller replaces it.
             aliases[(reference, policy.Fingerprint)] = entry;
             var result = await entry.Completion.Task.WaitAsync(ct).ConfigureAwait(false);
+            if (!retried && !Serves(entry, credentials))
+            {
+                // The run this caller waited for was anonymous and failed: its logins get their own run, once.
+                retried = true;
+                entries.TryRemove(new KeyValuePair<CacheKey, Entry>(key, entry));
+                continue;
+            }
+
             return result.Reference == reference ? result : result with { Reference = reference };
         }
     }
@@ -108,10 +127,18 @@ public sealed class CachingArtifactVerifier(IArtifactVerifier inner, TimeProvide
         }
     }
 
+    /// <summary>Whether <paramref name="entry"/>'s result answers a caller with <paramref name="credentials"/>.</summary>
+    private static bool Serves(Entry entry, RegistryCredentials? credentials) =>
+        credentials is null || !entry.Anonymous || !entry.Completion.Task.IsCompletedSuccessfully
+        || entry.Completion.Task.Result.Outcome == VerificationOutcome.Verified;
+
     private readonly record struct CacheKey(string Repository, string DigestOrTag, string Policy);
 
-    private sealed class Entry
+    /// <param name="Anonymous">Whether the verification ran without credentials.</param>
+    private sealed class Entry(bool Anonymous)
     {
+        public bool Anonymous { get; } = Anonymous;
+
         public TaskCompletionSource<ArtifactVerification> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public DateTimeOffset ExpiresAt { get; set; } = DateTimeOffset.MaxValue;

@@ -81,6 +81,11 @@ public sealed class ChartTests
     [InlineData("image.digest=latest", "image/digest", "a digest that is not sha256:<64 hex>")]
     [InlineData("defaultProfile.spec.mode=Warn", "defaultProfile/spec/mode", "a profile mode the CRD would reject later")]
     [InlineData("metrics.port=70000", "metrics/port", "a port out of range")]
+    [InlineData("registry.readPullSecrets=yes", "registry/readPullSecrets", "a switch given as a word")]
+    [InlineData("registry.insecureRegistries=mirror.local", "registry/insecureRegistries", "one registry instead of a list")]
+    [InlineData("registry.insecureRegistries={https://mirror.local}", "registry/insecureRegistries/0", "a URL where the operator wants host[:port]")]
+    [InlineData("registry.caBundle=corporate-ca", "registry/caBundle", "a ConfigMap name instead of the configMap and key object")]
+    [InlineData("registry.caBundle.key=../ca.pem", "registry/caBundle/key", "a path instead of a ConfigMap key")]
     public void Schema_rejects_wrong_values_naming_the_field(string setting, string field, string reason)
     {
         var result = Renders.HelmTemplate("--set-string", setting);

@@ -60,7 +60,7 @@ public sealed class RestrictedPodTests
         Assert.Equal(65532, pod.SecurityContext.RunAsUser);
         Assert.Equal(65532, pod.SecurityContext.RunAsGroup);
         Assert.False(pod.EnableServiceLinks);
-        var mount = Assert.Single(pod.Containers[0].VolumeMounts);
+        var mount = Assert.Single(pod.Containers[0].VolumeMounts, m => m.ReadOnlyProperty != true);
         Assert.Equal("/tmp", mount.MountPath);
         Assert.NotNull(Assert.Single(pod.Volumes, v => v.Name == mount.Name).EmptyDir);
     }

@@ -4,10 +4,11 @@ using AiBaseline.Provenance;
 
 namespace AiBaseline.Operator.Tests;
 
-/// <summary>A registry stand-in: answers with <c>answer</c> (which the test may change) and counts the calls per reference.</summary>
+/// <summary>A registry stand-in: answers with <c>answer</c> (which the test may change), counts the calls per reference and keeps the credentials given.</summary>
 internal sealed class FakeVerifier(Func<string, ArtifactVerification> answer) : IArtifactVerifier
 {
     private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RegistryCredentials?> credentialsSeen = new(StringComparer.Ordinal);
 
     public Func<string, ArtifactVerification> Answer { get; set; } = answer;
 
@@ -15,8 +16,12 @@ internal sealed class FakeVerifier(Func<string, ArtifactVerification> answer) : 
 
     public int TotalCalls => calls.Values.Sum();
 
+    /// <summary>The credentials the last verification of <paramref name="reference"/> was given (null: anonymous).</summary>
+    public RegistryCredentials? CredentialsFor(string reference) => credentialsSeen.GetValueOrDefault(reference);
+
     public Task<ArtifactVerification> VerifyAsync(string reference, TrustPolicy policy, RegistryCredentials? credentials, CancellationToken ct)
     {
+        credentialsSeen[reference] = credentials;
         calls.AddOrUpdate(reference, 1, (_, n) => n + 1);
         return Task.FromResult(Answer(reference));
     }

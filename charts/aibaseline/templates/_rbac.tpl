@@ -42,8 +42,9 @@ No wildcard, no write on workloads, no write on Secrets.
   resources: ["services", "serviceaccounts", "persistentvolumeclaims", "configmaps"]
   verbs: ["get", "list", "watch"]
 {{- if .Values.registry.readPullSecrets }}
-# Secrets: metadata for existence and retirement checks, plus get to read imagePullSecrets for private
-# registry verification (registry.readPullSecrets=true). RBAC cannot restrict a grant to metadata.
+# Secrets: metadata for existence and retirement checks, plus get for --read-pull-secrets, which reads the
+# model pods' imagePullSecrets to log in to private registries (registry.readPullSecrets=true).
+# RBAC cannot restrict a grant to metadata.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch"]

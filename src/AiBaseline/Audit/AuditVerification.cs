@@ -1,6 +1,7 @@
 using System.Net;
 using AiBaseline.Provenance;
 using AiBaseline.Provenance.Oci;
+using AiBaseline.Verification;
 using k8s.Models;
 
 namespace AiBaseline.Audit;
@@ -56,11 +57,8 @@ public static class AuditVerification
     public static RegistryCredentials? CredentialsOf(string ns, V1PodSpec? pod, ManifestIndex index)
     {
         ArgumentNullException.ThrowIfNull(index);
-        var names = (pod?.ImagePullSecrets ?? []).Select(s => s.Name)
-            .Concat(index.ServiceAccount(ns, Engine.Gathering.SnapshotAssembler.ServiceAccountName(pod))?.ImagePullSecrets?.Select(s => s.Name) ?? []);
-        var configs = names.Where(n => n is not null).Distinct(StringComparer.Ordinal)
-            .Select(n => index.PullSecret(ns, n)).OfType<ReadOnlyMemory<byte>>().ToList();
-        return configs.Count == 0 ? null : RegistryCredentials.FromDockerConfigJson(configs);
+        var account = index.ServiceAccount(ns, Engine.Gathering.SnapshotAssembler.ServiceAccountName(pod));
+        return PullSecretLogins.CredentialsOf(PullSecretLogins.NamesOf(pod, account).Select(n => index.PullSecret(ns, n)));
     }
 
     private static bool IsLoopback(string registry)

@@ -9,7 +9,7 @@ namespace AiBaseline.Audit;
 /// </summary>
 internal static class PullSecrets
 {
-    public const string DockerConfigJsonType = "kubernetes.io/dockerconfigjson";
+    public const string DockerConfigJsonType = Verification.PullSecretLogins.DockerConfigJsonType;
 
     private const string Key = ".dockerconfigjson";
 

@@ -69,6 +69,11 @@ internal sealed class OperatorCommand : Command
         Description = "A registry HOST[:PORT] to reach over plain HTTP when verifying signatures (repeatable).",
     };
 
+    private readonly Option<bool> readPullSecrets = new("--read-pull-secrets")
+    {
+        Description = "Read the imagePullSecrets of workloads whose profile asks for signature checks, to log in to private registries (needs get on Secrets).",
+    };
+
     public OperatorCommand()
         : base("operator", "Run the operator: watch AIModelDeployments and the objects they depend on, and keep their status current.")
     {
@@ -82,6 +87,7 @@ internal sealed class OperatorCommand : Command
         Options.Add(kubeconfig);
         Options.Add(registryCa);
         Options.Add(insecureRegistries);
+        Options.Add(readPullSecrets);
         logFormat.AcceptOnlyFromAmong("json", "console");
         maxConcurrentReconciles.Validators.Add(result =>
         {
@@ -105,6 +111,7 @@ internal sealed class OperatorCommand : Command
             Kubeconfig = parse.GetValue(kubeconfig),
             RegistryCaFile = parse.GetValue(registryCa),
             InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],
+            ReadPullSecrets = parse.GetValue(readPullSecrets),
         };
 
         // One JSON object per line on stdout, with the rendered message for readers of `kubectl logs`.
@@ -126,7 +133,7 @@ internal sealed class OperatorCommand : Command
                     : KubernetesClientConfiguration.BuildDefaultConfig();
             using var kubernetes = new Kubernetes(config);
 
-            // Registries are reached anonymously: the operator reads Secrets as metadata only, so pull-secret logins are not used.
+            // Registries are reached anonymously unless --read-pull-secrets lets the operator read the workloads' pull secrets.
             var problems = new List<InputProblem>();
             var clientOptions = AuditVerification.ClientOptions(new VerifyOptions(settings.RegistryCaFile, settings.InsecureRegistries), [], problems);
             if (problems.Count > 0)

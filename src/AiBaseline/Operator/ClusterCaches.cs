@@ -12,7 +12,7 @@ namespace AiBaseline.Operator;
 /// <summary>
 /// One informer per resource the evaluation reads. Namespaced resources are watched in <c>--namespace</c> (or all
 /// namespaces); Secrets, Services and PersistentVolumeClaims as metadata only, since only their names matter and the
-/// operator must never hold Secret values.
+/// caches must never hold Secret values (pull secrets read for <c>--read-pull-secrets</c> are one-off GETs, not cached).
 /// </summary>
 internal sealed class ClusterCaches
 {

@@ -48,7 +48,12 @@ internal sealed class OperatorHost : IDisposable
             new StatusWriter(api, loggers.CreateLogger<StatusWriter>()),
             events,
             productMetrics,
-            new ProvenanceChecker(verifier, settings.VerificationCache, time, loggers.CreateLogger<ProvenanceChecker>()),
+            new ProvenanceChecker(
+                verifier,
+                settings.ReadPullSecrets ? new PullSecretReader(api, Caches, loggers.CreateLogger<PullSecretReader>()) : null,
+                settings.VerificationCache,
+                time,
+                loggers.CreateLogger<ProvenanceChecker>()),
             new RetirementHold(new FinalizerWriter(api, loggers.CreateLogger<FinalizerWriter>()), events, loggers.CreateLogger<RetirementHold>()),
             time,
             loggers.CreateLogger<ModelDeploymentReconciler>());

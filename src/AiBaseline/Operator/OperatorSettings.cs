@@ -47,6 +47,12 @@ internal sealed record OperatorSettings
     /// <summary>Registries ("host[:port]") spoken to over plain HTTP.</summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 
+    /// <summary>
+    /// Read the image pull secrets of deployments whose profile asks for registry verification, one GET each time,
+    /// and log in to private registries with them. Off: registries are reached anonymously and no Secret is read.
+    /// </summary>
+    public bool ReadPullSecrets { get; init; }
+
     /// <summary>How long verification results are cached and how many run against one registry at once.</summary>
     public VerificationCacheOptions VerificationCache { get; init; } = new();
 

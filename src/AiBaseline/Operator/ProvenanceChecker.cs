@@ -17,10 +17,11 @@ internal sealed record ProvenanceResult(ImmutableDictionary<string, ArtifactVeri
 /// <summary>
 /// Verifies the images and oci:// models of deployments whose profile lists signature keys or required
 /// attestations, through one process-wide cache so each digest costs one verification per TTL however many
-/// deployments and reconciles ask. Registries are reached anonymously: pull-secret logins are not used, because
-/// the operator watches Secrets as metadata only and never reads their data.
+/// deployments and reconciles ask. Registries are reached anonymously unless a pull-secret reader is given
+/// (<c>--read-pull-secrets</c>): then the workload's image pull secrets are read for each pass that verifies.
 /// </summary>
-internal sealed class ProvenanceChecker(IArtifactVerifier verifier, VerificationCacheOptions cacheOptions, TimeProvider time, ILogger<ProvenanceChecker> logger)
+internal sealed class ProvenanceChecker(
+    IArtifactVerifier verifier, PullSecretReader? pullSecrets, VerificationCacheOptions cacheOptions, TimeProvider time, ILogger<ProvenanceChecker> logger)
 {
     private readonly CachingArtifactVerifier cache = new(verifier, time, cacheOptions);
 
@@ -44,7 +45,11 @@ internal sealed class ProvenanceChecker(IArtifactVerifier verifier, Verification
             return ProvenanceResult.None;
         }
 
-        var work = new VerificationWork(ProvenanceRun.ReferencesOf(deployment, workload), policy, Credentials: null, deployment.Spec?.Models ?? []);
+        var references = ProvenanceRun.ReferencesOf(deployment, workload);
+        var credentials = pullSecrets is not null && references.Length > 0
+            ? await pullSecrets.CredentialsAsync(deployment.Metadata.NamespaceProperty, workload?.Template.Spec, cancellationToken).ConfigureAwait(false)
+            : null;
+        var work = new VerificationWork(references, policy, credentials, deployment.Spec?.Models ?? []);
         var results = await ProvenanceRun.RunAsync([work], cache, time, cancellationToken).ConfigureAwait(false);
         var provenance = results[0];
         return new ProvenanceResult(provenance, RetryAfter(provenance.Values));
