@@ -140,6 +140,28 @@ public sealed class SecretsHandlingControlTests
         Assert.Equal("ConfigMap ml/settings: key api_key holds a credential; move it to a Secret; ConfigMap ml/settings: key signing.pem holds a PEM private key; move it to a Secret", message);
     }
 
+    [Theory]
+    [InlineData("max_tokens", "512", false, "an ordinary setting")]
+    [InlineData("api_key", "", false, "an empty value holds nothing")]
+    [InlineData("api_key", Password, true, "a credential-named key with a literal value")]
+    [InlineData("api_key", "$(API_KEY)", false, "a reference to a variable is not a literal")]
+    [InlineData("config.yaml", PemKey, true, "a PEM key under any name")]
+    [InlineData("notes", "token rotation happens monthly", false, "prose about credentials")]
+    public void MayHoldCredential_keeps_exactly_the_entries_that_can_be_reported(string key, string value, bool kept, string why)
+    {
+        Assert.True(kept == SecretsHandlingControl.MayHoldCredential(key, value), why);
+
+        // Whatever the predicate drops, the verdict on the ConfigMap stays the same: this is what lets a cache trim.
+        var whole = Snapshot() with { ConfigMaps = [ConfigMap("settings", (key, value), ("db_password", Password), ("log_level", "debug"))] };
+        MountConfigMap(whole, "settings");
+        var entries = whole.ConfigMaps[0].Data.Where(e => SecretsHandlingControl.MayHoldCredential(e.Key, e.Value)).Select(e => (e.Key, e.Value)).ToArray();
+        var trimmed = whole with { ConfigMaps = [ConfigMap("settings", entries)] };
+
+        var (before, after) = (Evaluate(Control, whole), Evaluate(Control, trimmed));
+
+        Assert.Equal((before.Result, before.Reason, before.Message), (after.Result, after.Reason, after.Message));
+    }
+
     [Fact]
     public void Missing_secret_message_names_where_it_is_referenced_and_the_fix()
     {

@@ -245,22 +245,26 @@ public sealed class SecretsHandlingControl : IControl
 
             foreach (var (key, value) in configMap.Data)
             {
-                if (string.IsNullOrEmpty(value))
+                if (CredentialIn(key, value) is { } what)
                 {
-                    continue;
-                }
-
-                if (CredentialPatterns.KeyFormatIn(value) is { } format)
-                {
-                    findings.NotMet(SecretInConfigMapReason, $"ConfigMap {context.Namespace}/{name}: key {key} holds {format}; move it to a Secret", 1);
-                }
-                else if (CredentialPatterns.IsCredentialName(key) && CredentialPatterns.IsLiteral(value))
-                {
-                    findings.NotMet(SecretInConfigMapReason, $"ConfigMap {context.Namespace}/{name}: key {key} holds a credential; move it to a Secret", 1);
+                    findings.NotMet(SecretInConfigMapReason, $"ConfigMap {context.Namespace}/{name}: key {key} holds {what}; move it to a Secret", 1);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Whether this ConfigMap entry can be reported as a credential: the only entries this control reads. A cache may
+    /// keep just these (the operator does, to hold little of a cluster's ConfigMap data) without changing a verdict.
+    /// </summary>
+    public static bool MayHoldCredential(string key, string? value) => CredentialIn(key, value) is not null;
+
+    /// <summary>What kind of credential the entry holds, as a finding words it, or null.</summary>
+    private static string? CredentialIn(string key, string? value) =>
+        string.IsNullOrEmpty(value) ? null
+        : CredentialPatterns.KeyFormatIn(value) is { } format ? format
+        : CredentialPatterns.IsCredentialName(key) && CredentialPatterns.IsLiteral(value) ? "a credential"
+        : null;
 
     private static bool Uses(V1PodSpec pod, string configMap)
     {

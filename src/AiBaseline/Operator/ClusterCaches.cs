@@ -4,6 +4,7 @@ using AiBaseline.Controller;
 using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Informers;
 using AiBaseline.Engine;
+using AiBaseline.Engine.Controls;
 using k8s;
 using k8s.Models;
 
@@ -24,7 +25,9 @@ internal sealed class ClusterCaches
 
     public ClusterCaches(KubeApiClient api, string? ns, ILoggerFactory loggers, TimeProvider time)
     {
-        // managedFields are never read and are often the largest part of an object's metadata.
+        // managedFields are never read and are often the largest part of an object's metadata. Nor are the objects'
+        // own annotations, except an AIModelDeployment's (the admin's allow-deletion); kubectl's client-side apply keeps
+        // a whole copy of each object in one (last-applied-configuration). Pod template annotations are spec: kept.
         Informer<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null)
             where T : class, IKubernetesObject<V1ObjectMeta> =>
             new(api, new InformerOptions(type) { Namespace = type.Namespaced ? ns : null, MetadataOnly = metadataOnly }, loggers.CreateLogger<Informer<T>>(), time)
@@ -32,20 +35,29 @@ internal sealed class ClusterCaches
                 Transform = o =>
                 {
                     o.Metadata.ManagedFields = null;
+                    if (o is not AIModelDeployment)
+                    {
+                        o.Metadata.Annotations = null;
+                    }
+
                     trim?.Invoke(o);
                     return o;
                 },
             };
 
         // The reconciler reads each deployment afresh before writing its status, so the cache does without the status,
-        // which is most of the object (every provision and control): at 10,000 deployments hundreds of MiB.
+        // which is most of the object (every provision and control): at 10,000 deployments hundreds of MiB. Workload
+        // status (rollout progress) is never read either.
         ModelDeployments = Watch<AIModelDeployment>(OperatorResources.AIModelDeployments, trim: d => d.Status = null);
         Profiles = Watch<BaselineProfile>(OperatorResources.BaselineProfiles);
-        Deployments = Watch<V1Deployment>(OperatorResources.Deployments);
-        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets);
+        Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null);
+        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null);
         NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
         Secrets = Watch<PartialObjectMetadata>(OperatorResources.Secrets, metadataOnly: true);
-        ConfigMaps = Watch<V1ConfigMap>(OperatorResources.ConfigMaps);
+
+        // ConfigMaps are read only for entries that may hold a credential; every namespace has some and a few are large
+        // (dashboards, CA bundles), so the cache keeps those entries alone, which leaves every verdict as it was.
+        ConfigMaps = Watch<V1ConfigMap>(OperatorResources.ConfigMaps, trim: TrimConfigMap);
         ServiceAccounts = Watch<V1ServiceAccount>(OperatorResources.ServiceAccounts);
         Services = Watch<PartialObjectMetadata>(OperatorResources.Services, metadataOnly: true);
         PersistentVolumeClaims = Watch<PartialObjectMetadata>(OperatorResources.PersistentVolumeClaims, metadataOnly: true);
@@ -93,6 +105,15 @@ internal sealed class ClusterCaches
         ModelDeployments, Profiles, Deployments, StatefulSets, NetworkPolicies, Secrets, ConfigMaps,
         ServiceAccounts, Services, PersistentVolumeClaims, RoleBindings, ClusterRoleBindings, Roles, ClusterRoles,
     ];
+
+    private static void TrimConfigMap(V1ConfigMap configMap)
+    {
+        configMap.BinaryData = null;
+        if (configMap.Data is { } data && data.Any(entry => !SecretsHandlingControl.MayHoldCredential(entry.Key, entry.Value)))
+        {
+            configMap.Data = data.Where(entry => SecretsHandlingControl.MayHoldCredential(entry.Key, entry.Value)).ToDictionary(StringComparer.Ordinal);
+        }
+    }
 
     public static string WorkloadIndexValue(string? ns, WorkloadKind kind, string name) => $"{ns}/{kind}/{name}";
 
