@@ -8,12 +8,6 @@ namespace AiBaseline.Benchmarks;
 /// <summary>Creates the <see cref="ScaleManifests"/> estate in an emulator, without HTTP.</summary>
 internal static class ScaleSeed
 {
-    private static readonly Dictionary<string, Type> CustomKinds = new()
-    {
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.AIModelDeploymentKind}"] = typeof(AIModelDeployment),
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.BaselineProfileKind}"] = typeof(BaselineProfile),
-    };
-
     /// <summary>Creates the profile and <paramref name="count"/> deployments; returns how many objects were created.</summary>
     public static int Create(Emulator api, int count)
     {
@@ -28,7 +22,7 @@ internal static class ScaleSeed
 
     private static int Apply(Emulator api, string yaml)
     {
-        var objects = KubernetesYaml.LoadAllFromString(yaml, CustomKinds);
+        var objects = KubernetesYaml.LoadAllFromString(yaml, ApiGroup.KindTypes());
         foreach (var obj in objects)
         {
             api.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());

@@ -8,12 +8,6 @@ namespace AiBaseline.EmulatedCluster;
 /// <summary>Creates the objects of the shipped example manifests in an emulator, as <c>kubectl apply -f examples/ -R</c> would.</summary>
 internal static class ExampleManifests
 {
-    private static readonly Dictionary<string, Type> CustomKinds = new()
-    {
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.AIModelDeploymentKind}"] = typeof(AIModelDeployment),
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.BaselineProfileKind}"] = typeof(BaselineProfile),
-    };
-
     /// <summary>Creates every object of every <c>*.yaml</c> under <paramref name="examples"/>, in file-name order; returns how many.</summary>
     public static int Apply(Emulator api, string examples)
     {
@@ -23,7 +17,7 @@ internal static class ExampleManifests
             IEnumerable<object> objects;
             try
             {
-                objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(file), CustomKinds);
+                objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(file), ApiGroup.KindTypes());
             }
             catch (Exception e) when (e is YamlDotNet.Core.YamlException or ArgumentException or InvalidOperationException)
             {

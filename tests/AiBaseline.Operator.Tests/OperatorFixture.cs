@@ -12,12 +12,6 @@ namespace AiBaseline.Operator.Tests;
 /// <summary>An emulated cluster with the shipped CRDs, and operators started against it.</summary>
 internal sealed class OperatorFixture : IAsyncDisposable
 {
-    private static readonly Dictionary<string, Type> CustomKinds = new()
-    {
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.AIModelDeploymentKind}"] = typeof(AIModelDeployment),
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.BaselineProfileKind}"] = typeof(BaselineProfile),
-    };
-
     private readonly List<(OperatorHost Host, CancellationTokenSource Stop, Task<int> Run, Kubernetes Client)> running = [];
 
     private OperatorFixture(Emulator server) => Server = server;
@@ -37,7 +31,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
     {
         foreach (var file in folders.SelectMany(f => Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples", f), "*.yaml")).Order(StringComparer.Ordinal))
         {
-            foreach (var obj in KubernetesYaml.LoadAllFromString(File.ReadAllText(file), CustomKinds))
+            foreach (var obj in KubernetesYaml.LoadAllFromString(File.ReadAllText(file), ApiGroup.KindTypes()))
             {
                 Server.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
             }

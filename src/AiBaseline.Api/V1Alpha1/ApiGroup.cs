@@ -17,4 +17,14 @@ public static class ApiGroup
 
     /// <summary>The profile a deployment uses when <c>spec.profile</c> is empty.</summary>
     public const string DefaultProfileName = "default";
+
+    /// <summary>
+    /// This group's kinds by <c>apiVersion/kind</c>: the type map <c>KubernetesYaml.LoadAllFromString</c> takes to read
+    /// them as typed objects beside the built-in kinds. A new map each call, since the loader takes a mutable one.
+    /// </summary>
+    public static Dictionary<string, Type> KindTypes() => new(StringComparer.Ordinal)
+    {
+        [$"{GroupVersion}/{AIModelDeploymentKind}"] = typeof(AIModelDeployment),
+        [$"{GroupVersion}/{BaselineProfileKind}"] = typeof(BaselineProfile),
+    };
 }

@@ -16,12 +16,6 @@ internal static partial class OperatorMetrics
 {
     private static readonly Lazy<IReadOnlySet<string>> Scraped = new(() => ScrapeAsync().GetAwaiter().GetResult());
 
-    private static readonly Dictionary<string, Type> CustomKinds = new()
-    {
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.AIModelDeploymentKind}"] = typeof(AIModelDeployment),
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.BaselineProfileKind}"] = typeof(BaselineProfile),
-    };
-
     /// <summary>
     /// The sample names served on /metrics by a real operator, with leader election on, after it has reconciled
     /// the shipped examples in the in-process API emulator (a reconcile has been timed, so the histograms have series).
@@ -35,7 +29,7 @@ internal static partial class OperatorMetrics
         api.ApplyCrdsFrom(Repo.Path("crds"));
         foreach (var file in Directory.GetFiles(Repo.Path("examples"), "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            foreach (var obj in KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file), CustomKinds))
+            foreach (var obj in KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file), ApiGroup.KindTypes()))
             {
                 api.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
             }

@@ -12,12 +12,6 @@ namespace AiBaseline.Operator.Tests.Scenarios;
 /// </summary>
 internal static class Manifests
 {
-    private static readonly Dictionary<string, Type> CustomKinds = new()
-    {
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.AIModelDeploymentKind}"] = typeof(AIModelDeployment),
-        [$"{ApiGroup.GroupVersion}/{ApiGroup.BaselineProfileKind}"] = typeof(BaselineProfile),
-    };
-
     /// <summary>The objects of <c>examples/<paramref name="folder"/></c>, in file order.</summary>
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Example(string folder, string ns, string profile, Func<string, string>? rename = null)
     {
@@ -25,7 +19,7 @@ internal static class Manifests
         foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples", folder), "*.yaml").Order(StringComparer.Ordinal))
         {
             var text = File.ReadAllText(file);
-            foreach (var obj in KubernetesYaml.LoadAllFromString(rename is null ? text : rename(text), CustomKinds).Cast<IKubernetesObject<V1ObjectMeta>>())
+            foreach (var obj in KubernetesYaml.LoadAllFromString(rename is null ? text : rename(text), ApiGroup.KindTypes()).Cast<IKubernetesObject<V1ObjectMeta>>())
             {
                 objects.Add(Relocate(obj, ns, profile));
             }
