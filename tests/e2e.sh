@@ -2,7 +2,7 @@
 # Runs the operator scenarios (tests/AiBaseline.Operator.Tests/Scenarios) against a real cluster: the current
 # context of $AIBASELINE_E2E_KUBECONFIG, else $KUBECONFIG, else ~/.kube/config. Each scenario works in its own
 # namespace (aib-e2e-<random>) with its own BaselineProfile and deletes both afterwards; the CRDs from crds/ are
-# server-side applied and left installed. Run it on a cluster where aibaseline itself is not installed.
+# server-side applied and left installed. A cluster where aibaseline itself runs is refused.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

@@ -117,14 +117,22 @@ public sealed class EmulatedCluster : ClusterTarget
 
 /// <summary>
 /// A real cluster from <c>AIBASELINE_E2E_KUBECONFIG</c> (its current context). Every scenario works in its own
-/// namespace; run it on a cluster where aibaseline itself is not installed, or both operators would write statuses.
+/// namespace. A cluster where aibaseline itself runs is refused up front: both operators would write the statuses.
 /// </summary>
 public sealed class RealCluster : ClusterTarget
 {
     /// <summary>The variable that turns the tier on.</summary>
     public const string Variable = "AIBASELINE_E2E_KUBECONFIG";
 
-    private readonly string? path = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+    private readonly string? path;
+
+    /// <summary>The cluster named by <see cref="Variable"/>, as the test fixture uses it.</summary>
+    public RealCluster()
+        : this(Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null)
+    {
+    }
+
+    internal RealCluster(string? kubeconfig) => path = kubeconfig;
 
     public override string? SkipReason => path is null
         ? $"{Variable} is not set: the real-cluster tier runs only against a cluster named by a kubeconfig (see README, \"Testing against a real cluster\")"
@@ -138,6 +146,32 @@ public sealed class RealCluster : ClusterTarget
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    protected override Task StartAsync() =>
-        File.Exists(path) ? Task.CompletedTask : throw new FileNotFoundException($"{Variable} names {path}, which does not exist", path);
+    protected override async Task StartAsync()
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{Variable} names {path}, which does not exist", path);
+        }
+
+        using var client = new Kubernetes(Configuration());
+        if (await RunningOperatorAsync(client, TestContext.Current.CancellationToken) is { } running)
+        {
+            throw new InvalidOperationException(
+                $"aibaseline already runs in this cluster ({running}): it would evaluate the scenarios' deployments too and their counts of writes would be wrong; run the tier on a cluster without it");
+        }
+    }
+
+    /// <summary>An installed operator: a Deployment labelled as the chart and kustomize base label it, or a live leader Lease.</summary>
+    private static async Task<string?> RunningOperatorAsync(Kubernetes client, CancellationToken ct)
+    {
+        var deployments = await client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: "app.kubernetes.io/name=aibaseline", cancellationToken: ct);
+        if (deployments.Items.FirstOrDefault(d => d.Spec.Replicas is null or > 0) is { } deployment)
+        {
+            return $"Deployment {deployment.Metadata.NamespaceProperty}/{deployment.Metadata.Name}";
+        }
+
+        var leases = await client.CoordinationV1.ListLeaseForAllNamespacesAsync(fieldSelector: "metadata.name=aibaseline-leader", cancellationToken: ct);
+        var live = leases.Items.FirstOrDefault(l => l.Spec.RenewTime is { } renewed && DateTime.UtcNow - renewed.ToUniversalTime() < TimeSpan.FromMinutes(1));
+        return live is null ? null : $"Lease {live.Metadata.NamespaceProperty}/aibaseline-leader held by {live.Spec.HolderIdentity}";
+    }
 }
