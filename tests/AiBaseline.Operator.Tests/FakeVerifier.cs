@@ -12,6 +12,11 @@ internal sealed class FakeVerifier(Func<string, ArtifactVerification> answer) : 
 
     public Func<string, ArtifactVerification> Answer { get; set; } = answer;
 
+    /// <summary>A registry's answer for a reference signed by the key named "release".</summary>
+    public static ArtifactVerification Verified(string reference) =>
+        new(reference, reference[(reference.IndexOf('@', StringComparison.Ordinal) + 1)..], VerificationOutcome.Verified, VerificationReasons.Verified,
+            $"{reference}: signed by release", ["release"], [], DateTimeOffset.UtcNow);
+
     public int Calls(string reference) => calls.GetValueOrDefault(reference);
 
     public int TotalCalls => calls.Values.Sum();

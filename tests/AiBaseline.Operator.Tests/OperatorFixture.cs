@@ -1,9 +1,11 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.KubeEmulator;
 using AiBaseline.Provenance;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Emulator = AiBaseline.KubeEmulator.KubeEmulator;
 
@@ -26,6 +28,22 @@ internal sealed class OperatorFixture : IAsyncDisposable
         return new OperatorFixture(server);
     }
 
+    /// <summary>
+    /// The compliant example with its "default" profile asking for images signed by a key named "release", so the
+    /// operator verifies provenance at (fake) registries.
+    /// </summary>
+    public static async Task<OperatorFixture> StartSignedAsync()
+    {
+        var cluster = await StartAsync();
+        cluster.Apply("profiles", "llm-inference-compliant");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var profile = cluster.Profile("default");
+        profile.Spec.Images.SignatureKeys = [new SignatureKey { Name = "release", PublicKey = key.ExportSubjectPublicKeyInfoPem() }];
+        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
+        await client.CustomObjects.ReplaceClusterCustomObjectAsync(profile, ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, "default", cancellationToken: TestContext.Current.CancellationToken);
+        return cluster;
+    }
+
     /// <summary>Creates every object of the example manifests in <paramref name="folders"/> (under examples/).</summary>
     public void Apply(params string[] folders)
     {
@@ -42,7 +60,8 @@ internal sealed class OperatorFixture : IAsyncDisposable
     /// Starts an operator (metrics off; probes on <paramref name="probes"/>, off by default) and, unless told not to,
     /// waits until its caches have synced. Without <paramref name="verifier"/> any registry verification fails the test.
     /// </summary>
-    public async Task<OperatorHost> StartOperatorAsync(IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true)
+    public async Task<OperatorHost> StartOperatorAsync(
+        IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true, bool readPullSecrets = false, ILoggerFactory? logs = null)
     {
         var client = new Kubernetes(Server.CreateClientConfiguration());
         var host = new OperatorHost(
@@ -50,9 +69,10 @@ internal sealed class OperatorFixture : IAsyncDisposable
             {
                 MetricsBindAddress = "0", HealthProbeBindAddress = probes, MaxConcurrentReconciles = 2, Identity = "test-operator",
                 VerificationCache = cache ?? new VerificationCacheOptions(),
+                ReadPullSecrets = readPullSecrets,
             },
             client,
-            NullLoggerFactory.Instance,
+            logs ?? NullLoggerFactory.Instance,
             TimeProvider.System,
             verifier ?? new FakeVerifier(_ => throw new InvalidOperationException("this test's profiles ask for no registry verification")));
         var stop = new CancellationTokenSource();

@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
 using AiBaseline.Provenance;
-using k8s;
 using k8s.Models;
 
 namespace AiBaseline.Operator.Tests;
@@ -18,8 +16,8 @@ public sealed class OperatorProvenanceTests
     [Fact]
     public async Task Verified_signatures_make_provenance_True_and_show_who_signed_each_image()
     {
-        await using var cluster = await SignedClusterAsync();
-        var registry = new FakeVerifier(Verified);
+        await using var cluster = await OperatorFixture.StartSignedAsync();
+        var registry = new FakeVerifier(FakeVerifier.Verified);
         await cluster.StartOperatorAsync(registry);
 
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "True", "ImageProvenanceVerified True");
@@ -35,7 +33,7 @@ public sealed class OperatorProvenanceTests
     [Fact]
     public async Task An_unreachable_registry_is_Unknown_and_heals_by_itself_when_the_cached_failure_expires()
     {
-        await using var cluster = await SignedClusterAsync();
+        await using var cluster = await OperatorFixture.StartSignedAsync();
         var registry = new FakeVerifier(Unreachable);
         await cluster.StartOperatorAsync(registry, new VerificationCacheOptions { FailureTtl = TimeSpan.FromSeconds(1) });
 
@@ -46,7 +44,7 @@ public sealed class OperatorProvenanceTests
         var generation = cluster.Get(Serving, Chat)!.Metadata.Generation;
 
         // The registry comes back; nothing in the cluster changes, the requeue after the failure's TTL notices.
-        registry.Answer = Verified;
+        registry.Answer = FakeVerifier.Verified;
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "True", "ImageProvenanceVerified True after the registry recovered");
         Assert.Equal(generation, cluster.Get(Serving, Chat)!.Metadata.Generation);
     }
@@ -54,7 +52,7 @@ public sealed class OperatorProvenanceTests
     [Fact]
     public async Task Deployments_sharing_an_image_cost_one_verification_per_image()
     {
-        await using var cluster = await SignedClusterAsync();
+        await using var cluster = await OperatorFixture.StartSignedAsync();
         var twin = cluster.Get(Serving, Chat)!;
         cluster.Server.Create(new AIModelDeployment
         {
@@ -63,7 +61,7 @@ public sealed class OperatorProvenanceTests
             Metadata = new V1ObjectMeta { Name = "llama-chat-canary", NamespaceProperty = Serving },
             Spec = twin.Spec,
         });
-        var registry = new FakeVerifier(Verified);
+        var registry = new FakeVerifier(FakeVerifier.Verified);
         await cluster.StartOperatorAsync(registry);
 
         await OperatorFixture.EventuallyAsync(
@@ -79,22 +77,6 @@ public sealed class OperatorProvenanceTests
     }
 
     /// <summary>The compliant example with a signing key added to its profile.</summary>
-    private static async Task<OperatorFixture> SignedClusterAsync()
-    {
-        var cluster = await OperatorFixture.StartAsync();
-        cluster.Apply("profiles", "llm-inference-compliant");
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var profile = cluster.Profile("default");
-        profile.Spec.Images.SignatureKeys = [new SignatureKey { Name = "release", PublicKey = key.ExportSubjectPublicKeyInfoPem() }];
-        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
-        await client.CustomObjects.ReplaceClusterCustomObjectAsync(profile, ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, "default", cancellationToken: TestContext.Current.CancellationToken);
-        return cluster;
-    }
-
-    private static ArtifactVerification Verified(string reference) =>
-        new(reference, reference[(reference.IndexOf('@', StringComparison.Ordinal) + 1)..], VerificationOutcome.Verified, "Verified",
-            $"{reference}: signed by release", ["release"], [], DateTimeOffset.UtcNow);
-
     private static ArtifactVerification Unreachable(string reference) =>
         new(reference, null, VerificationOutcome.Unavailable, VerificationReasons.RegistryUnavailable,
             $"registry registry.acme.example did not answer for {reference}: connection refused", [], [], DateTimeOffset.UtcNow);

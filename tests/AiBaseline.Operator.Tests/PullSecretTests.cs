@@ -1,13 +1,10 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
-using AiBaseline.Engine;
 using AiBaseline.Provenance;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiBaseline.Operator.Tests;
 
@@ -26,13 +23,13 @@ public sealed class PullSecretTests
     [Fact]
     public async Task The_pods_pull_secret_reaches_the_verifier()
     {
-        await using var cluster = await SignedClusterAsync();
+        await using var cluster = await OperatorFixture.StartSignedAsync();
         using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
         await CreatePullSecretAsync(client, "acme-pull", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", DockerConfigJson("pod-puller"));
         await SetPodPullSecretsAsync(client, "acme-pull");
-        var registry = new FakeVerifier(Verified);
+        var registry = new FakeVerifier(FakeVerifier.Verified);
 
-        await using var host = await RunningOperator.StartAsync(cluster, registry, readPullSecrets: true);
+        await StartOperatorAsync(cluster, registry, readPullSecrets: true);
 
         await OperatorFixture.EventuallyAsync(() => registry.Calls(Server) > 0, "the server image verified");
         Assert.Equal("pod-puller", registry.CredentialsFor(Server)?.Find(Registry)?.Username);
@@ -45,15 +42,15 @@ public sealed class PullSecretTests
     [Fact]
     public async Task The_service_accounts_legacy_dockercfg_pull_secret_reaches_the_verifier()
     {
-        await using var cluster = await SignedClusterAsync();
+        await using var cluster = await OperatorFixture.StartSignedAsync();
         using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
         await CreatePullSecretAsync(client, "acme-legacy", "kubernetes.io/dockercfg", ".dockercfg", LegacyDockerCfg("sa-puller"));
         var account = await client.CoreV1.ReadNamespacedServiceAccountAsync(Chat, Serving, cancellationToken: TestContext.Current.CancellationToken);
         account.ImagePullSecrets = [new V1LocalObjectReference { Name = "acme-legacy" }];
         await client.CoreV1.ReplaceNamespacedServiceAccountAsync(account, Chat, Serving, cancellationToken: TestContext.Current.CancellationToken);
-        var registry = new FakeVerifier(Verified);
+        var registry = new FakeVerifier(FakeVerifier.Verified);
 
-        await using var host = await RunningOperator.StartAsync(cluster, registry, readPullSecrets: true);
+        await StartOperatorAsync(cluster, registry, readPullSecrets: true);
 
         await OperatorFixture.EventuallyAsync(() => registry.Calls(Server) > 0, "the server image verified");
         Assert.Equal("sa-puller", registry.CredentialsFor(Server)?.Find(Registry)?.Username);
@@ -63,13 +60,13 @@ public sealed class PullSecretTests
     [Fact]
     public async Task Without_the_flag_no_Secret_is_read_and_registries_are_reached_anonymously()
     {
-        await using var cluster = await SignedClusterAsync();
+        await using var cluster = await OperatorFixture.StartSignedAsync();
         using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
         await CreatePullSecretAsync(client, "acme-pull", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", DockerConfigJson("pod-puller"));
         await SetPodPullSecretsAsync(client, "acme-pull");
-        var registry = new FakeVerifier(Verified);
+        var registry = new FakeVerifier(FakeVerifier.Verified);
 
-        await using var host = await RunningOperator.StartAsync(cluster, registry, readPullSecrets: false);
+        await StartOperatorAsync(cluster, registry, readPullSecrets: false);
 
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "True", "ImageProvenanceVerified True");
         Assert.True(registry.Calls(Server) > 0);
@@ -85,9 +82,9 @@ public sealed class PullSecretTests
         using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
         await CreatePullSecretAsync(client, "acme-pull", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", DockerConfigJson("pod-puller"));
         await SetPodPullSecretsAsync(client, "acme-pull");
-        var registry = new FakeVerifier(Verified);
+        var registry = new FakeVerifier(FakeVerifier.Verified);
 
-        await using var host = await RunningOperator.StartAsync(cluster, registry, readPullSecrets: true);
+        await StartOperatorAsync(cluster, registry, readPullSecrets: true);
 
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.Ready) is not null, "the deployment evaluated");
         Assert.Equal(0, registry.TotalCalls);
@@ -97,13 +94,13 @@ public sealed class PullSecretTests
     [Fact]
     public async Task A_missing_pull_secret_still_verifies_anonymously_and_the_log_names_it()
     {
-        await using var cluster = await SignedClusterAsync();
+        await using var cluster = await OperatorFixture.StartSignedAsync();
         using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
         await SetPodPullSecretsAsync(client, "deleted-pull");
-        var registry = new FakeVerifier(Verified);
+        var registry = new FakeVerifier(FakeVerifier.Verified);
         var logs = new CapturedLogs();
 
-        await using var host = await RunningOperator.StartAsync(cluster, registry, readPullSecrets: true, logs);
+        await StartOperatorAsync(cluster, registry, readPullSecrets: true, logs);
 
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "True", "ImageProvenanceVerified True");
         Assert.Null(registry.CredentialsFor(Server));
@@ -114,15 +111,15 @@ public sealed class PullSecretTests
     [Fact]
     public async Task A_pull_secret_of_another_type_is_skipped_by_name_and_no_secret_value_reaches_the_log()
     {
-        await using var cluster = await SignedClusterAsync();
+        await using var cluster = await OperatorFixture.StartSignedAsync();
         using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
         await CreatePullSecretAsync(client, "opaque-pull", "Opaque", ".dockerconfigjson", DockerConfigJson("opaque-puller"));
         await CreatePullSecretAsync(client, "acme-pull", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", DockerConfigJson("pod-puller"));
         await SetPodPullSecretsAsync(client, "opaque-pull", "acme-pull");
-        var registry = new FakeVerifier(Verified);
+        var registry = new FakeVerifier(FakeVerifier.Verified);
         var logs = new CapturedLogs();
 
-        await using var host = await RunningOperator.StartAsync(cluster, registry, readPullSecrets: true, logs);
+        await StartOperatorAsync(cluster, registry, readPullSecrets: true, logs);
 
         await OperatorFixture.EventuallyAsync(() => registry.Calls(Server) > 0, "the server image verified");
         Assert.Equal("pod-puller", registry.CredentialsFor(Server)?.Find(Registry)?.Username);
@@ -157,57 +154,10 @@ public sealed class PullSecretTests
         new JsonObject { ["https://" + Registry] = new JsonObject { ["username"] = user, ["password"] = Password } }.ToJsonString();
 
     /// <summary>The compliant example with a signing key added to its profile, so the operator verifies its images.</summary>
-    private static async Task<OperatorFixture> SignedClusterAsync()
+    /// <summary>An operator with the given <c>--read-pull-secrets</c>; the emulator's request counts start from it.</summary>
+    private static Task<OperatorHost> StartOperatorAsync(OperatorFixture cluster, IArtifactVerifier verifier, bool readPullSecrets, ILoggerFactory? logs = null)
     {
-        var cluster = await OperatorFixture.StartAsync();
-        cluster.Apply("profiles", "llm-inference-compliant");
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var profile = cluster.Profile("default");
-        profile.Spec.Images.SignatureKeys = [new SignatureKey { Name = "release", PublicKey = key.ExportSubjectPublicKeyInfoPem() }];
-        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
-        await client.CustomObjects.ReplaceClusterCustomObjectAsync(profile, ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, "default", cancellationToken: TestContext.Current.CancellationToken);
-        return cluster;
-    }
-
-    private static ArtifactVerification Verified(string reference) =>
-        new(reference, reference[(reference.IndexOf('@', StringComparison.Ordinal) + 1)..], VerificationOutcome.Verified, VerificationReasons.Verified,
-            $"{reference}: signed by release", ["release"], [], DateTimeOffset.UtcNow);
-
-    /// <summary>An operator with the given <c>--read-pull-secrets</c>, run against the fixture's emulator until disposed.</summary>
-    private sealed class RunningOperator : IAsyncDisposable
-    {
-        private readonly Kubernetes client;
-        private readonly OperatorHost host;
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task<int> run;
-
-        private RunningOperator(OperatorFixture cluster, IArtifactVerifier verifier, bool readPullSecrets, ILoggerFactory logs)
-        {
-            client = new Kubernetes(cluster.Server.CreateClientConfiguration());
-            host = new OperatorHost(
-                new OperatorSettings { MetricsBindAddress = "0", HealthProbeBindAddress = "0", Identity = "test-operator", ReadPullSecrets = readPullSecrets },
-                client,
-                logs,
-                TimeProvider.System,
-                verifier);
-            run = Task.Run(() => host.RunAsync(stop.Token), TestContext.Current.CancellationToken);
-        }
-
-        public static async Task<RunningOperator> StartAsync(OperatorFixture cluster, IArtifactVerifier verifier, bool readPullSecrets, ILoggerFactory? logs = null)
-        {
-            cluster.Server.Requests.Clear();
-            var running = new RunningOperator(cluster, verifier, readPullSecrets, logs ?? NullLoggerFactory.Instance);
-            await OperatorFixture.EventuallyAsync(() => running.host.Manager.IsReady, "operator caches synced");
-            return running;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await stop.CancelAsync();
-            await run;
-            stop.Dispose();
-            host.Dispose();
-            client.Dispose();
-        }
+        cluster.Server.Requests.Clear();
+        return cluster.StartOperatorAsync(verifier, readPullSecrets: readPullSecrets, logs: logs);
     }
 }
