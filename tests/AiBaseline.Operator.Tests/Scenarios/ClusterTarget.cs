@@ -21,7 +21,10 @@ public abstract class ClusterTarget : IAsyncLifetime
     /// <summary>A kubeconfig file for this server (kubectl uses it too).</summary>
     public abstract string KubeconfigPath { get; }
 
-    /// <summary>How long a scenario waits for the operator to catch up with a change.</summary>
+    /// <summary>How long a running operator may take to reflect one change in a condition, on any cluster.</summary>
+    public static readonly TimeSpan ChangePatience = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a scenario waits for larger steps: start-up, convergence, clean-up.</summary>
     public abstract TimeSpan Patience { get; }
 
     /// <summary>How many deployments the convergence scenario creates.</summary>

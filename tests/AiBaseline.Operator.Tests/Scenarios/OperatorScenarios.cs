@@ -84,15 +84,15 @@ public abstract class OperatorScenarios(ClusterTarget target)
 
         // The Secret the server's env refers to disappears, then comes back.
         await ns.Client.CoreV1.DeleteNamespacedSecretAsync($"{changed}-hf-token", ns.Name, cancellationToken: Ct);
-        await ns.ConditionBecomesAsync(changed, ConditionTypes.SecretsProtected, "False");
+        await ns.ConditionFollowsAsync(changed, ConditionTypes.SecretsProtected, "False");
         await ns.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = $"{changed}-hf-token" }, Type = "Opaque" }, ns.Name, cancellationToken: Ct);
-        await ns.ConditionBecomesAsync(changed, ConditionTypes.SecretsProtected, "True");
+        await ns.ConditionFollowsAsync(changed, ConditionTypes.SecretsProtected, "True");
 
         // The serving image moves to an unpinned tag.
         var workload = await ns.Client.AppsV1.ReadNamespacedDeploymentAsync(changed, ns.Name, cancellationToken: Ct);
         workload.Spec.Template.Spec.Containers[0].Image = "registry.acme.example/mirror/vllm/vllm-openai:latest";
         await ns.Client.AppsV1.ReplaceNamespacedDeploymentAsync(workload, changed, ns.Name, cancellationToken: Ct);
-        await ns.ConditionBecomesAsync(changed, ConditionTypes.ImageProvenanceVerified, "False");
+        await ns.ConditionFollowsAsync(changed, ConditionTypes.ImageProvenanceVerified, "False");
 
         // A rollout's progress (a status-only change of the workload) cannot change a verdict.
         var readsBeforeRollout = run.Reads(changed);
@@ -115,13 +115,13 @@ public abstract class OperatorScenarios(ClusterTarget target)
             },
             ns.Name,
             cancellationToken: Ct);
-        await ns.ConditionBecomesAsync(changed, ConditionTypes.NetworkIsolated, "False");
-        await ns.ConditionBecomesAsync(bystander, ConditionTypes.NetworkIsolated, "False");
+        await ns.ConditionFollowsAsync(changed, ConditionTypes.NetworkIsolated, "False");
+        await ns.ConditionFollowsAsync(bystander, ConditionTypes.NetworkIsolated, "False");
         await ns.EventuallyAsync(
             async () => (await ns.EventsAsync()).Any(e => e.Type == "Warning" && e.Regarding.Name == bystander && e.Note.StartsWith(ConditionTypes.NetworkIsolated, StringComparison.Ordinal)),
             "a Warning event says NetworkIsolated stopped being met");
         await ns.Client.NetworkingV1.DeleteNamespacedNetworkPolicyAsync("allow-all-egress", ns.Name, cancellationToken: Ct);
-        await ns.ConditionBecomesAsync(bystander, ConditionTypes.NetworkIsolated, "True");
+        await ns.ConditionFollowsAsync(bystander, ConditionTypes.NetworkIsolated, "True");
     }
 
     [Theory]
@@ -221,7 +221,7 @@ public abstract class OperatorScenarios(ClusterTarget target)
         var writesBefore = second.StatusWrites();
         var one = names[names.Count / 2];
         await ns.Client.CoreV1.DeleteNamespacedSecretAsync($"{one}-hf-token", ns.Name, cancellationToken: Ct);
-        await ns.ConditionBecomesAsync(one, ConditionTypes.SecretsProtected, "False");
+        await ns.ConditionFollowsAsync(one, ConditionTypes.SecretsProtected, "False");
         await Task.Delay(1000, Ct);
         Assert.Equal([one], names.Where(n => second.Reads(n) != before[n]));
         Assert.Equal(writesBefore + 1, second.StatusWrites());

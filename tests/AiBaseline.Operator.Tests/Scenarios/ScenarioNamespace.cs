@@ -118,6 +118,10 @@ internal sealed class ScenarioNamespace : IAsyncDisposable
     public Task ConditionBecomesAsync(string name, string type, string status) =>
         EventuallyAsync(async () => (await ConditionAsync(name, type))?.Status == status, $"{Name}/{name} {type}={status}");
 
+    /// <summary>Waits until a condition follows a change the operator is already watching: within seconds, on any cluster.</summary>
+    public Task ConditionFollowsAsync(string name, string type, string status) =>
+        Waiting.UntilAsync(async () => (await ConditionAsync(name, type))?.Status == status, ClusterTarget.ChangePatience, $"{Name}/{name} {type}={status} after the change");
+
     public async Task<IReadOnlyList<Eventsv1Event>> EventsAsync() =>
         (await Client.EventsV1.ListNamespacedEventAsync(Name, cancellationToken: Ct)).Items.ToList();
 
