@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
-using k8s;
 using Emulator = AiBaseline.KubeEmulator.KubeEmulator;
 
 namespace AiBaseline.Benchmarks;
@@ -20,14 +18,5 @@ internal static class ScaleSeed
         return created;
     }
 
-    private static int Apply(Emulator api, string yaml)
-    {
-        var objects = KubernetesYaml.LoadAllFromString(yaml, ApiGroup.KindTypes());
-        foreach (var obj in objects)
-        {
-            api.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
-        }
-
-        return objects.Count;
-    }
+    private static int Apply(Emulator api, string yaml) => api.CreateFromYaml(yaml, ApiGroup.KindTypes());
 }

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
-using k8s;
 using Emulator = AiBaseline.KubeEmulator.KubeEmulator;
 
 namespace AiBaseline.EmulatedCluster;
@@ -14,20 +12,13 @@ internal static class ExampleManifests
         var count = 0;
         foreach (var file in Directory.GetFiles(examples, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            IEnumerable<object> objects;
             try
             {
-                objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(file), ApiGroup.KindTypes());
+                count += api.CreateFromYaml(File.ReadAllText(file), ApiGroup.KindTypes());
             }
-            catch (Exception e) when (e is YamlDotNet.Core.YamlException or ArgumentException or InvalidOperationException)
+            catch (InvalidDataException e)
             {
-                throw new InvalidOperationException($"{file}: not a Kubernetes manifest: {e.Message}", e);
-            }
-
-            foreach (var obj in objects)
-            {
-                api.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
-                count++;
+                throw new InvalidOperationException($"{file}: {e.Message}", e);
             }
         }
 

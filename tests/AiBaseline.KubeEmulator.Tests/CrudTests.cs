@@ -188,4 +188,26 @@ public sealed class CrudTests
         Assert.Equal(["gadgets", "widgets", "widgets/status"], widgets.RootElement.GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.Subset(groups.Groups.Select(g => g.Name).ToHashSet(), new HashSet<string> { "apps", "networking.k8s.io", "rbac.authorization.k8s.io", "coordination.k8s.io", "events.k8s.io", "apiextensions.k8s.io", Widget.Group });
     }
+
+    [Fact]
+    public async Task CreateFromYaml_creates_every_document_and_refuses_text_that_is_not_a_manifest()
+    {
+        await using var api = await TestCluster.StartAsync();
+
+        var created = api.CreateFromYaml("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: a, namespace: default}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: b, namespace: default}
+            """);
+        var refused = Assert.Throws<InvalidDataException>(() => api.CreateFromYaml("just: [words"));
+
+        Assert.Equal(2, created);
+        Assert.NotNull(api.Get<V1ConfigMap>("default", "a"));
+        Assert.NotNull(api.Get<V1Secret>("default", "b"));
+        Assert.StartsWith("not a Kubernetes manifest: ", refused.Message, StringComparison.Ordinal);
+    }
 }

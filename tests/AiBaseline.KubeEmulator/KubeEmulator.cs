@@ -114,6 +114,31 @@ public sealed class KubeEmulator : IAsyncDisposable
         return _store.Create(type, ns, obj.DeepClone().AsObject(), FieldValidation.Warn).Object.Copy();
     }
 
+    /// <summary>
+    /// Creates every document of a YAML manifest, as <c>kubectl create -f</c> would; returns how many. Documents are
+    /// read through KubernetesClient's models, plus <paramref name="kinds"/> (<c>apiVersion/kind</c> to type) for
+    /// custom resources. A text that is not a manifest throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    public int CreateFromYaml(string yaml, IDictionary<string, Type>? kinds = null)
+    {
+        List<object> documents;
+        try
+        {
+            documents = KubernetesYaml.LoadAllFromString(yaml, kinds);
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"not a Kubernetes manifest: {e.Message}", e);
+        }
+
+        foreach (var document in documents)
+        {
+            Create(JsonNode.Parse(KubernetesJson.Serialize(document))!.AsObject());
+        }
+
+        return documents.Count;
+    }
+
     /// <summary>Stores a typed object (for example a <see cref="V1Secret"/>) and returns it as stored.</summary>
     public T Create<T>(T obj) where T : IKubernetesObject
     {

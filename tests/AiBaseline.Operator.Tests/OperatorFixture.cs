@@ -49,10 +49,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
     {
         foreach (var file in folders.SelectMany(f => Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples", f), "*.yaml")).Order(StringComparer.Ordinal))
         {
-            foreach (var obj in KubernetesYaml.LoadAllFromString(File.ReadAllText(file), ApiGroup.KindTypes()))
-            {
-                Server.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
-            }
+            Server.CreateFromYaml(File.ReadAllText(file), ApiGroup.KindTypes());
         }
     }
 

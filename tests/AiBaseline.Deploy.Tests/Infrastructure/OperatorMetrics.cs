@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.KubeEmulator;
@@ -29,10 +28,7 @@ internal static partial class OperatorMetrics
         api.ApplyCrdsFrom(Repo.Path("crds"));
         foreach (var file in Directory.GetFiles(Repo.Path("examples"), "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            foreach (var obj in KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file), ApiGroup.KindTypes()))
-            {
-                api.Create(JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
-            }
+            api.CreateFromYaml(await File.ReadAllTextAsync(file), ApiGroup.KindTypes());
         }
 
         var port = FreePort();
