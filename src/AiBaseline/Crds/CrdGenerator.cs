@@ -90,7 +90,6 @@ public static class CrdGenerator
         var properties = schema["properties"]!.AsObject();
         properties["apiVersion"]!["description"] = $"The API version of this object: {ApiGroup.GroupVersion}.";
         properties["kind"]!["description"] = "The kind of this object.";
-        properties["metadata"]!["description"] = "Standard Kubernetes object metadata.";
     }
 
     // An object without spec would pass the schema only to fail in the operator; when the spec has required
