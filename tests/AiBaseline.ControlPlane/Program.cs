@@ -1,0 +1,50 @@
+using AiBaseline.ControlPlane;
+
+// `dotnet run --project tests/AiBaseline.ControlPlane -- KUBECONFIG_PATH`: starts one control plane from
+// $KUBEBUILDER_ASSETS, copies its admin kubeconfig to KUBECONFIG_PATH once it is ready, and runs until SIGTERM,
+// Ctrl-C or the end of standard input (so it stops with the script that started it), then stops every process.
+if (args.Length != 1)
+{
+    await Console.Error.WriteLineAsync("usage: AiBaseline.ControlPlane KUBECONFIG_PATH");
+    return 2;
+}
+
+var (assets, missing) = ControlPlaneAssets.FromEnvironment();
+if (assets is null)
+{
+    await Console.Error.WriteLineAsync($"control plane: {missing}");
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+await using var plane = await ControlPlane.StartAsync(assets);
+var target = Path.GetFullPath(args[0]);
+File.Copy(plane.AdminKubeconfig, target + ".partial", overwrite: true);
+File.Move(target + ".partial", target, overwrite: true);
+Console.WriteLine($"control plane: {plane.Server} ready in {plane.StartupTime.TotalSeconds:0.0} s (pids {string.Join(' ', plane.ProcessIds)}); kubeconfig {target}");
+
+var stdinClosed = Task.Run(async () =>
+{
+    using var input = Console.OpenStandardInput();
+    var buffer = new byte[64];
+    while (await input.ReadAsync(buffer) > 0)
+    {
+    }
+});
+await Task.WhenAny(stdinClosed, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+var stopping = System.Diagnostics.Stopwatch.StartNew();
+await plane.DisposeAsync();
+File.Delete(target);
+Console.WriteLine($"control plane: stopped in {stopping.Elapsed.TotalSeconds:0.0} s");
+return 0;
