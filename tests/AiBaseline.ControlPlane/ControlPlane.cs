@@ -23,6 +23,7 @@ public sealed class ControlPlane : IAsyncDisposable
     private readonly List<ChildProcess> children = [];
     private readonly string directory;
     private ClusterPki? pki;
+    private bool disposed;
 
     private ControlPlane(string directory) => this.directory = directory;
 
@@ -84,6 +85,12 @@ public sealed class ControlPlane : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         // The controller manager first, etcd last: each stops while what it talks to is still there.
         foreach (var child in Enumerable.Reverse(children))
         {

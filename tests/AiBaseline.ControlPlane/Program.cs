@@ -1,8 +1,8 @@
 using AiBaseline.ControlPlane;
 
 // `dotnet run --project tests/AiBaseline.ControlPlane -- KUBECONFIG_PATH`: starts one control plane from
-// $KUBEBUILDER_ASSETS, copies its admin kubeconfig to KUBECONFIG_PATH once it is ready, and runs until SIGTERM,
-// Ctrl-C or the end of standard input (so it stops with the script that started it), then stops every process.
+// $KUBEBUILDER_ASSETS, copies its admin kubeconfig to KUBECONFIG_PATH once it is ready, and runs until SIGTERM or
+// Ctrl-C, then stops every process it started and removes the kubeconfig.
 if (args.Length != 1)
 {
     await Console.Error.WriteLineAsync("usage: AiBaseline.ControlPlane KUBECONFIG_PATH");
@@ -34,15 +34,7 @@ File.Copy(plane.AdminKubeconfig, target + ".partial", overwrite: true);
 File.Move(target + ".partial", target, overwrite: true);
 Console.WriteLine($"control plane: {plane.Server} ready in {plane.StartupTime.TotalSeconds:0.0} s (pids {string.Join(' ', plane.ProcessIds)}); kubeconfig {target}");
 
-var stdinClosed = Task.Run(async () =>
-{
-    using var input = Console.OpenStandardInput();
-    var buffer = new byte[64];
-    while (await input.ReadAsync(buffer) > 0)
-    {
-    }
-});
-await Task.WhenAny(stdinClosed, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
 var stopping = System.Diagnostics.Stopwatch.StartNew();
 await plane.DisposeAsync();
 File.Delete(target);

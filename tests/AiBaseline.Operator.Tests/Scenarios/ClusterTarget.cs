@@ -138,7 +138,7 @@ public sealed class RealCluster : ClusterTarget
     internal RealCluster(string? kubeconfig) => path = kubeconfig;
 
     public override string? SkipReason => path is null
-        ? $"{Variable} is not set: the real-cluster tier runs only against a cluster named by a kubeconfig (see README, \"Testing against a real cluster\")"
+        ? $"{Variable} is not set: the real-cluster tier runs against a cluster named by a kubeconfig, which tests/run.sh starts itself when KUBEBUILDER_ASSETS names the control plane's binaries (see README, \"Testing against a real cluster\")"
         : null;
 
     public override string KubeconfigPath => path ?? throw new InvalidOperationException(SkipReason);
@@ -164,17 +164,24 @@ public sealed class RealCluster : ClusterTarget
         }
     }
 
-    /// <summary>An installed operator: a Deployment labelled as the chart and kustomize base label it, or a live leader Lease.</summary>
+    /// <summary>
+    /// A running operator: a Deployment labelled as the chart and kustomize base label it with a ready replica, or a
+    /// leader Lease that is held and renewed within its duration. An install whose pods never ran (a cluster without
+    /// nodes) and a Lease released by a clean stop are not running operators.
+    /// </summary>
     private static async Task<string?> RunningOperatorAsync(Kubernetes client, CancellationToken ct)
     {
         var deployments = await client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: "app.kubernetes.io/name=aibaseline", cancellationToken: ct);
-        if (deployments.Items.FirstOrDefault(d => d.Spec.Replicas is null or > 0) is { } deployment)
+        if (deployments.Items.FirstOrDefault(d => d.Status?.ReadyReplicas > 0) is { } deployment)
         {
-            return $"Deployment {deployment.Metadata.NamespaceProperty}/{deployment.Metadata.Name}";
+            return $"Deployment {deployment.Metadata.NamespaceProperty}/{deployment.Metadata.Name} with {deployment.Status.ReadyReplicas} ready";
         }
 
         var leases = await client.CoordinationV1.ListLeaseForAllNamespacesAsync(fieldSelector: "metadata.name=aibaseline-leader", cancellationToken: ct);
-        var live = leases.Items.FirstOrDefault(l => l.Spec.RenewTime is { } renewed && DateTime.UtcNow - renewed.ToUniversalTime() < TimeSpan.FromMinutes(1));
+        var live = leases.Items.FirstOrDefault(l =>
+            !string.IsNullOrEmpty(l.Spec.HolderIdentity)
+            && l.Spec.RenewTime is { } renewed
+            && DateTime.UtcNow - renewed.ToUniversalTime() < TimeSpan.FromSeconds(l.Spec.LeaseDurationSeconds ?? 60));
         return live is null ? null : $"Lease {live.Metadata.NamespaceProperty}/aibaseline-leader held by {live.Spec.HolderIdentity}";
     }
 }

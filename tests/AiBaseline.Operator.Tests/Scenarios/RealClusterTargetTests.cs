@@ -48,6 +48,7 @@ public sealed class RealClusterTargetTests
                 Metadata = new V1ObjectMeta { Name = "aibaseline", NamespaceProperty = "aibaseline-system", Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "aibaseline" } },
                 Spec = new V1DeploymentSpec { Replicas = 2, Selector = new V1LabelSelector(), Template = new V1PodTemplateSpec() },
             });
+            await ReportReadyAsync(server, 2);
         }
         else
         {
@@ -70,5 +71,52 @@ public sealed class RealClusterTargetTests
         {
             File.Delete(kubeconfig);
         }
+    }
+
+    [Theory]
+    [InlineData("pending", "installed, but its pods never ran (a cluster without nodes)")]
+    [InlineData("released", "its last leader stopped cleanly and released the Lease")]
+    public async Task It_accepts_a_cluster_where_aibaseline_is_installed_but_not_running(string sign, string why)
+    {
+        await using var server = await Emulator.StartAsync(new KubeEmulator.KubeEmulatorOptions { AutoCreateNamespaces = true }, Ct);
+        if (sign == "pending")
+        {
+            server.Create(new V1Deployment
+            {
+                Metadata = new V1ObjectMeta { Name = "aibaseline", NamespaceProperty = "aibaseline-system", Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "aibaseline" } },
+                Spec = new V1DeploymentSpec { Replicas = 2, Selector = new V1LabelSelector(), Template = new V1PodTemplateSpec() },
+            });
+            await ReportReadyAsync(server, 0);
+        }
+        else
+        {
+            server.Create(new V1Lease
+            {
+                Metadata = new V1ObjectMeta { Name = "aibaseline-leader", NamespaceProperty = "platform" },
+                Spec = new V1LeaseSpec { HolderIdentity = "", RenewTime = DateTime.UtcNow, LeaseDurationSeconds = 1 },
+            });
+        }
+
+        var kubeconfig = server.WriteKubeconfig(Path.Combine(Path.GetTempPath(), $"e2e-{Guid.NewGuid():N}.kubeconfig"));
+        try
+        {
+            await using var cluster = new RealCluster(kubeconfig);
+            var exception = await Record.ExceptionAsync(async () => await cluster.InitializeAsync());
+
+            Assert.True(exception is null, $"{why}: {exception?.Message}");
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
+
+    /// <summary>What the Deployment controller reports once the pods run (or do not).</summary>
+    private static async Task ReportReadyAsync(Emulator server, int ready)
+    {
+        using var client = (Kubernetes)server.CreateClient();
+        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("aibaseline", "aibaseline-system", cancellationToken: Ct);
+        deployment.Status = new V1DeploymentStatus { Replicas = 2, ReadyReplicas = ready };
+        await client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(deployment, "aibaseline", "aibaseline-system", cancellationToken: Ct);
     }
 }
