@@ -51,8 +51,11 @@ internal sealed class OperatorProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <c>aibaseline operator</c> with <paramref name="arguments"/>; every line it writes goes to <paramref name="output"/>.</summary>
-    public static OperatorProcess Start(string repositoryRoot, IEnumerable<string> arguments, Action<string> output)
+    /// <summary>
+    /// Starts <c>aibaseline operator</c> with <paramref name="arguments"/> and, when given, extra environment variables
+    /// (such as the downward API's <c>POD_NAMESPACE</c>); every line it writes goes to <paramref name="output"/>.
+    /// </summary>
+    public static OperatorProcess Start(string repositoryRoot, IEnumerable<string> arguments, Action<string> output, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = OperatorDll(repositoryRoot);
         if (!File.Exists(dll))
@@ -74,6 +77,11 @@ internal sealed class OperatorProcess : IAsyncDisposable
         else
         {
             info.FileName = DotnetHost();
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         info.ArgumentList.Add(dll);
