@@ -39,6 +39,9 @@ public sealed class KubeApiException : Exception
     /// <summary>404: the object or collection does not exist.</summary>
     public bool IsNotFound => StatusCode == HttpStatusCode.NotFound;
 
+    /// <summary>403: RBAC does not let this client do it.</summary>
+    public bool IsForbidden => StatusCode == HttpStatusCode.Forbidden;
+
     /// <summary>410: the requested resourceVersion is too old; a watch must start again from a fresh list.</summary>
     public bool IsGone => StatusCode == HttpStatusCode.Gone;
 

@@ -18,6 +18,9 @@ public interface IInformer
     /// </summary>
     bool IsHealthy { get; }
 
+    /// <summary>Why the last list or watch failed (for a refusal, the API server's own words), or null after a success.</summary>
+    string? LastError { get; }
+
     /// <summary>Lists, then watches until <paramref name="cancellationToken"/> is cancelled.</summary>
     Task RunAsync(CancellationToken cancellationToken);
 

@@ -45,6 +45,8 @@ public sealed class Informer<T> : IInformer
     /// <inheritdoc/>
     public string Name => options.Name;
 
+    public string? LastError { get; private set; }
+
     /// <summary>
     /// Applied to every listed or watched object before it is cached or delivered, to drop what the process never
     /// reads (a status it rewrites from a fresh read, managedFields): at ten thousand objects that is most of the
@@ -141,7 +143,22 @@ public sealed class Informer<T> : IInformer
         {
             connected = false;
             var delay = Backoff(failures);
-            logger.LogWarning(e, "List or watch of {Informer} failed ({Failures} in a row); retrying in {DelayMs} ms", Name, failures, (long)delay.TotalMilliseconds);
+            if (e is KubeApiException { IsForbidden: true } refused)
+            {
+                // A missing RBAC rule: the server's message names the verb, resource and scope; a stack trace adds nothing.
+                LastError = $"forbidden: {refused.Status?.Message ?? refused.Message}";
+                logger.LogError(
+                    "List or watch of {Informer} is forbidden: {Reason}; grant this ServiceAccount get, list and watch on it (docs/install.md lists every rule); retrying in {DelayMs} ms",
+                    Name,
+                    refused.Status?.Message ?? refused.Message,
+                    (long)delay.TotalMilliseconds);
+            }
+            else
+            {
+                LastError = e.Message;
+                logger.LogWarning(e, "List or watch of {Informer} failed ({Failures} in a row); retrying in {DelayMs} ms", Name, failures, (long)delay.TotalMilliseconds);
+            }
+
             try
             {
                 await Task.Delay(delay, time, cancellationToken);
@@ -176,6 +193,7 @@ public sealed class Informer<T> : IInformer
 
         resourceVersion = list.ResourceVersion;
         MarkHealthy();
+        LastError = null;
         if (synced.TrySetResult())
         {
             logger.LogInformation("Informer {Informer} synced with {Count} objects", Name, list.Items.Count);
@@ -217,6 +235,7 @@ public sealed class Informer<T> : IInformer
     private void OnConnected()
     {
         connected = true;
+        LastError = null;
         MarkHealthy();
     }
 

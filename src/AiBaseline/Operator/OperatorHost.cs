@@ -163,5 +163,5 @@ internal sealed class OperatorHost : IDisposable
     }
 
     private string NotReady() =>
-        "informers not synced or not watching: " + string.Join(", ", Manager.Informers.Where(i => !i.IsHealthy).Select(i => i.Name));
+        "informers not synced or not watching: " + string.Join(", ", Manager.Informers.Where(i => !i.IsHealthy).Select(i => i.LastError is { } why ? $"{i.Name} ({why})" : i.Name));
 }

@@ -139,6 +139,56 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         Assert.DoesNotContain((await client.RbacAuthorizationV1.ListClusterRoleBindingAsync(cancellationToken: Ct)).Items, r => r.Metadata.Name.StartsWith("aibaseline-", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_missing_RBAC_rule_is_named_in_the_log_and_in_readyz_and_granting_it_heals_without_a_restart()
+    {
+        Assert.SkipWhen(cluster.SkipReason is not null, cluster.SkipReason ?? "");
+        const string ns = "rbac-gap";
+        using var client = cluster.Plane.AdminClient();
+        using (var kubectl = cluster.Kubectl())
+        {
+            kubectl.Run("apply", "--server-side", "-f", Path.Combine(PrivateControlPlane.RepositoryRoot, "crds")).Succeeded();
+        }
+
+        await AssertCrdsEstablishedAsync(client);
+        await CreateNamespaceAsync(client, ns);
+        await client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "operator" } }, ns, cancellationToken: Ct);
+
+        // The chart's own ClusterRole, less the rule for NetworkPolicies.
+        var rendered = cluster.Helm("template", "aibaseline", Chart, "--namespace", ns).Succeeded();
+        var chartRole = KubernetesYaml.LoadAllFromString(rendered, ApiGroup.KindTypes()).OfType<V1ClusterRole>().Single(r => r.Metadata.Name == "aibaseline-manager");
+        var role = new V1ClusterRole
+        {
+            Metadata = new V1ObjectMeta { Name = "rbac-gap-operator" },
+            Rules = [.. chartRole.Rules.Where(r => !r.Resources.Contains("networkpolicies"))],
+        };
+        Assert.True(role.Rules.Count < chartRole.Rules.Count, "the chart grants NetworkPolicies in a rule of their own");
+        await client.RbacAuthorizationV1.CreateClusterRoleAsync(role, cancellationToken: Ct);
+        await client.RbacAuthorizationV1.CreateClusterRoleBindingAsync(
+            new V1ClusterRoleBinding
+            {
+                Metadata = new V1ObjectMeta { Name = "rbac-gap-operator" },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = role.Metadata.Name },
+                Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "operator", NamespaceProperty = ns }],
+            },
+            cancellationToken: Ct);
+
+        await using var running = await InstalledOperator.StartAsync(cluster.Plane, ns, "operator");
+        await UntilAsync(
+            async () => await running.ProbeAsync("readyz") is { Status: HttpStatusCode.ServiceUnavailable } probe && probe.Body.Contains("networkpolicies", StringComparison.Ordinal) && probe.Body.Contains("forbidden", StringComparison.Ordinal),
+            "/readyz fails naming the NetworkPolicy informer and the refusal",
+            running);
+        var line = running.Output.FirstOrDefault(l => l.Contains("networkpolicies", StringComparison.Ordinal) && l.Contains("forbidden", StringComparison.Ordinal));
+        Assert.True(line is not null && line.Contains("grant", StringComparison.Ordinal), $"a log line names the refused resource and what to grant:\n{string.Join('\n', running.Output)}");
+        Assert.DoesNotContain(running.Output, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+
+        role.Rules.Add(chartRole.Rules.Single(r => r.Resources.Contains("networkpolicies")));
+        await client.RbacAuthorizationV1.ReplaceClusterRoleAsync(role, role.Metadata.Name, cancellationToken: Ct);
+        await UntilAsync(async () => (await running.ProbeAsync("readyz")).Status == HttpStatusCode.OK, "/readyz is OK once the rule is granted", running);
+        Assert.Equal(0, await running.StopAsync());
+        await DeleteNamespacesAsync(client, ns);
+    }
+
     private static async Task CreateRestrictedNamespaceAsync(Kubernetes client, string name)
     {
         var labels = new Dictionary<string, string>
