@@ -75,7 +75,7 @@ internal static class CrdListRules
             return;
         }
 
-        var shownKeys = schema["x-kubernetes-list-map-keys"]!.ToJsonString();
+        var shownKeys = schema["x-kubernetes-list-map-keys"]?.ToJsonString() ?? "null";
         var required = (items["required"] as JsonArray ?? []).Select(r => r?.GetValue<string>()).ToHashSet();
         var properties = items["properties"] as JsonObject;
         if (keys.Any(k => properties?[k] is null))
