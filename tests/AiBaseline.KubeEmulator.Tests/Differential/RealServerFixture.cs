@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AiBaseline.ControlPlane;
 using k8s;
 using k8s.Autorest;
@@ -61,7 +62,7 @@ public sealed class RealServerFixture : IAsyncLifetime
         try
         {
             var body = JsonSerializer.SerializeToNode(await call());
-            return new Answer(201, "", body?["spec"]?.ToJsonString() ?? "");
+            return new Answer(201, "", Canonical(body?["spec"])?.ToJsonString() ?? "");
         }
         catch (HttpOperationException e)
         {
@@ -70,6 +71,14 @@ public sealed class RealServerFixture : IAsyncLifetime
             return new Answer(status.Code ?? 0, string.Join(" ", fields), "") { Body = e.Response.Content };
         }
     }
+
+    /// <summary>The value with object keys sorted, as servers order them differently.</summary>
+    private static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
+        JsonArray array => new JsonArray([.. array.Select(Canonical)]),
+        _ => node?.DeepClone(),
+    };
 
     private static async Task WaitEstablishedAsync(IKubernetes client, string name)
     {
