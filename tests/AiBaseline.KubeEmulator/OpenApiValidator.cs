@@ -64,7 +64,7 @@ public static class OpenApiValidator
         {
             if (actual is not ("integer" or "string"))
             {
-                violations.Add(TypeInvalid(path, Show(value), "integer or string"));
+                violations.Add(TypeInvalid(path, actual, "integer,string"));
                 return;
             }
         }
@@ -185,7 +185,7 @@ public static class OpenApiValidator
         var shown = JsonSerializer.Serialize(text);
         if (Num(schema, "maxLength") is double max && text.Length > max)
         {
-            violations.Add(new SchemaViolation(path, $"Too long: may not be longer than {Fmt(max)}", "FieldValueTooLong"));
+            violations.Add(new SchemaViolation(path, $"Too long: may not be more than {Fmt(max)} bytes", "FieldValueTooLong"));
         }
 
         if (Num(schema, "minLength") is double min && text.Length < min)
