@@ -1,16 +1,24 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace AiBaseline.KubeEmulator;
 
 /// <summary>What the server does with a custom resource body before storing it: prune or reject unknown fields, then validate.</summary>
-internal static class CustomResourceChecks
+internal static partial class CustomResourceChecks
 {
+    private const string DnsSubdomainRule = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
     /// <summary>Prunes (or, when strict, rejects) undeclared fields and throws 422 on schema violations; returns warnings.</summary>
     public static IReadOnlyList<string> Apply(ResourceType type, string name, JsonObject obj, FieldValidation validation)
     {
         if (type.Schema is null)
         {
             return [];
+        }
+
+        if (!IsDnsSubdomain(name))
+        {
+            throw ApiError.Invalid(type, name, [new SchemaViolation("metadata.name", $"Invalid value: \"{name}\": {DnsSubdomainRule}")]);
         }
 
         var unknown = OpenApiValidator.FindUnknownFields(type.Schema, obj);
@@ -29,4 +37,10 @@ internal static class CustomResourceChecks
 
         return validation == FieldValidation.Warn ? [.. unknown.Select(u => $"unknown field \"{u}\"")] : [];
     }
+
+    /// <summary>Custom resource names are DNS subdomains, as the server checks them.</summary>
+    private static bool IsDnsSubdomain(string name) => name.Length <= 253 && DnsSubdomain().IsMatch(name);
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomain();
 }

@@ -64,7 +64,7 @@ public static class OpenApiValidator
         {
             if (actual is not ("integer" or "string"))
             {
-                violations.Add(TypeInvalid(path, Show(value), "integer or string"));
+                violations.Add(TypeInvalid(path, actual, "integer,string"));
                 return;
             }
         }
@@ -125,11 +125,44 @@ public static class OpenApiValidator
     private static void CheckArray(JsonNode schema, JsonArray array, string path, List<SchemaViolation> violations)
     {
         CheckCount(schema, array.Count, path, "items", violations);
+        CheckUnique(schema, array, path, violations);
         if (schema["items"] is JsonObject itemSchema)
         {
             for (var i = 0; i < array.Count; i++)
             {
                 Check(itemSchema, array[i], $"{path}[{i}]", violations);
+            }
+        }
+    }
+
+    /// <summary>A set holds each value once; a map list holds each combination of its keys once, reported as the key fields.</summary>
+    private static void CheckUnique(JsonNode schema, JsonArray array, string path, List<SchemaViolation> violations)
+    {
+        var keys = (schema["x-kubernetes-list-map-keys"] as JsonArray ?? []).Select(k => k?.GetValue<string>()).OfType<string>().ToList();
+        Func<JsonNode?, JsonNode?>? identity = Str(schema, "x-kubernetes-list-type") switch
+        {
+            "set" => item => item,
+            "map" when keys.Count > 0 => item => item is JsonObject obj
+                ? new JsonObject(keys.Where(obj.ContainsKey).Select(k => KeyValuePair.Create(k, obj[k]?.DeepClone())))
+                : item,
+            _ => null,
+        };
+        if (identity is null)
+        {
+            return;
+        }
+
+        var seen = new List<JsonNode?>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            var id = identity(array[i]);
+            if (seen.Any(s => JsonNode.DeepEquals(s, id)))
+            {
+                violations.Add(new SchemaViolation($"{path}[{i}]", $"Duplicate value: {Show(id)}", "FieldValueDuplicate"));
+            }
+            else
+            {
+                seen.Add(id);
             }
         }
     }
@@ -152,7 +185,7 @@ public static class OpenApiValidator
         var shown = JsonSerializer.Serialize(text);
         if (Num(schema, "maxLength") is double max && text.Length > max)
         {
-            violations.Add(new SchemaViolation(path, $"Too long: may not be longer than {Fmt(max)}", "FieldValueTooLong"));
+            violations.Add(new SchemaViolation(path, $"Too long: may not be more than {Fmt(max)} bytes", "FieldValueTooLong"));
         }
 
         if (Num(schema, "minLength") is double min && text.Length < min)
@@ -209,6 +242,13 @@ public static class OpenApiValidator
                 var embedded = Bool(schema, "x-kubernetes-embedded-resource");
                 foreach (var (name, child) in obj.ToList())
                 {
+                    if (prune && child is null && (properties?[name] ?? additional) is JsonObject nullSchema && !Bool(nullSchema, "nullable") && nullSchema["default"] is null)
+                    {
+                        // The server drops a null it may not store rather than refusing the object.
+                        obj.Remove(name);
+                        continue;
+                    }
+
                     if ((path.Length == 0 || embedded) && ResourceRootFields.Contains(name))
                     {
                         // apiVersion, kind and metadata belong to the server, which never prunes them by the CRD schema.

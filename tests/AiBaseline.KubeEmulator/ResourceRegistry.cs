@@ -61,7 +61,14 @@ internal sealed class ResourceRegistry
             throw ApiError.Invalid(crdType, name, [new SchemaViolation("metadata.name", $"Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group")]);
         }
 
-        var types = (spec?["versions"] as JsonArray ?? [])
+        var versions = spec?["versions"] as JsonArray ?? [];
+        var violations = CrdSchemaRules.Check(versions);
+        if (violations.Count > 0)
+        {
+            throw ApiError.Invalid(crdType, name, violations);
+        }
+
+        var types = versions
             .Select((v, i) => (Version: v as JsonObject, Index: i))
             .Where(e => e.Version?["served"]?.GetValue<bool>() ?? false)
             .Select(e => (v: e.Version!, i: e.Index))
