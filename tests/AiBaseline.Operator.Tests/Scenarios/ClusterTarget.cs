@@ -174,7 +174,9 @@ public sealed class RealCluster : ClusterTarget
         }
 
         var leases = await client.CoordinationV1.ListLeaseForAllNamespacesAsync(fieldSelector: "metadata.name=aibaseline-leader", cancellationToken: ct);
-        var live = leases.Items.FirstOrDefault(l => l.Spec.RenewTime is { } renewed && DateTime.UtcNow - renewed.ToUniversalTime() < TimeSpan.FromMinutes(1));
+        // A stopped operator releases its Lease by clearing the holder; only a named holder renewed lately is live.
+        var live = leases.Items.FirstOrDefault(l => !string.IsNullOrEmpty(l.Spec.HolderIdentity)
+            && l.Spec.RenewTime is { } renewed && DateTime.UtcNow - renewed.ToUniversalTime() < TimeSpan.FromMinutes(1));
         return live is null ? null : $"Lease {live.Metadata.NamespaceProperty}/aibaseline-leader held by {live.Spec.HolderIdentity}";
     }
 }
