@@ -23,11 +23,11 @@ internal static class ClusterConnection
 
         if (Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } variable)
         {
-            // kubectl skips the files of the list that do not exist and merges the rest.
-            var files = variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Where(File.Exists).ToList();
-            return files.Count > 0
-                ? Load("KUBECONFIG", variable, KubernetesClientConfiguration.BuildDefaultConfig, out problem) // merges the list, as kubectl does
-                : Fail($"KUBECONFIG: {variable}: no such file", out problem);
+            // The client merges the files of the list and, unlike kubectl, does not skip one that is missing: name it.
+            var missing = variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(f => !File.Exists(f));
+            return missing is null
+                ? Load("KUBECONFIG", variable, KubernetesClientConfiguration.BuildDefaultConfig, out problem)
+                : Fail($"KUBECONFIG: {missing}: no such file", out problem);
         }
 
         if (KubernetesClientConfiguration.IsInCluster())

@@ -123,6 +123,17 @@ public sealed class UsageErrorTests
     }
 
     [Fact]
+    public async Task Without_the_flag_the_files_in_KUBECONFIG_are_used_and_a_missing_one_is_named()
+    {
+        var run = await CommandLineRun.ProcessAsync(
+            new Dictionary<string, string?> { ["KUBECONFIG"] = "/nonexistent/kubeconfig", ["KUBERNETES_SERVICE_HOST"] = "10.0.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" },
+            "operator");
+
+        Assert.Equal(2, run.Exit);
+        Assert.Equal("aibaseline operator: KUBECONFIG: /nonexistent/kubeconfig: no such file" + Environment.NewLine, run.Stderr);
+    }
+
+    [Fact]
     public async Task Version_prints_the_product_version_without_a_commit()
     {
         var run = await CommandLineRun.ProcessAsync(new Dictionary<string, string?>(), "--version");
