@@ -4,8 +4,9 @@
 # aspnet runtime is the base; a framework-dependent, portable publish keeps one build for every
 # architecture and avoids trimming the Kubernetes client's reflection-based serializers.
 #
-#   docker build -t ghcr.io/aibaseline/aibaseline:0.1.0 \
-#     --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) .
+#   docker build -t ghcr.io/aibaseline/aibaseline:0.1.0 --build-arg REVISION=$(git rev-parse HEAD) .
+#
+# The version label is the <Version> of Directory.Build.props, which the binary reports; change both together.
 
 ARG DOTNET_VERSION=10.0
 
@@ -27,7 +28,6 @@ RUN dotnet publish src/AiBaseline/AiBaseline.csproj -c Release --no-restore \
       -p:UseAppHost=false -p:DebugType=none -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}-noble-chiseled AS runtime
-ARG VERSION=0.0.0-dev
 ARG REVISION=unknown
 ARG CREATED=1970-01-01T00:00:00Z
 LABEL org.opencontainers.image.title="aibaseline" \
@@ -37,7 +37,7 @@ LABEL org.opencontainers.image.title="aibaseline" \
       org.opencontainers.image.documentation="https://github.com/aibaseline/aibaseline/blob/main/docs/install.md" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.vendor="aibaseline" \
-      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.version="0.1.0" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
       org.opencontainers.image.base.name="mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled"

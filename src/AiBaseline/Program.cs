@@ -7,4 +7,4 @@ foreach (var command in CommandSet.All())
     root.Subcommands.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+return await UsageErrors.InvokeAsync(root.Parse(args));

@@ -64,6 +64,37 @@ public sealed class LeaderElectionTests
     }
 
     [Fact]
+    public async Task A_clean_stop_clears_the_holder_so_a_new_candidate_leads_at_once()
+    {
+        await using var env = await Emulated.StartAsync();
+        var a = new LeaderElection(env.Kubernetes, Options("a", TimeSpan.FromSeconds(30)), new ControllerMetrics(Metrics.NewCustomRegistry()));
+        using var stopA = new CancellationTokenSource();
+        var runA = a.RunAsync(token => Task.Delay(Timeout.Infinite, token), stopA.Token);
+        await Emulated.EventuallyAsync(() => a.IsLeader, "a leads");
+
+        await stopA.CancelAsync();
+        Assert.Equal(LeadershipOutcome.Stopped, await runA);
+
+        // What `kubectl get lease` and a check for a live install see: nobody holds it, and it expires in a second.
+        var released = await env.Kubernetes.CoordinationV1.ReadNamespacedLeaseAsync("test-leader", "default", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(string.IsNullOrEmpty(released.Spec.HolderIdentity), $"the stopped leader still holds the lease: '{released.Spec.HolderIdentity}'");
+        Assert.Equal(1, released.Spec.LeaseDurationSeconds);
+
+        // A candidate that never saw "a" lead takes the lease long before a's 30 s term would have run out.
+        var b = new LeaderElection(env.Kubernetes, Options("b", TimeSpan.FromSeconds(30)), new ControllerMetrics(Metrics.NewCustomRegistry()));
+        using var stopB = new CancellationTokenSource();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var runB = b.RunAsync(token => Task.Delay(Timeout.Infinite, token), stopB.Token);
+        await Emulated.EventuallyAsync(() => b.IsLeader, "b takes the released lease", seconds: 10);
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), $"b waited {waited.Elapsed.TotalSeconds:0.0} s for a released lease");
+        var taken = await env.Kubernetes.CoordinationV1.ReadNamespacedLeaseAsync("test-leader", "default", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(("b", 30), (taken.Spec.HolderIdentity, taken.Spec.LeaseDurationSeconds));
+
+        await stopB.CancelAsync();
+        Assert.Equal(LeadershipOutcome.Stopped, await runB);
+    }
+
+    [Fact]
     public async Task Losing_the_lease_cancels_the_work_and_reports_the_loss()
     {
         await using var env = await Emulated.StartAsync();

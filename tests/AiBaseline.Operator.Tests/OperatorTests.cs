@@ -20,16 +20,37 @@ public sealed class OperatorTests
         var host = await cluster.StartOperatorAsync();
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.Ready) is not null && cluster.Condition(Playground, Bot, ConditionTypes.Ready) is not null, "both statuses written");
 
-        // What a scraper of /metrics sees: counts per result, never object names.
-        using var scrape = new MemoryStream();
-        await host.Registry.CollectAndExportAsTextAsync(scrape, TestContext.Current.CancellationToken);
-        var metrics = System.Text.Encoding.UTF8.GetString(scrape.ToArray());
-        Assert.Contains("aibaseline_deployments{ready=\"True\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("aibaseline_deployments{ready=\"False\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("aibaseline_control_results{control=\"NetworkIsolation\",result=\"NotMet\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("aibaseline_informer_synced{resource=\"secrets\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("controller_runtime_reconcile_total{controller=\"aimodeldeployment\",result=\"success\"}", metrics, StringComparison.Ordinal);
+        // What a scraper of /metrics sees: counts per result, never object names. The counts are recorded after the
+        // status is written, so scrape until they are there.
+        string[] expected =
+        [
+            "aibaseline_deployments{ready=\"True\"} 1",
+            "aibaseline_deployments{ready=\"False\"} 1",
+            "aibaseline_control_results{control=\"NetworkIsolation\",result=\"NotMet\"} 1",
+            "aibaseline_informer_synced{resource=\"secrets\"} 1",
+            "controller_runtime_reconcile_total{controller=\"aimodeldeployment\",result=\"success\"}",
+        ];
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var metrics = await ScrapeAsync(host);
+        while (!expected.All(line => metrics.Contains(line, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+            metrics = await ScrapeAsync(host);
+        }
+
+        foreach (var line in expected)
+        {
+            Assert.Contains(line, metrics, StringComparison.Ordinal);
+        }
+
         Assert.DoesNotContain(Chat, metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(Bot, metrics, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ScrapeAsync(OperatorHost host)
+    {
+        using var scrape = new MemoryStream();
+        await host.Registry.CollectAndExportAsTextAsync(scrape, TestContext.Current.CancellationToken);
+        return System.Text.Encoding.UTF8.GetString(scrape.ToArray());
     }
 }

@@ -139,24 +139,39 @@ public sealed class LeaderElection(
     }
 
     /// <summary>
-    /// Shortens the held lease to one second so a standby takes over at once instead of after a full term. The
-    /// holder stays named: KubernetesClient's elector treats a Lease without a holder as missing and tries to create it.
+    /// Releases the held lease as client-go does with ReleaseOnCancel: no holder and a one-second duration, the rest
+    /// kept, so a standby takes over at once and nobody reads a live holder of a stopped operator. An elector reading
+    /// an empty holder (not a missing one) updates the Lease instead of trying to create it.
     /// </summary>
     private async Task ReleaseAsync()
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var lease = await kubernetes.CoordinationV1.ReadNamespacedLeaseAsync(options.LeaseName, options.LeaseNamespace, cancellationToken: timeout.Token);
-            if (lease.Spec?.HolderIdentity != options.Identity)
+            for (var attempt = 1; ; attempt++)
             {
-                return;
-            }
+                var lease = await kubernetes.CoordinationV1.ReadNamespacedLeaseAsync(options.LeaseName, options.LeaseNamespace, cancellationToken: timeout.Token);
+                if (lease.Spec?.HolderIdentity != options.Identity)
+                {
+                    return;
+                }
 
-            lease.Spec.LeaseDurationSeconds = 1;
-            lease.Spec.RenewTime = DateTime.UtcNow;
-            await kubernetes.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, options.LeaseName, options.LeaseNamespace, cancellationToken: timeout.Token);
-            log.LogInformation("Released lease {Lease}", options.LeaseName);
+                var now = DateTime.UtcNow;
+                lease.Spec.HolderIdentity = "";
+                lease.Spec.LeaseDurationSeconds = 1;
+                lease.Spec.AcquireTime = now;
+                lease.Spec.RenewTime = now;
+                try
+                {
+                    await kubernetes.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, options.LeaseName, options.LeaseNamespace, cancellationToken: timeout.Token);
+                    log.LogInformation("Released lease {Lease}", options.LeaseName);
+                    return;
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 3)
+                {
+                    // Written in between (a standby's attempt); read it again and release only if still ours.
+                }
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

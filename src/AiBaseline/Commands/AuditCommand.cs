@@ -13,7 +13,7 @@ internal static class AuditCommand
         var paths = new Argument<string[]>("paths")
         {
             Description = "YAML or JSON files, directories (searched recursively for *.yaml, *.yml, *.json), or - for standard input",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
         };
         var ns = new Option<string>("--namespace", "-n")
         {
@@ -28,6 +28,8 @@ internal static class AuditCommand
         {
             Description = "Report format: text, json, sarif or junit",
             DefaultValueFactory = _ => AuditFormat.Text,
+            CustomParser = r => OptionValues.OneOf(r, [("text", AuditFormat.Text), ("json", AuditFormat.Json), ("sarif", AuditFormat.Sarif), ("junit", AuditFormat.Junit)]),
+            HelpName = "text|json|sarif|junit",
         };
         var failOnUnknown = new Option<bool>("--fail-on-unknown")
         {
@@ -50,19 +52,20 @@ internal static class AuditCommand
         {
             Description = "With --verify: seconds to wait for each registry request",
             DefaultValueFactory = _ => 10,
+            CustomParser = r => OptionValues.WholeNumber(r, minimum: 1, "seconds"),
         };
-        timeout.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0)
-            {
-                r.AddError("--verify-timeout must be a positive number of seconds");
-            }
-        });
 
         var command = new Command("audit", "Check AIModelDeployments and their workloads in manifests against EN 304 223; exit 0 compliant, 1 not compliant, 2 bad input")
         {
             paths, ns, profile, output, failOnUnknown, verify, registryCa, insecure, timeout,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(paths) is not { Length: > 0 })
+            {
+                r.AddError("no input: name files or directories of manifests, or - for standard input");
+            }
+        });
         command.SetAction(result =>
         {
             var invocation = result.InvocationConfiguration;

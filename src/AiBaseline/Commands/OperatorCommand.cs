@@ -39,24 +39,26 @@ internal sealed class OperatorCommand : Command
     {
         Description = "AIModelDeployments evaluated at the same time.",
         DefaultValueFactory = _ => 1,
+        CustomParser = result => OptionValues.WholeNumber(result, minimum: 1, "deployments"),
     };
 
     private readonly Option<Serilog.Events.LogEventLevel> logLevel = new("--log-level")
     {
         Description = "The lowest level logged: Verbose, Debug, Information, Warning, Error or Fatal (Trace is taken as Verbose).",
         DefaultValueFactory = _ => Serilog.Events.LogEventLevel.Information,
-        CustomParser = result => ParseLevel(result),
+        CustomParser = result => OptionValues.OneOf(result, Levels),
     };
 
     private readonly Option<string> logFormat = new("--log-format")
     {
         Description = "json for one JSON object per line (clusters), console for readable lines (local runs).",
         DefaultValueFactory = _ => "json",
+        CustomParser = result => OptionValues.OneOf(result, [("json", "json"), ("console", "console")]),
     };
 
     private readonly Option<string?> kubeconfig = new("--kubeconfig")
     {
-        Description = "A kubeconfig file; without it the in-cluster configuration is used, or ~/.kube/config outside a cluster.",
+        Description = "A kubeconfig file; without it $KUBECONFIG, then the in-cluster configuration, then ~/.kube/config.",
     };
 
     private readonly Option<string?> registryCa = new("--registry-ca")
@@ -74,6 +76,15 @@ internal sealed class OperatorCommand : Command
         Description = "Read the imagePullSecrets of workloads whose profile asks for signature checks, to log in to private registries (needs get on Secrets).",
     };
 
+    // Trace is accepted as in controller-runtime and taken as Serilog's Verbose.
+    private static readonly (string Name, Serilog.Events.LogEventLevel Level)[] Levels =
+    [
+        ("Trace", Serilog.Events.LogEventLevel.Verbose), ("Verbose", Serilog.Events.LogEventLevel.Verbose),
+        ("Debug", Serilog.Events.LogEventLevel.Debug), ("Information", Serilog.Events.LogEventLevel.Information),
+        ("Warning", Serilog.Events.LogEventLevel.Warning), ("Error", Serilog.Events.LogEventLevel.Error),
+        ("Fatal", Serilog.Events.LogEventLevel.Fatal),
+    ];
+
     public OperatorCommand()
         : base("operator", "Run the operator: watch AIModelDeployments and the objects they depend on, and keep their status current.")
     {
@@ -88,14 +99,8 @@ internal sealed class OperatorCommand : Command
         Options.Add(registryCa);
         Options.Add(insecureRegistries);
         Options.Add(readPullSecrets);
-        logFormat.AcceptOnlyFromAmong("json", "console");
-        maxConcurrentReconciles.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--max-concurrent-reconciles must be at least 1");
-            }
-        });
+        metricsBindAddress.Validators.Add(BindAddress);
+        healthProbeBindAddress.Validators.Add(BindAddress);
         SetAction(RunAsync);
     }
 
@@ -114,6 +119,21 @@ internal sealed class OperatorCommand : Command
             ReadPullSecrets = parse.GetValue(readPullSecrets),
         };
 
+        // What the user got wrong is one line on stderr, before any log line: the cluster to talk to and the registry CA.
+        var error = parse.InvocationConfiguration.Error;
+        if (ClusterConnection.Resolve(settings.Kubeconfig, out var connectionProblem) is not { } config)
+        {
+            return UsageErrors.Report(error, Name, connectionProblem);
+        }
+
+        // Registries are reached anonymously unless --read-pull-secrets lets the operator read the workloads' pull secrets.
+        var problems = new List<InputProblem>();
+        var clientOptions = AuditVerification.ClientOptions(new VerifyOptions(settings.RegistryCaFile, settings.InsecureRegistries), [], problems);
+        if (problems.Count > 0)
+        {
+            return UsageErrors.Report(error, Name, $"{problems[0].File}: {problems[0].Message}");
+        }
+
         // One JSON object per line on stdout, with the rendered message for readers of `kubectl logs`.
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(parse.GetValue(logLevel))
@@ -126,48 +146,30 @@ internal sealed class OperatorCommand : Command
         using var loggers = new SerilogLoggerFactory(log);
         try
         {
-            var config = settings.Kubeconfig is { } path
-                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-                : KubernetesClientConfiguration.IsInCluster()
-                    ? KubernetesClientConfiguration.InClusterConfig()
-                    : KubernetesClientConfiguration.BuildDefaultConfig();
             using var kubernetes = new Kubernetes(config);
-
-            // Registries are reached anonymously unless --read-pull-secrets lets the operator read the workloads' pull secrets.
-            var problems = new List<InputProblem>();
-            var clientOptions = AuditVerification.ClientOptions(new VerifyOptions(settings.RegistryCaFile, settings.InsecureRegistries), [], problems);
-            if (problems.Count > 0)
-            {
-                log.Fatal("The operator could not start: {File}: {Reason}", problems[0].File, problems[0].Message);
-                return 2;
-            }
-
             using var registry = new RegistryClient(clientOptions, TimeProvider.System);
             var verifier = new CosignVerifier(registry, TimeProvider.System);
             using var host = new OperatorHost(settings, kubernetes, loggers, TimeProvider.System, verifier, logging => logging.AddSerilog(log));
             return await host.RunAsync(cancellationToken);
         }
-        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or ArgumentException or IOException)
+        catch (IOException e)
         {
-            log.Fatal(e, "The operator could not start: {Reason}", e.Message);
-            return 2;
+            // A port already in use: the reason names the address.
+            log.Fatal("The operator could not start: {Reason}", e.Message);
+            return UsageErrors.ExitCode;
         }
     }
 
-    private static Serilog.Events.LogEventLevel ParseLevel(System.CommandLine.Parsing.ArgumentResult result)
+    private static void BindAddress(System.CommandLine.Parsing.OptionResult result)
     {
-        var text = result.Tokens.Count == 0 ? "Information" : result.Tokens[0].Value;
-        if (string.Equals(text, "Trace", StringComparison.OrdinalIgnoreCase))
+        var address = result.GetValueOrDefault<string>() ?? "";
+        try
         {
-            return Serilog.Events.LogEventLevel.Verbose;
+            OperatorSettings.ListenUrl(address);
         }
-
-        if (Enum.TryParse<Serilog.Events.LogEventLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level))
+        catch (ArgumentException)
         {
-            return level;
+            OptionValues.NotAllowed(result, address, "use host:port, :port, or 0 to turn it off");
         }
-
-        result.AddError($"--log-level: '{text}' is not a level; use Trace, Debug, Information, Warning or Error");
-        return Serilog.Events.LogEventLevel.Information;
     }
 }

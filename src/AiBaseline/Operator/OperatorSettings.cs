@@ -20,7 +20,7 @@ internal sealed record OperatorSettings
     /// <summary>AIModelDeployments evaluated at the same time.</summary>
     public int MaxConcurrentReconciles { get; init; } = 1;
 
-    /// <summary>A kubeconfig file; null uses the in-cluster config, or the default kubeconfig outside a cluster.</summary>
+    /// <summary>A kubeconfig file; null looks in $KUBECONFIG, the pod, then ~/.kube/config (see <see cref="ClusterConnection"/>).</summary>
     public string? Kubeconfig { get; init; }
 
     /// <summary>The Lease that elects the leader.</summary>

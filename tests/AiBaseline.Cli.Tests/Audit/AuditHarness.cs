@@ -25,7 +25,7 @@ public static class AuditHarness
         var root = new RootCommand { AuditCommand.Create(new FakeTimeProvider(Today), new StringReader(stdin)) };
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = root.Parse(["audit", .. args]).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var exit = UsageErrors.Invoke(root.Parse(["audit", .. args]), new InvocationConfiguration { Output = stdout, Error = stderr });
         return new AuditResult(exit, stdout.ToString(), stderr.ToString());
     }
 }

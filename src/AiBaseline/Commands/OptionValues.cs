@@ -1,0 +1,47 @@
+using System.CommandLine.Parsing;
+
+namespace AiBaseline.Commands;
+
+/// <summary>
+/// Parsers for option values that report a value they cannot use as <c>--flag: "value" is not allowed: use …</c>,
+/// the form bad manifests are reported in, instead of naming .NET types or throwing.
+/// </summary>
+internal static class OptionValues
+{
+    /// <summary>A whole number of at least <paramref name="minimum"/>; <paramref name="unit"/> says what it counts.</summary>
+    public static int WholeNumber(ArgumentResult result, int minimum, string unit)
+    {
+        var text = Token(result);
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum)
+        {
+            return value;
+        }
+
+        result.AddError($"{OptionName(result)}: \"{text}\" is not allowed: use a whole number of {unit}, at least {minimum}");
+        return minimum;
+    }
+
+    /// <summary>One of <paramref name="allowed"/>, matched without regard to case; the error lists them in order.</summary>
+    public static T OneOf<T>(ArgumentResult result, IReadOnlyList<(string Name, T Value)> allowed)
+    {
+        var text = Token(result);
+        foreach (var (name, value) in allowed)
+        {
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        result.AddError($"{OptionName(result)}: \"{text}\" is not allowed: use one of {string.Join(", ", allowed.Select(a => a.Name))}");
+        return allowed[0].Value;
+    }
+
+    /// <summary>The error for a value that is not allowed, with what to use instead.</summary>
+    public static void NotAllowed(OptionResult result, string value, string use) =>
+        result.AddError($"{result.Option.Name}: \"{value}\" is not allowed: {use}");
+
+    private static string Token(ArgumentResult result) => result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
+
+    private static string OptionName(ArgumentResult result) => result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
+}
