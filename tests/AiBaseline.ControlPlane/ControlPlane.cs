@@ -39,6 +39,9 @@ public sealed class ControlPlane : IAsyncDisposable
     /// <summary>How long each part took to come up, for reports.</summary>
     public TimeSpan StartupTime { get; private set; }
 
+    /// <summary>Whether kube-controller-manager runs: Deployments make pods and namespaces finish terminating.</summary>
+    public bool HasControllerManager { get; private set; }
+
     /// <summary>The process ids of etcd, kube-apiserver and kube-controller-manager.</summary>
     public IReadOnlyList<int> ProcessIds => [.. children.Select(c => c.Id)];
 
@@ -160,24 +163,28 @@ public sealed class ControlPlane : IAsyncDisposable
             await UntilAsync(apiServer, async () => (await admin.GetAsync(new Uri(Server, "/readyz"), ct)).IsSuccessStatusCode, ct);
         }
 
-        var manager = await StartChildAsync("kube-controller-manager", assets.ControllerManager, [
-            $"--kubeconfig={managerKubeconfig}",
-            $"--authentication-kubeconfig={managerKubeconfig}",
-            $"--authorization-kubeconfig={managerKubeconfig}",
-            "--use-service-account-credentials=true",
-            $"--service-account-private-key-file={pki.ServiceAccountKey}",
-            $"--root-ca-file={pki.CaCertificate}",
-            "--leader-elect=false",
-            "--bind-address=127.0.0.1",
-            $"--secure-port={managerPort}",
-            $"--cert-dir={Path.Combine(directory, "controller-manager-certs")}",
-        ]);
-        using (var client = AdminClient())
+        if (assets.HasControllerManager)
         {
-            // The ServiceAccount controller has run once the default namespace has its default ServiceAccount.
-            await UntilAsync(manager, async () => (await client.CoreV1.ListNamespacedServiceAccountAsync("default", fieldSelector: "metadata.name=default", cancellationToken: ct)).Items.Count == 1, ct);
+            var manager = await StartChildAsync("kube-controller-manager", assets.ControllerManager, [
+                $"--kubeconfig={managerKubeconfig}",
+                $"--authentication-kubeconfig={managerKubeconfig}",
+                $"--authorization-kubeconfig={managerKubeconfig}",
+                "--use-service-account-credentials=true",
+                $"--service-account-private-key-file={pki.ServiceAccountKey}",
+                $"--root-ca-file={pki.CaCertificate}",
+                "--leader-elect=false",
+                "--bind-address=127.0.0.1",
+                $"--secure-port={managerPort}",
+                $"--cert-dir={Path.Combine(directory, "controller-manager-certs")}",
+            ]);
+            using (var client = AdminClient())
+            {
+                // The ServiceAccount controller has run once the default namespace has its default ServiceAccount.
+                await UntilAsync(manager, async () => (await client.CoreV1.ListNamespacedServiceAccountAsync("default", fieldSelector: "metadata.name=default", cancellationToken: ct)).Items.Count == 1, ct);
+            }
         }
 
+        HasControllerManager = assets.HasControllerManager;
         StartupTime = clock.Elapsed;
     }
 

@@ -32,7 +32,8 @@ await using var plane = await ControlPlane.StartAsync(assets);
 var target = Path.GetFullPath(args[0]);
 File.Copy(plane.AdminKubeconfig, target + ".partial", overwrite: true);
 File.Move(target + ".partial", target, overwrite: true);
-Console.WriteLine($"control plane: {plane.Server} ready in {plane.StartupTime.TotalSeconds:0.0} s (pids {string.Join(' ', plane.ProcessIds)}); kubeconfig {target}");
+var parts = plane.HasControllerManager ? "etcd, kube-apiserver, kube-controller-manager" : "etcd, kube-apiserver (no kube-controller-manager in the assets)";
+Console.WriteLine($"control plane: {parts} at {plane.Server} ready in {plane.StartupTime.TotalSeconds:0.0} s (pids {string.Join(' ', plane.ProcessIds)}); kubeconfig {target}");
 
 await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
 var stopping = System.Diagnostics.Stopwatch.StartNew();
