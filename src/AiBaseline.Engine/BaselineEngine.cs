@@ -35,16 +35,13 @@ public static class BaselineEngine
             Stage = deployment.Spec.Stage,
             Summary = summary,
             Compliance = $"{summary.Met}/{summary.Met + summary.NotMet + summary.Unknown}",
-            Controls = [.. outcomes.Select(o => new ControlStatus
-            {
-                Name = o.Control.Name,
-                Result = o.Outcome.Result,
-                Reason = o.Outcome.Reason,
-                Message = o.Outcome.Message,
-                Provisions = [.. o.Control.Provisions],
-            })],
+            Controls = [.. outcomes.Select(o => o.Outcome.Result == ControlResult.NotApplicable
+                ? new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result, Reason = o.Outcome.Reason, Message = o.Outcome.Message }
+
+                // An applicable control's reason and message are in its condition (ConditionBuilder): stored once.
+                : new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result })],
             Images = ImageStatusBuilder.Build(snapshot),
-            Provisions = [.. provisions],
+            Provisions = ProvisionRollup.Group(provisions),
             Conditions = ConditionBuilder.Build(deployment, outcomes, provisions, summary, stall, now),
         };
     }

@@ -19,7 +19,7 @@ public sealed class BaselineEngineTests
         Assert.Contains("BaselineProfile default", ready.Message, StringComparison.Ordinal);
         Assert.Equal("True", Condition(status, ConditionTypes.Stalled).Status);
         Assert.All(status.Controls!, c => Assert.Equal(ControlResult.Unknown, c.Result));
-        Assert.DoesNotContain(status.Provisions!, p => p.Result == ProvisionResult.NotMet);
+        Assert.DoesNotContain(status.EachProvision(), p => p.Result == ProvisionResult.NotMet);
     }
 
     [Fact]
@@ -52,7 +52,8 @@ public sealed class BaselineEngineTests
 
         Assert.Equal(3, status.ObservedGeneration);
         Assert.Equal(LifecycleStage.Deployment, status.Stage);
-        Assert.Equal(72, status.Provisions!.Count);
+        Assert.Equal(72, status.EachProvision().Count());
+        Assert.Equal(status.EachProvision().Select(p => p.Id).Order(StringComparer.Ordinal), ProvisionCatalog.Provisions.Select(p => p.Id).Order(StringComparer.Ordinal));
         var s = status.Summary!;
         Assert.Equal(72, s.Met + s.NotMet + s.Unknown + s.Attestation + s.NotApplicable + s.Waived);
         Assert.Equal($"{s.Met}/{s.Met + s.NotMet + s.Unknown}", status.Compliance);
@@ -76,7 +77,7 @@ public sealed class BaselineEngineTests
     {
         var status = BaselineEngine.Evaluate(Snapshot(), Profile(), clock);
 
-        var threat = status.Provisions!.Single(p => p.Id == "5.1.3-1.3");
+        var threat = status.EachProvision().Single(p => p.Id == "5.1.3-1.3");
         Assert.Equal((ProvisionResult.Met, "ThreatModel"), (threat.Result, threat.Evidence));
         Assert.Equal(ProvisionResult.Attestation, Result(status, "5.1.1-1"));
     }
@@ -132,5 +133,5 @@ public sealed class BaselineEngineTests
         Assert.Single(status.Conditions!, c => c.Type == type);
 
     private static ProvisionResult Result(AIModelDeploymentStatus status, string id) =>
-        status.Provisions!.Single(p => p.Id == id).Result;
+        status.EachProvision().Single(p => p.Id == id).Result;
 }

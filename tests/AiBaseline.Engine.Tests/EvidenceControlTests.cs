@@ -105,8 +105,8 @@ public sealed class EvidenceControlTests
 
         var status = BaselineEngine.Evaluate(Snapshot(deployment), Profile(), new FakeTimeProvider(Now));
 
-        var oversight = status.Provisions!.Single(p => p.Id == "5.1.4-1");
-        Assert.Equal((ProvisionResult.NotMet, "Evidence"), (oversight.Result, Assert.Single(oversight.Controls!)));
-        Assert.Equal(ProvisionResult.NotApplicable, status.Provisions!.Single(p => p.Id == "5.2.4-1").Result);
+        Assert.Equal(ProvisionResult.NotMet, status.Provision("5.1.4-1")?.Result);
+        Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.EvidenceCurrent).Status);
+        Assert.Equal(ProvisionResult.NotApplicable, status.Provision("5.2.4-1")?.Result);
     }
 }

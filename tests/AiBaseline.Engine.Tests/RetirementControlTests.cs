@@ -67,6 +67,6 @@ public sealed class RetirementControlTests
 
         var condition = Assert.Single(status.Conditions!, c => c.Type == ConditionTypes.RetirementComplete);
         Assert.Equal(("False", RetirementControl.DisposalIncompleteReason), (condition.Status, condition.Reason));
-        Assert.Equal(ProvisionResult.NotMet, status.Provisions!.Single(p => p.Id == "5.5.1-2").Result);
+        Assert.Equal(ProvisionResult.NotMet, status.Provision("5.5.1-2")?.Result);
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
@@ -22,7 +23,7 @@ public sealed class AIModelDeploymentStatus
     [JsonPropertyName("compliance")]
     public string? Compliance { get; set; }
 
-    /// <summary>One entry per control, in a stable order.</summary>
+    /// <summary>One entry per control, in a stable order; an applicable control's reason and message are in its condition.</summary>
     [JsonPropertyName("controls")]
     public List<ControlStatus>? Controls { get; set; }
 
@@ -30,13 +31,23 @@ public sealed class AIModelDeploymentStatus
     [JsonPropertyName("images")]
     public List<ImageStatus>? Images { get; set; }
 
-    /// <summary>One entry per provision of EN 304 223, with the controls that decided it.</summary>
+    /// <summary>
+    /// Every provision of EN 304 223 by result: one entry per result (and, for provisions met by evidence, per evidence
+    /// type) listing the provision ids.
+    /// </summary>
     [JsonPropertyName("provisions")]
-    public List<ProvisionStatus>? Provisions { get; set; }
+    public List<ProvisionGroup>? Provisions { get; set; }
 
     /// <summary>Ready summarises the rest; one condition per applicable control; Stalled when a person must act.</summary>
     [JsonPropertyName("conditions")]
     public List<V1Condition>? Conditions { get; set; }
+
+    /// <summary>Each provision with its result, in the order of <see cref="Provisions"/>.</summary>
+    public IEnumerable<ProvisionStatus> EachProvision() =>
+        (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence)));
+
+    /// <summary>The result of one provision, or null when the status does not list it.</summary>
+    public ProvisionStatus? Provision(string id) => EachProvision().FirstOrDefault(p => p.Id == id);
 }
 
 /// <summary>Counts of provisions by result.</summary>
@@ -62,7 +73,11 @@ public sealed class ComplianceSummary
     public int Waived { get; set; }
 }
 
-/// <summary>The result of one control.</summary>
+/// <summary>
+/// The result of one control. An applicable control has a condition that carries its reason and message (what was
+/// found and what to fix, then the provisions it serves); a control that does not apply has none, so its reason and
+/// message are here. Each is stored once.
+/// </summary>
 public sealed class ControlStatus
 {
     /// <summary>The control's name, such as ImageProvenance.</summary>
@@ -72,17 +87,13 @@ public sealed class ControlStatus
     [JsonPropertyName("result")]
     public ControlResult Result { get; set; }
 
-    /// <summary>A CamelCase reason owned by the control.</summary>
+    /// <summary>A CamelCase reason owned by the control; only for a control without a condition.</summary>
     [JsonPropertyName("reason")]
-    public string Reason { get; set; } = "";
+    public string? Reason { get; set; }
 
-    /// <summary>What was found and, when not met, what to fix.</summary>
+    /// <summary>What was found; only for a control without a condition.</summary>
     [JsonPropertyName("message")]
-    public string Message { get; set; } = "";
-
-    /// <summary>The EN 304 223 provisions the control serves.</summary>
-    [JsonPropertyName("provisions")]
-    public List<string> Provisions { get; set; } = [];
+    public string? Message { get; set; }
 }
 
 /// <summary>The outcome of a control.</summary>
@@ -124,24 +135,25 @@ public sealed class ImageStatus
     public DateTime? VerifiedAt { get; set; }
 }
 
-/// <summary>The result for one provision of EN 304 223.</summary>
-public sealed class ProvisionStatus
+/// <summary>The provisions of EN 304 223 that have one result.</summary>
+public sealed class ProvisionGroup
 {
-    /// <summary>The provision id, such as "5.2.3-1".</summary>
-    [JsonPropertyName("id")]
-    public string Id { get; set; } = "";
-
     [JsonPropertyName("result")]
+    [Required]
     public ProvisionResult Result { get; set; }
 
-    /// <summary>The controls that decided it; empty for attestation provisions.</summary>
-    [JsonPropertyName("controls")]
-    public List<string>? Controls { get; set; }
-
-    /// <summary>For attestation provisions met by evidence: the evidence type that met it.</summary>
+    /// <summary>For provisions met by evidence: the evidence type that met them.</summary>
     [JsonPropertyName("evidence")]
     public string? Evidence { get; set; }
+
+    /// <summary>The provision ids, in the order of the standard.</summary>
+    [JsonPropertyName("ids")]
+    [Required]
+    public List<string> Ids { get; set; } = [];
 }
+
+/// <summary>The result for one provision of EN 304 223, as read from <see cref="AIModelDeploymentStatus.Provisions"/>.</summary>
+public sealed record ProvisionStatus(string Id, ProvisionResult Result, string? Evidence);
 
 /// <summary>The outcome for a provision.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ProvisionResult>))]

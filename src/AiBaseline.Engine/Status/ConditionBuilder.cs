@@ -48,11 +48,14 @@ internal static class ConditionBuilder
                 ControlResult.NotMet => "False",
                 _ => "Unknown",
             };
-            Add(control.ConditionType, status, outcome.Reason, $"{outcome.Message} (EN 304 223 {string.Join(", ", control.Provisions)})");
+            Add(control.ConditionType, status, outcome.Reason, outcome.Message + ProvisionsSuffix(control.Provisions));
         }
 
         return conditions;
     }
+
+    /// <summary>What follows a control's message in its condition: the provisions it serves.</summary>
+    public static string ProvisionsSuffix(IEnumerable<string> provisions) => $" (EN 304 223 {string.Join(", ", provisions)})";
 
     private static (string Status, string Reason, string Message) Ready(ImmutableArray<ProvisionStatus> provisions, ComplianceSummary summary, Stall? stall)
     {

@@ -27,18 +27,18 @@ internal static class ProvisionRollup
             var deciding = decidingById.TryGetValue(provision.Id, out var found) ? found : NoControls;
             if (!StageApplicability.Applies(provision.Phase, stage))
             {
-                result.Add(new ProvisionStatus { Id = provision.Id, Result = ProvisionResult.NotApplicable, Controls = Names(deciding) });
+                result.Add(new ProvisionStatus(provision.Id, ProvisionResult.NotApplicable, null));
             }
             else if (deciding.Count > 0)
             {
-                result.Add(new ProvisionStatus { Id = provision.Id, Result = Worst(deciding), Controls = Names(deciding) });
+                result.Add(new ProvisionStatus(provision.Id, Worst(deciding), null));
             }
             else
             {
                 var evidence = freshEvidence.FirstOrDefault(e => EvidenceCoverage.Covers(e, provision));
                 result.Add(evidence is null
-                    ? new ProvisionStatus { Id = provision.Id, Result = ProvisionResult.Attestation }
-                    : new ProvisionStatus { Id = provision.Id, Result = ProvisionResult.Met, Evidence = evidence.Type.ToString() });
+                    ? new ProvisionStatus(provision.Id, ProvisionResult.Attestation, null)
+                    : new ProvisionStatus(provision.Id, ProvisionResult.Met, evidence.Type.ToString()));
             }
         }
 
@@ -115,6 +115,25 @@ internal static class ProvisionRollup
             : ProvisionResult.Met;
     }
 
-    private static List<string>? Names(List<EvaluatedControl> deciding) =>
-        deciding.Count == 0 ? null : [.. deciding.Select(d => d.Control.Name)];
+    /// <summary>The order of results in status.provisions: what needs attention first.</summary>
+    private static readonly ProvisionResult[] GroupOrder =
+        [ProvisionResult.NotMet, ProvisionResult.Unknown, ProvisionResult.Met, ProvisionResult.Waived, ProvisionResult.Attestation, ProvisionResult.NotApplicable];
+
+    /// <summary>
+    /// status.provisions: one group per result, and for provisions met by evidence one per evidence type, each listing
+    /// its ids in the standard's order; results no provision has are left out.
+    /// </summary>
+    public static List<ProvisionGroup> Group(ImmutableArray<ProvisionStatus> provisions)
+    {
+        var groups = new List<ProvisionGroup>();
+        foreach (var result in GroupOrder)
+        {
+            foreach (var byEvidence in provisions.Where(p => p.Result == result).GroupBy(p => p.Evidence).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                groups.Add(new ProvisionGroup { Result = result, Evidence = byEvidence.Key, Ids = [.. byEvidence.Select(p => p.Id)] });
+            }
+        }
+
+        return groups;
+    }
 }

@@ -24,12 +24,13 @@ public static class CrdSchemaBuilder
     private static readonly Dictionary<Type, string> ListMapKeys = new()
     {
         [typeof(V1Condition)] = "type",
-        [typeof(ControlStatus)] = "name",
-        [typeof(ProvisionStatus)] = "id",
-        [typeof(ImageStatus)] = "container",
         [typeof(ModelArtifact)] = "name",
         [typeof(SignatureKey)] = "name",
     };
+
+    // Status lists only the operator writes, replaced whole on every write: atomic, so the API server tracks each in
+    // managedFields as one entry instead of one per item and field (half of each status write, as list-maps).
+    private static readonly HashSet<Type> AtomicLists = [typeof(ControlStatus), typeof(ProvisionGroup), typeof(ImageStatus)];
 
     private static readonly JsonSerializerOptions SerializerOptions = new()
     {
@@ -83,6 +84,10 @@ public static class CrdSchemaBuilder
         {
             schema["x-kubernetes-list-type"] = "map";
             schema["x-kubernetes-list-map-keys"] = new JsonArray(key);
+        }
+        else if (context.TypeInfo.ElementType is { } item && AtomicLists.Contains(item))
+        {
+            schema["x-kubernetes-list-type"] = "atomic";
         }
 
         var scalar = Nullable.GetUnderlyingType(type) ?? type;

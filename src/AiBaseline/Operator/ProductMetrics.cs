@@ -39,7 +39,7 @@ internal sealed class ProductMetrics
         var verdict = new Verdict(
             status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status ?? "Unknown",
             [.. (status.Controls ?? []).Select(c => (c.Name, c.Result))],
-            [.. (status.Provisions ?? []).Select(p => (p.Id, p.Result))]);
+            [.. status.EachProvision().Select(p => (p.Id, p.Result))]);
         lock (gate)
         {
             verdicts[key] = verdict;

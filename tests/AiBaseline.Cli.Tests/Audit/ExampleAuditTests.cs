@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine.Status;
 
 namespace AiBaseline.Cli.Tests.Audit;
 
@@ -31,9 +33,11 @@ public sealed class ExampleAuditTests
     {
         var run = AuditHarness.Run(AuditHarness.Examples(example), AuditHarness.Examples("profiles"), "-o", "json");
 
+        // The JSON report's status is the operator's: an applicable control's reason is in its condition.
         var item = JsonNode.Parse(run.Stdout)!["items"]![0]!;
-        var entry = item["status"]!["controls"]!.AsArray().Single(c => (string?)c!["name"] == control)!;
-        Assert.Equal((result, reason), ((string?)entry["result"], (string?)entry["reason"]));
+        var status = k8s.KubernetesJson.Deserialize<AIModelDeploymentStatus>(item["status"]!.ToJsonString());
+        var entry = ControlMessages.All(status).Single(c => c.Name == control);
+        Assert.Equal((result, reason), (entry.Result.ToString(), entry.Reason));
     }
 
     [Theory]

@@ -40,9 +40,18 @@ public sealed class CrdStructureTests
     }
 
     [Theory]
-    [InlineData("AIModelDeployment", "status.controls", "name")]
-    [InlineData("AIModelDeployment", "status.provisions", "id")]
-    [InlineData("AIModelDeployment", "status.images", "container")]
+    [InlineData("AIModelDeployment", "status.controls", "only the operator writes it, whole, each time")]
+    [InlineData("AIModelDeployment", "status.provisions", "only the operator writes it, whole, each time")]
+    [InlineData("AIModelDeployment", "status.images", "only the operator writes it, whole, each time")]
+    public void Status_lists_are_atomic_so_managed_fields_track_each_as_one_entry(string kind, string path, string reason)
+    {
+        var list = Node(Schema(kind), path);
+
+        Assert.True((string?)list["x-kubernetes-list-type"] == "atomic", $"{path}: {reason}");
+        Assert.Null(list["x-kubernetes-list-map-keys"]);
+    }
+
+    [Theory]
     [InlineData("AIModelDeployment", "spec.models", "name")]
     [InlineData("BaselineProfile", "spec.images.signatureKeys", "name")]
     public void Lists_with_an_identity_are_maps_keyed_by_a_required_field(string kind, string path, string key)

@@ -107,8 +107,8 @@ public sealed class StatusRoundTripTests
             Compliance = "14/15",
             Controls =
             [
-                new ControlStatus { Name = "ImageProvenance", Result = ControlResult.NotMet, Reason = "ImageNotSigned", Message = "container server: no signature by a trusted key", Provisions = ["5.2.3-1", "5.2.3-2"] },
-                new ControlStatus { Name = "NetworkIsolation", Result = ControlResult.Met, Reason = "Isolated", Message = "ingress and egress policies select the pods", Provisions = ["5.2.2-1"] },
+                new ControlStatus { Name = "Retirement", Result = ControlResult.NotApplicable, Reason = "NotRetiring", Message = "the model is in stage Deployment, not Retirement" },
+                new ControlStatus { Name = "ImageProvenance", Result = ControlResult.NotMet },
             ],
             Images =
             [
@@ -124,8 +124,8 @@ public sealed class StatusRoundTripTests
             ],
             Provisions =
             [
-                new ProvisionStatus { Id = "5.2.2-4", Result = ProvisionResult.Met, Controls = [], Evidence = "ThreatModel" },
-                new ProvisionStatus { Id = "5.2.3-1", Result = ProvisionResult.NotMet, Controls = ["ImageProvenance"] },
+                new ProvisionGroup { Result = ProvisionResult.Met, Evidence = "ThreatModel", Ids = ["5.2.2-4"] },
+                new ProvisionGroup { Result = ProvisionResult.NotMet, Ids = ["5.2.3-1"] },
             ],
             Conditions =
             [

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine.Status;
 
 namespace AiBaseline.Audit.Reports;
 
@@ -15,7 +16,7 @@ public static class JunitReport
         var suites = new XElement("testsuites", new XAttribute("name", "aibaseline audit"));
         foreach (var verdict in verdicts)
         {
-            var controls = verdict.Status.Controls ?? [];
+            var controls = ControlMessages.All(verdict.Status).ToList();
             var suite = new XElement("testsuite",
                 new XAttribute("name", verdict.Id),
                 new XAttribute("tests", controls.Count),
@@ -30,11 +31,12 @@ public static class JunitReport
                     new XAttribute("classname", verdict.Id),
                     new XAttribute("file", verdict.Deployment.File),
                     new XAttribute("line", verdict.Deployment.Line));
-                var text = $"{control.Reason}: {control.Message} (EN 304 223 {string.Join(", ", control.Provisions)})";
+                var message = control.Message;
+                var text = $"{control.Reason}: {message} (EN 304 223 {string.Join(", ", control.Provisions)})";
                 switch (control.Result)
                 {
                     case ControlResult.NotMet:
-                        testcase.Add(new XElement("failure", new XAttribute("type", control.Reason), new XAttribute("message", control.Message), text));
+                        testcase.Add(new XElement("failure", new XAttribute("type", control.Reason), new XAttribute("message", message), text));
                         break;
                     case ControlResult.NotApplicable or ControlResult.Unknown:
                         testcase.Add(new XElement("skipped", new XAttribute("message", $"{control.Result}: {text}")));

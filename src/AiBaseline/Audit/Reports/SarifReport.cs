@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine.Controls;
+using AiBaseline.Engine.Status;
 
 namespace AiBaseline.Audit.Reports;
 
@@ -32,7 +33,7 @@ public static class SarifReport
         var results = new JsonArray();
         foreach (var verdict in verdicts)
         {
-            foreach (var control in verdict.Status.Controls ?? [])
+            foreach (var control in ControlMessages.All(verdict.Status))
             {
                 var level = control.Result switch
                 {

@@ -1,4 +1,5 @@
 using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine.Status;
 
 namespace AiBaseline.Audit.Reports;
 
@@ -29,7 +30,7 @@ public static class TextReport
             output.WriteLine(Paint(verdict.Id, "1") + $"  ({verdict.Deployment.File}:{verdict.Deployment.Line})");
             output.WriteLine($"  stage {status.Stage}, profile {verdict.ProfileName} ({verdict.ProfileSource})");
             var ready = verdict.Ready;
-            var controls = status.Controls ?? [];
+            var controls = ControlMessages.All(status).ToList();
             var width = controls.Count == 0 ? 5 : Math.Max(5, controls.Max(c => c.Name.Length));
             output.WriteLine($"  {"Ready".PadRight(width)}  {Result(ready?.Status ?? "Unknown")}{ready?.Reason}: {ready?.Message}");
             foreach (var control in controls)
