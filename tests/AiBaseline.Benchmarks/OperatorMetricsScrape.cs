@@ -17,9 +17,32 @@ internal sealed class OperatorMetricsScrape(HttpClient http, string url)
     public async Task<double> ManagedHeapMiBAsync() =>
         Sum(await http.GetStringAsync(url), "dotnet_total_memory_bytes", "") / (1024 * 1024);
 
+    /// <summary>Requests the operator's client made (rest_client_requests_total), by method and status code, most first.</summary>
+    public async Task<System.Collections.Immutable.ImmutableArray<CallCount>> RequestsAsync()
+    {
+        var text = await http.GetStringAsync(url);
+        return [.. text.Split('\n')
+            .Where(l => l.StartsWith("rest_client_requests_total{", StringComparison.Ordinal))
+            .Select(l => new CallCount(Label(l, "method"), $"code {Label(l, "code")}", (int)double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))
+            .Where(c => c.Count > 0)
+            .OrderByDescending(c => c.Count)];
+    }
+
     /// <summary>The sum of the samples of one metric whose labels include <paramref name="label"/>.</summary>
-    private static double Sum(string text, string metric, string label) =>
+    public static double Sum(string text, string metric, string label) =>
         text.Split('\n')
             .Where(l => l.StartsWith(metric, StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+
+    private static string Label(string line, string name)
+    {
+        var start = line.IndexOf(name + "=\"", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return "";
+        }
+
+        start += name.Length + 2;
+        return line[start..line.IndexOf('"', start)];
+    }
 }

@@ -36,8 +36,11 @@ internal static class ScaleManifests
     /// <summary>Whether deployment <paramref name="i"/> is generated compliant.</summary>
     public static bool Compliant(int i) => i % 10 != 0;
 
-    /// <summary>The six objects of deployment <paramref name="i"/> as one multi-document YAML text.</summary>
-    public static string Deployment(int i)
+    /// <summary>
+    /// The six objects of deployment <paramref name="i"/> as one multi-document YAML text; on a real cluster the
+    /// workload is scaled to zero (<paramref name="replicas"/>), so no pod is made.
+    /// </summary>
+    public static string Deployment(int i, int replicas = 2)
     {
         var (ns, name) = (Namespace(i), Name(i));
         var image = Compliant(i) ? PinnedImage : TaggedImage;
@@ -60,7 +63,7 @@ internal static class ScaleManifests
             kind: Deployment
             metadata: {name: {{name}}, namespace: {{ns}}}
             spec:
-              replicas: 2
+              replicas: {{replicas}}
               selector:
                 matchLabels: {app: {{name}}}
               template:
