@@ -14,7 +14,7 @@ namespace AiBaseline.Operator.Tests;
 /// <summary>An emulated cluster with the shipped CRDs, and operators started against it.</summary>
 internal sealed class OperatorFixture : IAsyncDisposable
 {
-    private readonly List<(OperatorHost Host, CancellationTokenSource Stop, Task<int> Run, Kubernetes Client)> running = [];
+    private readonly List<(OperatorHost Host, CancellationTokenSource Stop, Task<int> Run)> running = [];
 
     private OperatorFixture(Emulator server) => Server = server;
 
@@ -60,7 +60,6 @@ internal sealed class OperatorFixture : IAsyncDisposable
     public async Task<OperatorHost> StartOperatorAsync(
         IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true, bool readPullSecrets = false, ILoggerFactory? logs = null)
     {
-        var client = new Kubernetes(Server.CreateClientConfiguration());
         var host = new OperatorHost(
             new OperatorSettings
             {
@@ -68,13 +67,13 @@ internal sealed class OperatorFixture : IAsyncDisposable
                 VerificationCache = cache ?? new VerificationCacheOptions(),
                 ReadPullSecrets = readPullSecrets,
             },
-            client,
+            Server.CreateClientConfiguration(),
             logs ?? NullLoggerFactory.Instance,
             TimeProvider.System,
             verifier ?? new FakeVerifier(_ => throw new InvalidOperationException("this test's profiles ask for no registry verification")));
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token), TestContext.Current.CancellationToken);
-        running.Add((host, stop, run, client));
+        running.Add((host, stop, run));
         if (waitForSync)
         {
             await EventuallyAsync(() => host.Manager.IsReady, "operator caches synced");
@@ -86,13 +85,12 @@ internal sealed class OperatorFixture : IAsyncDisposable
     /// <summary>Stops the operator started last and returns its exit code.</summary>
     public async Task<int> StopOperatorAsync()
     {
-        var (host, stop, run, client) = running[^1];
+        var (host, stop, run) = running[^1];
         running.RemoveAt(running.Count - 1);
         await stop.CancelAsync();
         var code = await run;
         stop.Dispose();
         host.Dispose();
-        client.Dispose();
         return code;
     }
 

@@ -19,6 +19,9 @@ public sealed class ControllerMetrics
     private readonly Histogram queueDuration;
     private readonly Counter queueRetries;
     private readonly Gauge leaderStatus;
+    private readonly Counter requests;
+    private readonly Histogram requestDuration;
+    private readonly Histogram rateLimiterDuration;
 
     /// <summary>Registers the metrics in <paramref name="registry"/> (the default registry when null).</summary>
     public ControllerMetrics(CollectorRegistry? registry = null)
@@ -47,6 +50,15 @@ public sealed class ControllerMetrics
         queueRetries = factory.CreateCounter("workqueue_retries_total", "Total number of retries handled by workqueue.", "name");
         leaderStatus = factory.CreateGauge(
             "leader_election_master_status", "Gauge of if the reporter is master of the relevant lease, 0 indicates backup, 1 indicates master.", "name");
+
+        // client-go's REST client metrics, with its labels and buckets.
+        requests = factory.CreateCounter(
+            "rest_client_requests_total", "Number of HTTP requests, partitioned by status code, method, and host.", "code", "method", "host");
+        var clientBuckets = new HistogramConfiguration { Buckets = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60] };
+        requestDuration = factory.CreateHistogram(
+            "rest_client_request_duration_seconds", "Request latency in seconds. Broken down by verb, and host.", ["verb", "host"], clientBuckets);
+        rateLimiterDuration = factory.CreateHistogram(
+            "rest_client_rate_limiter_duration_seconds", "Client side rate limiter latency in seconds. Broken down by verb, and host.", ["verb", "host"], clientBuckets);
     }
 
     /// <summary>The hooks a work queue named <paramref name="name"/> reports through.</summary>
@@ -54,6 +66,17 @@ public sealed class ControllerMetrics
 
     /// <summary>Records whether this process holds the lease <paramref name="name"/>.</summary>
     public void SetLeader(string name, bool leading) => leaderStatus.WithLabels(name).Set(leading ? 1 : 0);
+
+    /// <summary>Records one request to the API server: its status code (or <c>&lt;error&gt;</c>), method, host and time to the response.</summary>
+    internal void Requested(string code, string method, string host, TimeSpan elapsed)
+    {
+        requests.WithLabels(code, method, host).Inc();
+        requestDuration.WithLabels(method, host).Observe(elapsed.TotalSeconds);
+    }
+
+    /// <summary>Records how long a request waited for the client-side rate limiter.</summary>
+    internal void RateLimited(string method, string host, TimeSpan waited) =>
+        rateLimiterDuration.WithLabels(method, host).Observe(waited.TotalSeconds);
 
     internal void Reconciled(string controller, string result, TimeSpan elapsed)
     {

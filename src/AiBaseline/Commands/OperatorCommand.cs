@@ -3,7 +3,6 @@ using AiBaseline.Audit;
 using AiBaseline.Operator;
 using AiBaseline.Provenance;
 using AiBaseline.Provenance.Oci;
-using k8s;
 using Serilog;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
@@ -40,6 +39,20 @@ internal sealed class OperatorCommand : Command
         Description = "AIModelDeployments evaluated at the same time.",
         DefaultValueFactory = _ => 1,
         CustomParser = result => OptionValues.WholeNumber(result, minimum: 1, "deployments"),
+    };
+
+    private readonly Option<double> kubeApiQps = new("--kube-api-qps")
+    {
+        Description = "Requests per second to the API server, watches aside; more wait their turn.",
+        DefaultValueFactory = _ => new OperatorSettings().KubeApiQps,
+        CustomParser = result => OptionValues.PositiveNumber(result, "50 or 0.5"),
+    };
+
+    private readonly Option<int> kubeApiBurst = new("--kube-api-burst")
+    {
+        Description = "Requests the client may send at once before --kube-api-qps applies.",
+        DefaultValueFactory = _ => new OperatorSettings().KubeApiBurst,
+        CustomParser = result => OptionValues.WholeNumber(result, minimum: 1, "requests"),
     };
 
     private readonly Option<Serilog.Events.LogEventLevel> logLevel = new("--log-level")
@@ -93,6 +106,8 @@ internal sealed class OperatorCommand : Command
         Options.Add(healthProbeBindAddress);
         Options.Add(watchNamespace);
         Options.Add(maxConcurrentReconciles);
+        Options.Add(kubeApiQps);
+        Options.Add(kubeApiBurst);
         Options.Add(logLevel);
         Options.Add(logFormat);
         Options.Add(kubeconfig);
@@ -113,6 +128,8 @@ internal sealed class OperatorCommand : Command
             HealthProbeBindAddress = parse.GetValue(healthProbeBindAddress) ?? ":8081",
             Namespace = parse.GetValue(watchNamespace),
             MaxConcurrentReconciles = parse.GetValue(maxConcurrentReconciles),
+            KubeApiQps = parse.GetValue(kubeApiQps),
+            KubeApiBurst = parse.GetValue(kubeApiBurst),
             Kubeconfig = parse.GetValue(kubeconfig),
             RegistryCaFile = parse.GetValue(registryCa),
             InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],
@@ -146,10 +163,9 @@ internal sealed class OperatorCommand : Command
         using var loggers = new SerilogLoggerFactory(log);
         try
         {
-            using var kubernetes = new Kubernetes(config);
             using var registry = new RegistryClient(clientOptions, TimeProvider.System);
             var verifier = new CosignVerifier(registry, TimeProvider.System);
-            using var host = new OperatorHost(settings, kubernetes, loggers, TimeProvider.System, verifier, logging => logging.AddSerilog(log));
+            using var host = new OperatorHost(settings, config, loggers, TimeProvider.System, verifier, logging => logging.AddSerilog(log));
             return await host.RunAsync(cancellationToken);
         }
         catch (IOException e)

@@ -21,6 +21,20 @@ internal static class OptionValues
         return minimum;
     }
 
+    /// <summary>A number greater than zero, with a fraction or without, such as <paramref name="example"/>.</summary>
+    public static double PositiveNumber(ArgumentResult result, string example)
+    {
+        var text = Token(result);
+        if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && value > 0 && double.IsFinite(value))
+        {
+            return value;
+        }
+
+        result.AddError($"{OptionName(result)}: \"{text}\" is not allowed: use a number greater than 0, such as {example}");
+        return 1;
+    }
+
     /// <summary>One of <paramref name="allowed"/>, matched without regard to case; the error lists them in order.</summary>
     public static T OneOf<T>(ArgumentResult result, IReadOnlyList<(string Name, T Value)> allowed)
     {

@@ -22,23 +22,34 @@ internal sealed class OperatorHost : IDisposable
     private readonly Action<ILoggingBuilder>? webLogging;
     private readonly Controller.Hosting.Controller controller;
     private readonly EventRecorder events;
+    private readonly Kubernetes kubernetes;
 
     /// <param name="settings">The operator's flags.</param>
-    /// <param name="kubernetes">The API server client.</param>
+    /// <param name="cluster">Where the API server is and how to log in; the host's client throttles and counts every request.</param>
     /// <param name="loggers">Where logs go.</param>
     /// <param name="time">The clock.</param>
     /// <param name="verifier">Checks signatures and attestations at registries; the host caches its results per digest.</param>
     /// <param name="webLogging">Logging for the probe and metrics endpoints.</param>
-    public OperatorHost(OperatorSettings settings, Kubernetes kubernetes, ILoggerFactory loggers, TimeProvider time, IArtifactVerifier verifier, Action<ILoggingBuilder>? webLogging = null)
+    /// <param name="handlers">More steps in the client's HTTP pipeline, after the throttle (tests record calls with one).</param>
+    public OperatorHost(
+        OperatorSettings settings,
+        KubernetesClientConfiguration cluster,
+        ILoggerFactory loggers,
+        TimeProvider time,
+        IArtifactVerifier verifier,
+        Action<ILoggingBuilder>? webLogging = null,
+        params DelegatingHandler[] handlers)
     {
         this.settings = settings;
         this.loggers = loggers;
         this.webLogging = webLogging;
-        var api = new KubeApiClient(kubernetes);
         Registry = Metrics.NewCustomRegistry();
         // process_* and dotnet_* (resident memory, managed heap, GC counts, CPU), which memory dashboards and sizing need.
         DotNetStats.Register(Registry);
         var runtimeMetrics = new ControllerMetrics(Registry);
+        var throttle = new ClientRequestHandler(new ClientRateLimiter(settings.KubeApiQps, settings.KubeApiBurst, time), runtimeMetrics, time);
+        kubernetes = new Kubernetes(cluster, [throttle, .. handlers]);
+        var api = new KubeApiClient(kubernetes);
         Caches = new ClusterCaches(api, settings.Namespace, loggers, time);
         var productMetrics = new ProductMetrics(Registry);
         productMetrics.Watch(Caches.All);
@@ -108,6 +119,7 @@ internal sealed class OperatorHost : IDisposable
     {
         controller.Dispose();
         events.Dispose();
+        kubernetes.Dispose();
     }
 
     private void Wire()

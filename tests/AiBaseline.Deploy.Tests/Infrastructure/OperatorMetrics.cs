@@ -5,7 +5,6 @@ using AiBaseline.Api.V1Alpha1;
 using AiBaseline.KubeEmulator;
 using Emulator = AiBaseline.KubeEmulator.KubeEmulator;
 using AiBaseline.Operator;
-using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiBaseline.Deploy.Tests.Infrastructure;
@@ -32,13 +31,12 @@ internal static partial class OperatorMetrics
         }
 
         var port = FreePort();
-        using var client = new Kubernetes(api.CreateClientConfiguration());
 
         // The examples' profiles ask for no signatures, so the registry is never contacted.
         using var registry = new AiBaseline.Provenance.Oci.RegistryClient(new AiBaseline.Provenance.Oci.RegistryClientOptions(), TimeProvider.System);
         using var host = new OperatorHost(
             new OperatorSettings { LeaderElect = true, MetricsBindAddress = $"127.0.0.1:{port}", HealthProbeBindAddress = "0", Identity = "metrics-scrape" },
-            client,
+            api.CreateClientConfiguration(),
             NullLoggerFactory.Instance,
             TimeProvider.System,
             new AiBaseline.Provenance.CosignVerifier(registry, TimeProvider.System));

@@ -1,5 +1,4 @@
 using AiBaseline.Api.V1Alpha1;
-using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiBaseline.Operator.Tests.Scenarios;
@@ -13,13 +12,11 @@ internal sealed class OperatorRun : IAsyncDisposable
     private const string Deployments = ApiGroup.AIModelDeploymentPlural + "." + ApiGroup.Group;
 
     private readonly CancellationTokenSource stop = new();
-    private readonly Kubernetes client;
     private Task<int>? run;
 
-    private OperatorRun(OperatorHost host, Kubernetes client, ApiCallLog calls, string ns)
+    private OperatorRun(OperatorHost host, ApiCallLog calls, string ns)
     {
         Host = host;
-        this.client = client;
         Calls = calls;
         Namespace = ns;
     }
@@ -36,7 +33,6 @@ internal sealed class OperatorRun : IAsyncDisposable
     public static OperatorRun Start(ClusterTarget target, string ns, string identity, bool leaderElect)
     {
         var calls = new ApiCallLog();
-        var client = new Kubernetes(target.Configuration(), calls);
         var settings = new OperatorSettings
         {
             Namespace = ns,
@@ -54,11 +50,12 @@ internal sealed class OperatorRun : IAsyncDisposable
         };
         var host = new OperatorHost(
             settings,
-            client,
+            target.Configuration(),
             NullLoggerFactory.Instance,
             TimeProvider.System,
-            new FakeVerifier(_ => throw new InvalidOperationException("the scenario profiles ask for no registry verification")));
-        var started = new OperatorRun(host, client, calls, ns);
+            new FakeVerifier(_ => throw new InvalidOperationException("the scenario profiles ask for no registry verification")),
+            handlers: calls);
+        var started = new OperatorRun(host, calls, ns);
         started.run = Task.Run(() => host.RunAsync(started.stop.Token), TestContext.Current.CancellationToken);
         return started;
     }
@@ -94,6 +91,5 @@ internal sealed class OperatorRun : IAsyncDisposable
         await StopAsync();
         stop.Dispose();
         Host.Dispose();
-        client.Dispose();
     }
 }
