@@ -74,12 +74,13 @@ internal sealed class ProvenanceChecker(
         var remaining = unavailable.Min(r => r.Value.VerifiedAt + ttl) - time.GetUtcNow();
         var floor = ttl < TimeSpan.FromSeconds(1) ? ttl : TimeSpan.FromSeconds(1);
         var after = remaining < floor ? floor : remaining > ttl ? ttl : remaining;
-        var registries = unavailable.Select(r => RegistryOf(r.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var registries = unavailable.Select(r => RegistryOf(r.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var who = registries.Count == 1 ? $"Registry {registries[0]}" : $"Registries {string.Join(", ", registries)}";
         var artifacts = unavailable.Count == 1 ? "1 artifact" : $"{unavailable.Count} artifacts";
         return new ScheduledRetry(
             after,
             ReconcilingReasons.RetryScheduled,
-            $"Registry {string.Join(", ", registries)} did not answer for {artifacts}; next attempt within {ScheduledRetry.Describe(ttl)}");
+            $"{who} did not answer for {artifacts}; next attempt within {ScheduledRetry.Describe(ttl)}");
     }
 
     /// <summary>The registry host of an image or oci:// model reference, or the reference itself when it does not parse.</summary>
