@@ -59,6 +59,7 @@ public sealed class ArgoHealthTests
         { "generation not observed", "Progressing", "the status describes an older spec" },
         { "no observed generation", "Progressing", "a status written before observedGeneration exists is not trusted" },
         { "evidence unavailable", "Progressing", "Ready=Unknown: a registry was down, the verdict is pending, not failed" },
+        { "retry scheduled", "Progressing", "as the operator writes it while a registry is down: the verdict waits on its next attempt" },
     };
 
     private static Dictionary<string, object?> Sample(string state) => state switch
@@ -74,6 +75,10 @@ public sealed class ArgoHealthTests
         "generation not observed" => Deployment(4, 3, Condition("Ready", "True", "Compliant", "15 of 15 checked provisions met")),
         "no observed generation" => Deployment(1, null, Condition("Ready", "True", "Compliant", "15 of 15 checked provisions met")),
         "evidence unavailable" => Deployment(2, 2, Condition("Ready", "Unknown", "EvidenceUnavailable", "registry ghcr.io unreachable")),
+        "retry scheduled" => Deployment(2, 2,
+            Condition("Ready", "Unknown", "EvidenceUnavailable", "3 of 15 checked provisions could not be checked: 5.2.1-2, 5.2.3-1, 5.2.3-2"),
+            Condition("Reconciling", "True", "RetryScheduled", "Registry ghcr.io did not answer for 2 artifacts; next attempt within 30s"),
+            Condition("ImageProvenanceVerified", "Unknown", "RegistryUnavailable", "registry ghcr.io did not answer (EN 304 223 5.2.1-2, 5.2.3-1, 5.2.3-2)")),
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown state"),
     };
 
@@ -84,6 +89,13 @@ public sealed class ArgoHealthTests
         var health = Evaluate(Sample(state));
         Assert.True(expected == health.Status, $"{state} ({reason}): got {health.Status} \"{health.Message}\"");
         Assert.NotEqual("", health.Message);
+    }
+
+    [Fact]
+    public void A_scheduled_retry_shows_what_is_awaited_and_when()
+    {
+        var health = Evaluate(Sample("retry scheduled"));
+        Assert.Equal("Registry ghcr.io did not answer for 2 artifacts; next attempt within 30s", health.Message);
     }
 
     [Fact]

@@ -94,8 +94,9 @@ internal sealed class OperatorFixture : IAsyncDisposable
         return code;
     }
 
+    /// <summary>The deployment as stored, its status checked against <see cref="StatusInvariants"/>.</summary>
     public AIModelDeployment? Get(string ns, string name) =>
-        Server.Get(ApiGroup.GroupVersion, ApiGroup.AIModelDeploymentKind, ns, name) is { } json ? KubernetesJson.Deserialize<AIModelDeployment>(json.ToJsonString()) : null;
+        StatusInvariants.Checked(Server.Get(ApiGroup.GroupVersion, ApiGroup.AIModelDeploymentKind, ns, name) is { } json ? KubernetesJson.Deserialize<AIModelDeployment>(json.ToJsonString()) : null);
 
     public BaselineProfile Profile(string name) =>
         KubernetesJson.Deserialize<BaselineProfile>(Server.Get(ApiGroup.GroupVersion, ApiGroup.BaselineProfileKind, null, name)!.ToJsonString());
@@ -115,6 +116,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the operators, then checks every deployment's last status against <see cref="StatusInvariants"/>.</summary>
     public async ValueTask DisposeAsync()
     {
         while (running.Count > 0)
@@ -122,6 +124,16 @@ internal sealed class OperatorFixture : IAsyncDisposable
             await StopOperatorAsync();
         }
 
-        await Server.DisposeAsync();
+        try
+        {
+            foreach (var json in Server.List(ApiGroup.GroupVersion, ApiGroup.AIModelDeploymentKind))
+            {
+                StatusInvariants.Checked(KubernetesJson.Deserialize<AIModelDeployment>(json.ToJsonString()));
+            }
+        }
+        finally
+        {
+            await Server.DisposeAsync();
+        }
     }
 }

@@ -31,7 +31,7 @@ public sealed class OperatorProvenanceTests
     }
 
     [Fact]
-    public async Task An_unreachable_registry_is_Unknown_and_heals_by_itself_when_the_cached_failure_expires()
+    public async Task An_unreachable_registry_is_Unknown_and_Reconciling_until_it_heals_by_itself_when_the_cached_failure_expires()
     {
         await using var cluster = await OperatorFixture.StartSignedAsync();
         var registry = new FakeVerifier(Unreachable);
@@ -41,12 +41,26 @@ public sealed class OperatorProvenanceTests
         var unknown = cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)!;
         Assert.Equal(VerificationReasons.RegistryUnavailable, unknown.Reason);
         Assert.Contains("registry.acme.example", unknown.Message, StringComparison.Ordinal);
-        var generation = cluster.Get(Serving, Chat)!.Metadata.Generation;
+        var waiting = cluster.Get(Serving, Chat)!;
+        Assert.Equal("Unknown", waiting.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Status);
+        var reconciling = waiting.Status.Conditions!.Single(c => c.Type == ConditionTypes.Reconciling);
+        Assert.Equal(("True", ReconcilingReasons.RetryScheduled), (reconciling.Status, reconciling.Reason));
+        Assert.Equal("Registry registry.acme.example did not answer for 3 artifacts; next attempt within 1s", reconciling.Message);
+
+        // Retries while the registry stays down change nothing a user sees, so they write nothing and announce nothing.
+        var calls = registry.Calls(Server);
+        await OperatorFixture.EventuallyAsync(() => registry.Calls(Server) >= calls + 2, "two more attempts at the registry");
+        Assert.Equal(waiting.Metadata.ResourceVersion, cluster.Get(Serving, Chat)!.Metadata.ResourceVersion);
+        Assert.DoesNotContain(cluster.Events(Serving), e => (string?)e["reason"] == ReconcilingReasons.RetryScheduled);
+        var generation = waiting.Metadata.Generation;
 
         // The registry comes back; nothing in the cluster changes, the requeue after the failure's TTL notices.
         registry.Answer = FakeVerifier.Verified;
         await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ImageProvenanceVerified)?.Status == "True", "ImageProvenanceVerified True after the registry recovered");
-        Assert.Equal(generation, cluster.Get(Serving, Chat)!.Metadata.Generation);
+        var healed = cluster.Get(Serving, Chat)!;
+        Assert.Equal(generation, healed.Metadata.Generation);
+        Assert.Equal("True", healed.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Status);
+        Assert.DoesNotContain(healed.Status.Conditions!, c => c.Type == ConditionTypes.Reconciling);
     }
 
     [Fact]

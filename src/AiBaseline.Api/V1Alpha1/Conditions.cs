@@ -10,7 +10,11 @@ public static class ConditionTypes
     /// <summary>True when every checked provision is met; False when one is not met or the deployment is stalled; Unknown when evidence is missing.</summary>
     public const string Ready = "Ready";
 
-    /// <summary>True while the operator is working towards a new status (kstatus: InProgress).</summary>
+    /// <summary>
+    /// True while the verdict waits on evidence the operator will fetch again by itself, such as a registry that did not
+    /// answer (kstatus: InProgress). Present only when True, and only while Ready is Unknown: a settled verdict is not
+    /// reconciling, even when a retry is scheduled that cannot change it.
+    /// </summary>
     public const string Reconciling = "Reconciling";
 
     /// <summary>True when no progress is possible until a person acts, such as a missing profile (kstatus: Failed).</summary>
@@ -46,4 +50,11 @@ public static class ReadyReasons
 
     /// <summary>A control is waived, so its result does not count.</summary>
     public const string Waived = "Waived";
+}
+
+/// <summary>Reasons of the Reconciling condition.</summary>
+public static class ReconcilingReasons
+{
+    /// <summary>Some evidence could not be gathered (a registry did not answer) and the operator will try again by itself.</summary>
+    public const string RetryScheduled = "RetryScheduled";
 }

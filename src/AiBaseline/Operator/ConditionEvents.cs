@@ -11,7 +11,8 @@ internal sealed record ConditionEvent(EventType Type, string Reason, string Note
 /// <summary>
 /// Decides which events a status change deserves: one per condition whose status moved. A condition that stops
 /// being True (or a Stalled that becomes True) is a Warning. On the first evaluation only Ready is announced, so a
-/// new deployment does not flood its event list.
+/// new deployment does not flood its event list. Reconciling says only that a retry is scheduled, which is not something
+/// that happened: it never has an event of its own.
 /// </summary>
 internal static class ConditionEvents
 {
@@ -22,7 +23,7 @@ internal static class ConditionEvents
         foreach (var condition in after.Conditions ?? [])
         {
             previous.TryGetValue(condition.Type, out var old);
-            if (old?.Status == condition.Status || (old is null && (before?.Conditions is { Count: > 0 } || condition.Type != ConditionTypes.Ready)))
+            if (condition.Type == ConditionTypes.Reconciling || old?.Status == condition.Status || (old is null && (before?.Conditions is { Count: > 0 } || condition.Type != ConditionTypes.Ready)))
             {
                 continue;
             }
@@ -35,7 +36,7 @@ internal static class ConditionEvents
 
     private static bool IsWorse(V1Condition? old, V1Condition now) => now.Type == ConditionTypes.Stalled
         ? now.Status == "True"
-        : now.Type != ConditionTypes.Reconciling && now.Status != "True" && (old is null || old.Status == "True");
+        : now.Status != "True" && (old is null || old.Status == "True");
 
     private static string Note(V1Condition condition) =>
         string.IsNullOrEmpty(condition.Message) ? $"{condition.Type} is {condition.Status}" : $"{condition.Type} is {condition.Status}: {condition.Message}";

@@ -9,9 +9,11 @@ using k8s.Models;
 namespace AiBaseline.Operator;
 
 /// <summary>
-/// Reconciles one AIModelDeployment: gather the snapshot from the caches, evaluate it with the engine, write the
-/// status once and only when it changed, record an event per condition that moved, then let
-/// <see cref="RetirementHold"/> add, keep or remove the retirement finalizer on that verdict.
+/// Reconciles one AIModelDeployment: gather the snapshot from the caches, evaluate it with the engine, mark it
+/// <see cref="ReconcilingCondition">Reconciling</see> while its verdict waits on a scheduled retry, write the status
+/// once and only when it changed, record an event per condition that moved, then let <see cref="RetirementHold"/> add,
+/// keep or remove the retirement finalizer on that verdict. A pass that throws writes nothing and is retried with
+/// backoff; its status stays the last one written.
 /// </summary>
 internal sealed class ModelDeploymentReconciler(
     ClusterCaches caches,
@@ -45,7 +47,7 @@ internal sealed class ModelDeploymentReconciler(
             {
                 // Evaluate the object as just read, so a retry after a conflict judges the newest spec.
                 before = current.Status;
-                after = Evaluate(current, checkedProvenance.Provenance);
+                after = ReconcilingCondition.Apply(Evaluate(current, checkedProvenance.Provenance), checkedProvenance.Retry, current, time.GetUtcNow());
                 return after;
             },
             cancellationToken);
@@ -67,7 +69,7 @@ internal sealed class ModelDeploymentReconciler(
         // The status is written first, so while a deletion is held the Retirement condition already says what remains.
         await retirement.ApplyAsync(key, cached, verdict, cancellationToken);
 
-        return checkedProvenance.RetryAfter is { } retry ? ReconcileResult.After(retry) : ReconcileResult.Done;
+        return checkedProvenance.Retry is { } retry ? ReconcileResult.After(retry.After) : ReconcileResult.Done;
     }
 
     private BaselineProfile? ProfileOf(AIModelDeployment deployment) =>

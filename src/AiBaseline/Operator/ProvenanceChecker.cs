@@ -2,14 +2,15 @@ using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
 using AiBaseline.Provenance;
+using AiBaseline.Provenance.Oci;
 using AiBaseline.Verification;
 
 namespace AiBaseline.Operator;
 
 /// <summary>The registry evidence for one deployment, and when to look again.</summary>
 /// <param name="Provenance">Evidence per image and oci:// model as written; null when the profile asks for none.</param>
-/// <param name="RetryAfter">Set when some evidence was Unavailable: the cached failure expires then, so a registry outage heals without a watch event.</param>
-internal sealed record ProvenanceResult(ImmutableDictionary<string, ArtifactVerification>? Provenance, TimeSpan? RetryAfter)
+/// <param name="Retry">Set when some evidence was Unavailable: the cached failure expires then, so a registry outage heals without a watch event.</param>
+internal sealed record ProvenanceResult(ImmutableDictionary<string, ArtifactVerification>? Provenance, ScheduledRetry? Retry)
 {
     public static ProvenanceResult None { get; } = new(null, null);
 }
@@ -23,6 +24,7 @@ internal sealed record ProvenanceResult(ImmutableDictionary<string, ArtifactVeri
 internal sealed class ProvenanceChecker(
     IArtifactVerifier verifier, PullSecretReader? pullSecrets, VerificationCacheOptions cacheOptions, TimeProvider time, ILogger<ProvenanceChecker> logger)
 {
+    private const string OciScheme = "oci://";
     private readonly CachingArtifactVerifier cache = new(verifier, time, cacheOptions);
 
     public async Task<ProvenanceResult> CheckAsync(AIModelDeployment deployment, WorkloadState? workload, BaselineProfile? profile, CancellationToken cancellationToken)
@@ -52,24 +54,39 @@ internal sealed class ProvenanceChecker(
         var work = new VerificationWork(references, policy, credentials, deployment.Spec?.Models ?? []);
         var results = await ProvenanceRun.RunAsync([work], cache, time, cancellationToken).ConfigureAwait(false);
         var provenance = results[0];
-        return new ProvenanceResult(provenance, RetryAfter(provenance.Values));
+        return new ProvenanceResult(provenance, RetryOf(provenance));
     }
 
     /// <summary>
     /// When the first cached Unavailable result expires: it was gathered at its VerifiedAt and lives FailureTtl.
-    /// Never sooner than a second (or the TTL, if shorter), so a clock skew cannot spin the queue.
+    /// Never sooner than a second (or the TTL, if shorter), so a clock skew cannot spin the queue. The message names
+    /// the registries and the TTL, not a time, so passes during a long outage leave the status as it is.
     /// </summary>
-    private TimeSpan? RetryAfter(IEnumerable<ArtifactVerification> results)
+    private ScheduledRetry? RetryOf(ImmutableDictionary<string, ArtifactVerification> results)
     {
-        var unavailable = results.Where(v => v.Outcome == VerificationOutcome.Unavailable).ToList();
+        var unavailable = results.Where(r => r.Value.Outcome == VerificationOutcome.Unavailable).ToList();
         if (unavailable.Count == 0)
         {
             return null;
         }
 
         var ttl = cacheOptions.FailureTtl;
-        var remaining = unavailable.Min(v => v.VerifiedAt + ttl) - time.GetUtcNow();
+        var remaining = unavailable.Min(r => r.Value.VerifiedAt + ttl) - time.GetUtcNow();
         var floor = ttl < TimeSpan.FromSeconds(1) ? ttl : TimeSpan.FromSeconds(1);
-        return remaining < floor ? floor : remaining > ttl ? ttl : remaining;
+        var after = remaining < floor ? floor : remaining > ttl ? ttl : remaining;
+        var registries = unavailable.Select(r => RegistryOf(r.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var who = registries.Count == 1 ? $"Registry {registries[0]}" : $"Registries {string.Join(", ", registries)}";
+        var artifacts = unavailable.Count == 1 ? "1 artifact" : $"{unavailable.Count} artifacts";
+        return new ScheduledRetry(
+            after,
+            ReconcilingReasons.RetryScheduled,
+            $"{who} did not answer for {artifacts}; next attempt within {ScheduledRetry.Describe(ttl)}");
+    }
+
+    /// <summary>The registry host of an image or oci:// model reference, or the reference itself when it does not parse.</summary>
+    private static string RegistryOf(string reference)
+    {
+        var bare = reference.StartsWith(OciScheme, StringComparison.OrdinalIgnoreCase) ? reference[OciScheme.Length..] : reference;
+        return ImageReference.TryParse(bare)?.Registry ?? reference;
     }
 }

@@ -92,12 +92,13 @@ internal sealed class ScenarioNamespace : IAsyncDisposable
         return run;
     }
 
+    /// <summary>The deployment as stored, its status checked against <see cref="StatusInvariants"/>.</summary>
     public async Task<AIModelDeployment?> GetAsync(string name)
     {
         try
         {
             var json = (JsonElement)await Client.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, Name, ApiGroup.AIModelDeploymentPlural, name, cancellationToken: Ct);
-            return KubernetesJson.Deserialize<AIModelDeployment>(json.GetRawText());
+            return StatusInvariants.Checked(KubernetesJson.Deserialize<AIModelDeployment>(json.GetRawText()));
         }
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
@@ -105,9 +106,12 @@ internal sealed class ScenarioNamespace : IAsyncDisposable
         }
     }
 
-    public async Task<IReadOnlyList<AIModelDeployment>> ListAsync(CancellationToken? cancellationToken = null)
+    /// <summary>The deployments here, each status checked against <see cref="StatusInvariants"/>.</summary>
+    public async Task<IReadOnlyList<AIModelDeployment>> ListAsync() => [.. (await ListUncheckedAsync(Ct)).Select(d => StatusInvariants.Checked(d)!)];
+
+    private async Task<IReadOnlyList<AIModelDeployment>> ListUncheckedAsync(CancellationToken cancellationToken)
     {
-        var json = (JsonElement)await Client.CustomObjects.ListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, Name, ApiGroup.AIModelDeploymentPlural, cancellationToken: cancellationToken ?? Ct);
+        var json = (JsonElement)await Client.CustomObjects.ListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, Name, ApiGroup.AIModelDeploymentPlural, cancellationToken: cancellationToken);
         return [.. json.GetProperty("items").EnumerateArray().Select(item => KubernetesJson.Deserialize<AIModelDeployment>(item.GetRawText()))];
     }
 
@@ -139,7 +143,7 @@ internal sealed class ScenarioNamespace : IAsyncDisposable
 
         // A fresh token: clean-up must run even when the test was cancelled.
         using var timeout = new CancellationTokenSource(Target.Patience);
-        foreach (var held in (await ListAsync(timeout.Token)).Where(d => d.Metadata.Finalizers?.Count > 0))
+        foreach (var held in (await ListUncheckedAsync(timeout.Token)).Where(d => d.Metadata.Finalizers?.Count > 0))
         {
             var patch = new V1Patch("{\"metadata\":{\"finalizers\":null}}", V1Patch.PatchType.MergePatch);
             await IgnoreNotFoundAsync(() => Client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, ApiGroup.Group, ApiGroup.Version, Name, ApiGroup.AIModelDeploymentPlural, held.Metadata.Name, cancellationToken: timeout.Token));
