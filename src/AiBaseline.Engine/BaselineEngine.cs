@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine.Controls;
 using AiBaseline.Engine.Status;
+using k8s.Models;
 
 namespace AiBaseline.Engine;
 
@@ -24,15 +25,18 @@ public static class BaselineEngine
         var now = clock.GetUtcNow();
         var deployment = snapshot.Deployment;
         var profileName = ProfileName(deployment);
+        var stage = ObservedStage.Of(snapshot);
         var outcomes = EvaluateControls(snapshot, profile, profileName, now);
-        var provisions = ProvisionRollup.Roll(deployment, profile?.Spec ?? new BaselineProfileSpec(), outcomes, now);
+        var provisions = ProvisionRollup.Roll(deployment, stage.Judged, profile?.Spec ?? new BaselineProfileSpec(), outcomes, now);
         var summary = ProvisionRollup.Summarise(provisions);
+        var verdict = Conformity.Judge(provisions);
+        summary.Verdict = verdict.Verdict;
         var stall = StallOf(snapshot, profile, profileName);
 
         return new AIModelDeploymentStatus
         {
             ObservedGeneration = deployment.Metadata.Generation,
-            Stage = deployment.Spec.Stage,
+            Stage = stage.Judged,
             Summary = summary,
             Compliance = $"{summary.Met}/{summary.Met + summary.NotMet + summary.Unknown}",
             Controls = [.. outcomes.Select(o => o.Outcome.Result == ControlResult.NotApplicable
@@ -42,8 +46,23 @@ public static class BaselineEngine
                 : new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result })],
             Images = ImageStatusBuilder.Build(snapshot),
             Provisions = ProvisionRollup.Group(provisions),
-            Conditions = ConditionBuilder.Build(deployment, outcomes, provisions, summary, stall, now),
+            Conditions = WithStandardConditions(ConditionBuilder.Build(deployment, outcomes, provisions, summary, stall, now), deployment, verdict, stage, now),
         };
+    }
+
+    /// <summary>After Ready: the standard's verdict, and whether the declared stage is the one the cluster shows.</summary>
+    private static List<V1Condition> WithStandardConditions(List<V1Condition> conditions, AIModelDeployment deployment, (ConformityVerdict Verdict, string Status, string Message) verdict, ObservedStage stage, DateTimeOffset now)
+    {
+        var previous = deployment.Status?.Conditions ?? [];
+        var generation = deployment.Metadata.Generation;
+        var added = new List<V1Condition> { ConditionBuilder.Stamp(previous, ConditionTypes.Conformant, verdict.Status, verdict.Verdict.ToString(), verdict.Message, generation, now) };
+        if (stage.Mismatch is { } mismatch)
+        {
+            added.Add(ConditionBuilder.Stamp(previous, ConditionTypes.StageConsistent, "False", ObservedStage.StageMismatchReason, mismatch, generation, now));
+        }
+
+        conditions.InsertRange(1, added);
+        return conditions;
     }
 
     /// <summary>The profile a deployment names, or "default".</summary>

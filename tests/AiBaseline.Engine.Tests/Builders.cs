@@ -67,10 +67,14 @@ internal static class Builders
             },
         });
 
+    /// <summary>
+    /// A snapshot of <paramref name="deployment"/> with its workload: serving (2 replicas) from stage Deployment on,
+    /// scaled to zero before it, as a model in Design or Development does not serve yet.
+    /// </summary>
     public static Snapshot Snapshot(AIModelDeployment? deployment = null, WorkloadState? workload = null) => new()
     {
         Deployment = deployment ?? Deployment(),
-        Workload = workload ?? Workload(),
+        Workload = workload ?? (deployment?.Spec.Stage is LifecycleStage.Design or LifecycleStage.Development ? Workload() with { Replicas = 0 } : Workload()),
         ServiceAccount = new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "scorer", NamespaceProperty = Namespace }, AutomountServiceAccountToken = false },
         NetworkPolicies = NetworkPolicyBuilders.Isolating(),
         Secrets = ImmutableArray<SecretMetadata>.Empty,

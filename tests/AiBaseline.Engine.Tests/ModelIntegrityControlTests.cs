@@ -15,30 +15,31 @@ public sealed class ModelIntegrityControlTests
 
     public static TheoryData<string, Snapshot, BaselineProfile, ControlResult, string, string> Cases => new()
     {
-        { "an OCI artifact pinned to its declared digest is met", Snapshot(), Profile(), ControlResult.Met, ModelIntegrityControl.VerifiedReason, "the model artifact meets the profile" },
+        { "an OCI artifact pinned to its declared digest is met, as pinned, not as verified", Snapshot(), Profile(), ControlResult.Met, ModelIntegrityControl.DigestPinnedReason, "the model artifact meets the profile" },
+        { "an OCI artifact by tag with a declared digest is met only as declared", With(Model(TaggedSource, Digest)), Profile(), ControlResult.Met, ModelIntegrityControl.DigestDeclaredReason, "model weights (spec.models[0]) from " + TaggedSource },
         { "a missing digest is named with its index", With(Model(TaggedSource, null)), Profile(), ControlResult.NotMet, ModelIntegrityControl.DigestMissingReason, "model weights (spec.models[0]): no digest is declared" },
-        { "a missing digest is fine when the profile does not require one", With(Model(TaggedSource, null)), Profile(p => p.Models.RequireDigest = false), ControlResult.Met, ModelIntegrityControl.VerifiedReason, "" },
+        { "a missing digest is fine when the profile does not require one, but nothing pins the artifact", With(Model(TaggedSource, null)), Profile(p => p.Models.RequireDigest = false), ControlResult.Met, ModelIntegrityControl.DigestDeclaredReason, "5.2.1-2 needs evidence" },
         { "a truncated digest is malformed", With(Model(TaggedSource, "sha256:1f7c")), Profile(), ControlResult.NotMet, ModelIntegrityControl.DigestMalformedReason, "digest sha256:1f7c is not" },
         { "upper-case hex is not how OCI writes digests", With(Model(TaggedSource, Digest.ToUpperInvariant())), Profile(), ControlResult.NotMet, ModelIntegrityControl.DigestMalformedReason, "" },
-        { "a sha512 digest is well formed", With(Model("s3://models/scorer/weights.safetensors", Sha512)), Profile(), ControlResult.Met, ModelIntegrityControl.VerifiedReason, "" },
+        { "a sha512 digest is well formed; on s3 it is only declared", With(Model("s3://models/scorer/weights.safetensors", Sha512)), Profile(), ControlResult.Met, ModelIntegrityControl.DigestDeclaredReason, "from s3://models/scorer/weights.safetensors" },
         { "a source without a scheme is malformed", With(Model("models/scorer", Digest)), Profile(), ControlResult.NotMet, ModelIntegrityControl.SourceMalformedReason, "source \"models/scorer\" has no scheme" },
         { "a manifest without a source is named, not a crash", With(Model(null!, Digest)), Profile(), ControlResult.NotMet, ModelIntegrityControl.SourceMalformedReason, "source \"\" has no scheme" },
         { "a scheme off the allowed list is named", With(Model("s3://models/scorer", Digest)), Schemes("oci", "pvc"), ControlResult.NotMet, ModelIntegrityControl.SchemeNotAllowedReason, "scheme s3 is not in spec.models.allowedSchemes [oci, pvc]" },
-        { "schemes compare case-insensitively", Snapshot(), Schemes("OCI"), ControlResult.Met, ModelIntegrityControl.VerifiedReason, "" },
+        { "schemes compare case-insensitively", Snapshot(), Schemes("OCI"), ControlResult.Met, ModelIntegrityControl.DigestPinnedReason, "" },
         { "an OCI source pinned to another digest than declared is a mismatch", With(Model("oci://registry.example.com/models/scorer@" + OtherDigest, Digest)), Profile(), ControlResult.NotMet, ModelIntegrityControl.DigestMismatchReason, "source is pinned to sha256:0000" },
         { "the second artifact is named by its index", With(Model(PinnedSource, Digest), Model(TaggedSource, null, "adapter")), Profile(), ControlResult.NotMet, ModelIntegrityControl.DigestMissingReason, "model adapter (spec.models[1])" },
         { "signature keys without registry evidence leave it unknown", Snapshot(), Signing(), ControlResult.Unknown, ModelIntegrityControl.SignatureNotCheckedReason, "signatures of " + PinnedSource + " were not checked" },
-        { "verified evidence with the declared digest is met", WithEvidence(Snapshot(), Verified(PinnedSource)), Signing(), ControlResult.Met, ModelIntegrityControl.VerifiedReason, "1 verified at the registry" },
+        { "verified evidence with the declared digest is met, and only then Verified", WithEvidence(Snapshot(), Verified(PinnedSource)), Signing(), ControlResult.Met, ModelIntegrityControl.VerifiedReason, "it was verified at the registry" },
         { "the registry serving another digest than declared is a mismatch", WithEvidence(With(Model(TaggedSource, Digest)), Verified(TaggedSource, OtherDigest)), Signing(), ControlResult.NotMet, ModelIntegrityControl.DigestMismatchReason, "the registry serves sha256:0000" },
         { "failed evidence is not met with its own reason", WithEvidence(Snapshot(), Failed(PinnedSource, "SignatureMissing", "no signature from a trusted key")), Signing(), ControlResult.NotMet, "SignatureMissing", "no signature from a trusted key" },
         { "unavailable evidence is unknown with its own reason", WithEvidence(Snapshot(), Unavailable(PinnedSource, "RegistryUnavailable", "registry.example.com did not answer")), Signing(), ControlResult.Unknown, "RegistryUnavailable", "did not answer" },
         { "non-OCI artifacts cannot be verified against signature keys", With(Model("pvc://weights/scorer", Digest)), Signing(), ControlResult.Unknown, ModelIntegrityControl.NotVerifiableReason, "pvc sources cannot be verified" },
-        { "non-OCI artifacts do not make it unknown without signature keys", With(Model("https://models.example.com/scorer.bin", Digest)), Profile(), ControlResult.Met, ModelIntegrityControl.VerifiedReason, "" },
+        { "non-OCI artifacts do not make it unknown without signature keys, but their digest is only declared", With(Model("https://models.example.com/scorer.bin", Digest)), Profile(), ControlResult.Met, ModelIntegrityControl.DigestDeclaredReason, "nothing here can check" },
         { "a missing digest is not met although the artifact cannot be verified", With(Model("s3://models/scorer", null)), Signing(), ControlResult.NotMet, ModelIntegrityControl.DigestMissingReason, "" },
         { "no models in Development is not met", WithStage(LifecycleStage.Development, null), Profile(), ControlResult.NotMet, ModelIntegrityControl.NoModelsDeclaredReason, "declare the model artifacts in spec.models" },
         { "an empty list in Deployment is not met", WithStage(LifecycleStage.Deployment, []), Profile(), ControlResult.NotMet, ModelIntegrityControl.NoModelsDeclaredReason, "" },
         { "no models in Design is not applicable yet", WithStage(LifecycleStage.Design, null), Profile(), ControlResult.NotApplicable, ModelIntegrityControl.NoModelsDeclaredReason, "" },
-        { "the workload is not needed", Snapshot() with { Workload = null }, Profile(), ControlResult.Met, ModelIntegrityControl.VerifiedReason, "" },
+        { "the workload is not needed", Snapshot() with { Workload = null }, Profile(), ControlResult.Met, ModelIntegrityControl.DigestPinnedReason, "pulled from an OCI registry by digest" },
     };
 
     [Theory]

@@ -20,10 +20,10 @@ public sealed partial class KubectlTests
 
         var table = Kubectl.Table(kubectl.Run("get", "aimd", "-A").Succeeded());
 
-        Assert.Equal(["NAMESPACE", "NAME", "STAGE", "READY", "COMPLIANCE", "AGE"], table[0]);
-        Assert.Equal(["llm-serving", "llama-chat", "Deployment", "False", "14/15"], table[1][..5]);
-        Assert.Equal(["team-b", "draft", "Design", "", ""], table[2][..5]);
-        Assert.All(table.Skip(1), row => Assert.Matches(SecondsOld(), row[5]));
+        Assert.Equal(["NAMESPACE", "NAME", "STAGE", "READY", "VERDICT", "COMPLIANCE", "AGE"], table[0]);
+        Assert.Equal(["llm-serving", "llama-chat", "Deployment", "False", "Fail", "14/15"], table[1][..6]);
+        Assert.Equal(["team-b", "draft", "Design", "", "", ""], table[2][..6]);
+        Assert.All(table.Skip(1), row => Assert.Matches(SecondsOld(), row[6]));
         Assert.Equal(3, table.Count);
     }
 
@@ -36,7 +36,7 @@ public sealed partial class KubectlTests
         var whole = Kubectl.Table(kubectl.Run("get", "aimd", "-A").Succeeded());
         var paged = Kubectl.Table(kubectl.Run("get", "aimd", "-A", "--chunk-size=1").Succeeded());
 
-        Assert.Equal(whole.Select(r => string.Join('|', r[..5])), paged.Select(r => string.Join('|', r[..5])));
+        Assert.Equal(whole.Select(r => string.Join('|', r[..6])), paged.Select(r => string.Join('|', r[..6])));
         Assert.Equal(1 + 2, api.Requests.Count("list", "aimodeldeployments.aibaseline.io"));  // one whole list, then two pages
     }
 
@@ -48,8 +48,8 @@ public sealed partial class KubectlTests
 
         var table = Kubectl.Table(kubectl.Run("get", "aimd", "-n", "llm-serving", "-o", "wide").Succeeded());
 
-        Assert.Equal(["NAME", "STAGE", "READY", "COMPLIANCE", "AGE", "MESSAGE"], table[0]);
-        Assert.Equal(["llama-chat", ReadyMessage], [table[1][0], table[1][5]]);
+        Assert.Equal(["NAME", "STAGE", "READY", "VERDICT", "COMPLIANCE", "AGE", "MESSAGE"], table[0]);
+        Assert.Equal(["llama-chat", ReadyMessage], [table[1][0], table[1][6]]);
     }
 
     [Fact]
@@ -66,9 +66,9 @@ public sealed partial class KubectlTests
         await WriteStatusAsync(api, "team-b", "draft", "15/15", "True", "All checked provisions are met");
         var table = Kubectl.Table((await watching).Stdout);
 
-        Assert.Equal(["NAME", "STAGE", "READY", "COMPLIANCE", "AGE"], table[0]);
-        Assert.Equal(["draft", "Design", "", ""], table[1][..4]);
-        Assert.Equal(["draft", "Design", "True", "15/15"], table[2][..4]);
+        Assert.Equal(["NAME", "STAGE", "READY", "VERDICT", "COMPLIANCE", "AGE"], table[0]);
+        Assert.Equal(["draft", "Design", "", "", ""], table[1][..5]);
+        Assert.Equal(["draft", "Design", "True", "Pass", "15/15"], table[2][..5]);
         Assert.Equal(3, table.Count);
     }
 
@@ -239,6 +239,7 @@ public sealed partial class KubectlTests
             ["status"] = new JsonObject
             {
                 ["compliance"] = compliance,
+                ["summary"] = new JsonObject { ["verdict"] = ready == "True" ? "Pass" : "Fail" },
                 ["conditions"] = new JsonArray(
                     Condition("Reconciling", "False", "Evaluated", ""),
                     Condition("Ready", ready, ready == "True" ? "ProvisionsMet" : "ProvisionsNotMet", message)),

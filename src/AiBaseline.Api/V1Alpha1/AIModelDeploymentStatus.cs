@@ -44,7 +44,7 @@ public sealed class AIModelDeploymentStatus
 
     /// <summary>Each provision with its result, in the order of <see cref="Provisions"/>.</summary>
     public IEnumerable<ProvisionStatus> EachProvision() =>
-        (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence)));
+        (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence) { Reason = g.Reason }));
 
     /// <summary>The result of one provision, or null when the status does not list it.</summary>
     public ProvisionStatus? Provision(string id) => EachProvision().FirstOrDefault(p => p.Id == id);
@@ -71,6 +71,24 @@ public sealed class ComplianceSummary
 
     [JsonPropertyName("waived")]
     public int Waived { get; set; }
+
+    /// <summary>The standard's verdict: Pass, Fail or Inconclusive (see the Conformant condition).</summary>
+    [JsonPropertyName("verdict")]
+    public ConformityVerdict? Verdict { get; set; }
+}
+
+/// <summary>The verdict of a conformity assessment against EN 304 223, with the three values of ETSI TS 104 216.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ConformityVerdict>))]
+public enum ConformityVerdict
+{
+    /// <summary>Every applicable shall provision is met or waived, and no applicable provision failed.</summary>
+    Pass,
+
+    /// <summary>An applicable provision is not met.</summary>
+    Fail,
+
+    /// <summary>None failed, but applicable shall provisions await evidence or could not be checked.</summary>
+    Inconclusive,
 }
 
 /// <summary>
@@ -146,6 +164,10 @@ public sealed class ProvisionGroup
     [JsonPropertyName("evidence")]
     public string? Evidence { get; set; }
 
+    /// <summary>For provisions that do not apply: why (outside the stage's phases, or declared out of scope by the profile).</summary>
+    [JsonPropertyName("reason")]
+    public string? Reason { get; init; }
+
     /// <summary>The provision ids, in the order of the standard.</summary>
     [JsonPropertyName("ids")]
     [Required]
@@ -153,7 +175,11 @@ public sealed class ProvisionGroup
 }
 
 /// <summary>The result for one provision of EN 304 223, as read from <see cref="AIModelDeploymentStatus.Provisions"/>.</summary>
-public sealed record ProvisionStatus(string Id, ProvisionResult Result, string? Evidence);
+public sealed record ProvisionStatus(string Id, ProvisionResult Result, string? Evidence)
+{
+    /// <summary>For a provision that does not apply: why.</summary>
+    public string? Reason { get; init; }
+}
 
 /// <summary>The outcome for a provision.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ProvisionResult>))]

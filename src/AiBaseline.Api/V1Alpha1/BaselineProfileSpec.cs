@@ -35,6 +35,34 @@ public sealed class BaselineProfileSpec
 
     [JsonPropertyName("evidence")]
     public EvidencePolicy Evidence { get; set; } = new();
+
+    /// <summary>Provisions the platform declares outside the scope of its deployments, each with the reason.</summary>
+    [JsonPropertyName("scope")]
+    public ScopePolicy Scope { get; set; } = new();
+}
+
+/// <summary>Which provisions of EN 304 223 the standard verdict covers.</summary>
+public sealed class ScopePolicy
+{
+    /// <summary>Provisions declared out of scope: reported as not applicable, with the reason, and left out of the verdict.</summary>
+    [JsonPropertyName("outOfScope")]
+    public List<ScopeExclusion>? OutOfScope { get; set; }
+}
+
+/// <summary>One provision declared out of scope.</summary>
+public sealed class ScopeExclusion
+{
+    /// <summary>The provision id, such as "5.1.1-1".</summary>
+    [JsonPropertyName("provision")]
+    [Required]
+    [RegularExpression(@"^5\.[1-5]\.[1-4]-[0-9]+(\.[0-9]+)?$")]
+    public string Provision { get; set; } = "";
+
+    /// <summary>Why it does not apply to the deployments this profile governs; shown wherever the provision is reported.</summary>
+    [JsonPropertyName("reason")]
+    [Required]
+    [MinLength(1)]
+    public string Reason { get; set; } = "";
 }
 
 /// <summary>Whether the profile only reports or also enforces.</summary>

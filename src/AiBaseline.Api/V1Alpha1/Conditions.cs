@@ -20,6 +20,20 @@ public static class ConditionTypes
     /// <summary>True when no progress is possible until a person acts, such as a missing profile (kstatus: Failed).</summary>
     public const string Stalled = "Stalled";
 
+    /// <summary>
+    /// The standard's verdict as a conformity assessment (ETSI TS 104 216) states it: True when it is pass (every
+    /// applicable shall provision met or waived, none failed), False when fail (an applicable provision not met),
+    /// Unknown when inconclusive (none failed, but applicable shall provisions await evidence or could not be checked).
+    /// Ready says less: that every provision the operator checked is met.
+    /// </summary>
+    public const string Conformant = "Conformant";
+
+    /// <summary>
+    /// Present, False, only when spec.stage declares a stage before Deployment while the workload serves: the deployment
+    /// is then judged in stage Deployment (reason StageMismatch).
+    /// </summary>
+    public const string StageConsistent = "StageConsistent";
+
     public const string ImageProvenanceVerified = "ImageProvenanceVerified";
     public const string ModelIntegrityVerified = "ModelIntegrityVerified";
     public const string NetworkIsolated = "NetworkIsolated";

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 
 namespace AiBaseline.Engine.Controls;
@@ -5,6 +6,12 @@ namespace AiBaseline.Engine.Controls;
 /// <summary>What a control decided, with a CamelCase reason it owns and a deterministic message.</summary>
 public sealed record ControlOutcome(ControlResult Result, string Reason, string Message)
 {
+    /// <summary>
+    /// Provisions of the control that a Met outcome cannot meet, because what it found was only declared and nothing
+    /// checked it (a digest nobody verifies cannot show that an asset is authentic). They are left to evidence.
+    /// </summary>
+    public ImmutableArray<string> Unverified { get; init; } = [];
+
     public static ControlOutcome Met(string reason, string message) => new(ControlResult.Met, reason, message);
 
     public static ControlOutcome NotMet(string reason, string message) => new(ControlResult.NotMet, reason, message);

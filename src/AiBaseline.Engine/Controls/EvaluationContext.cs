@@ -19,7 +19,8 @@ public sealed class EvaluationContext(Snapshot snapshot, BaselineProfileSpec pro
 
     public AIModelDeployment Deployment => Snapshot.Deployment;
 
-    public LifecycleStage Stage => Snapshot.Deployment.Spec.Stage;
+    /// <summary>The stage the deployment is judged in: the one the cluster shows (<see cref="ObservedStage"/>).</summary>
+    public LifecycleStage Stage { get; } = ObservedStage.Of(snapshot).Judged;
 
     public string Namespace => Snapshot.Deployment.Metadata.NamespaceProperty ?? "default";
 

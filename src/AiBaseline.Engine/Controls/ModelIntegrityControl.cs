@@ -23,6 +23,15 @@ public sealed class ModelIntegrityControl : IControl
     /// <summary>Every artifact is declared with a digest and meets the profile.</summary>
     public const string VerifiedReason = "Verified";
 
+    /// <summary>Met: every artifact is pulled from an OCI registry by digest, which the puller checks against the bytes.</summary>
+    public const string DigestPinnedReason = "DigestPinned";
+
+    /// <summary>Met for publishing hashes only: a digest is declared, but nothing here can check the bytes served at the source.</summary>
+    public const string DigestDeclaredReason = "DigestDeclared";
+
+    /// <summary>The provision that asks for assets to be authenticated, which a declared digest alone cannot show.</summary>
+    private const string AuthenticatedAssets = "5.2.1-2";
+
     /// <summary>spec.models is empty.</summary>
     public const string NoModelsDeclaredReason = "NoModelsDeclared";
 
@@ -75,13 +84,10 @@ public sealed class ModelIntegrityControl : IControl
         var signed = context.Profile.Images.SignatureKeys is { Count: > 0 };
         var provenance = context.Snapshot.Provenance;
         var findings = new FindingSet();
-        var verified = 0;
+        var assurances = new Assurance[models.Count];
         for (var i = 0; i < models.Count; i++)
         {
-            if (Check(models[i], $"model {models[i].Name} (spec.models[{i}])", policy, signed, provenance, findings))
-            {
-                verified++;
-            }
+            assurances[i] = Check(models[i], $"model {models[i].Name} (spec.models[{i}])", policy, signed, provenance, findings);
         }
 
         if (findings.Outcome() is { } problem)
@@ -89,13 +95,42 @@ public sealed class ModelIntegrityControl : IControl
             return problem;
         }
 
-        var what = models.Count == 1 ? "the model artifact meets" : $"all {models.Count} model artifacts meet";
-        var how = signed ? $"; {verified} verified at the registry" : "";
-        return ControlOutcome.Met(VerifiedReason, $"{what} the profile{how}");
+        var what = models.Count == 1 ? "the model artifact meets the profile" : $"all {models.Count} model artifacts meet the profile";
+        if (assurances.All(a => a == Assurance.Verified))
+        {
+            return ControlOutcome.Met(VerifiedReason, $"{what}; {(models.Count == 1 ? "it was" : "each was")} verified at the registry");
+        }
+
+        if (assurances.All(a => a >= Assurance.Pinned))
+        {
+            return ControlOutcome.Met(DigestPinnedReason, $"{what}; {(models.Count == 1 ? "it is" : "each is")} pulled from an OCI registry by digest, which the puller checks");
+        }
+
+        var declared = string.Join("; ", Enumerable.Range(0, models.Count).Where(i => assurances[i] == Assurance.Declared)
+            .Select(i => $"model {models[i].Name} (spec.models[{i}]) from {models[i].Source}"));
+        return ControlOutcome.Met(
+            DigestDeclaredReason,
+            $"{what}, but only by declaring digests nothing here can check: {declared}: {AuthenticatedAssets} needs evidence until the artifact is served from an OCI registry by digest or verified by signature") with
+        {
+            Unverified = [AuthenticatedAssets],
+        };
     }
 
-    /// <summary>Records what is wrong with one artifact; true when its registry evidence verified.</summary>
-    private static bool Check(ModelArtifact model, string where, ModelPolicy policy, bool signed, ImmutableDictionary<string, ArtifactVerification>? provenance, FindingSet findings)
+    /// <summary>What backs an artifact's digest, weakest first.</summary>
+    private enum Assurance
+    {
+        /// <summary>Declared (or absent where the profile allows it); nothing checks the bytes.</summary>
+        Declared,
+
+        /// <summary>Pulled from an OCI registry by digest: the puller checks the bytes.</summary>
+        Pinned,
+
+        /// <summary>Verified at the registry by this tool: signatures and the served digest.</summary>
+        Verified,
+    }
+
+    /// <summary>Records what is wrong with one artifact, and returns what backs its digest.</summary>
+    private static Assurance Check(ModelArtifact model, string where, ModelPolicy policy, bool signed, ImmutableDictionary<string, ArtifactVerification>? provenance, FindingSet findings)
     {
         var declared = string.IsNullOrWhiteSpace(model.Digest) ? null : model.Digest.Trim();
         if (declared is null)
@@ -117,7 +152,7 @@ public sealed class ModelIntegrityControl : IControl
         if (separator <= 0)
         {
             findings.NotMet(SourceMalformedReason, $"{where}: source \"{source}\" has no scheme: write it as oci://, s3://, pvc:// or https://");
-            return false;
+            return Assurance.Declared;
         }
 
         var scheme = source[..separator].ToLowerInvariant();
@@ -133,7 +168,7 @@ public sealed class ModelIntegrityControl : IControl
                 findings.Unknown(NotVerifiableReason, $"{where}: {scheme} sources cannot be verified against the profile's signature keys: publish the artifact to an OCI registry and sign it");
             }
 
-            return false;
+            return Assurance.Declared;
         }
 
         var at = source.LastIndexOf('@');
@@ -143,7 +178,12 @@ public sealed class ModelIntegrityControl : IControl
             findings.NotMet(DigestMismatchReason, $"{where}: source is pinned to {pinned} but digest declares {declared}: make them agree");
         }
 
-        return signed && CheckProvenance(model, where, declared, provenance, findings);
+        if (signed)
+        {
+            return CheckProvenance(model, where, declared, provenance, findings) ? Assurance.Verified : Assurance.Declared;
+        }
+
+        return pinned is not null && Digests.IsWellFormed(pinned) ? Assurance.Pinned : Assurance.Declared;
     }
 
     private static bool CheckProvenance(ModelArtifact model, string where, string? declared, ImmutableDictionary<string, ArtifactVerification>? provenance, FindingSet findings)

@@ -85,7 +85,7 @@ internal static class ConditionBuilder
         return ids.Count > MaxIdsInMessage ? $"{shown} and {ids.Count - MaxIdsInMessage} more" : shown;
     }
 
-    private static V1Condition Stamp(List<V1Condition> previous, string type, string status, string reason, string message, long? generation, DateTimeOffset now)
+    internal static V1Condition Stamp(List<V1Condition> previous, string type, string status, string reason, string message, long? generation, DateTimeOffset now)
     {
         var before = previous.Find(c => c.Type == type);
         var since = before is not null && before.Status == status && before.LastTransitionTime is { } kept

@@ -14,12 +14,13 @@ internal static class ProvisionRollup
 {
     public static ImmutableArray<ProvisionStatus> Roll(
         AIModelDeployment deployment,
+        LifecycleStage stage,
         BaselineProfileSpec profile,
         ImmutableArray<EvaluatedControl> outcomes,
         DateTimeOffset now)
     {
-        var stage = deployment.Spec.Stage;
         var freshEvidence = FreshEvidence(deployment, profile, now);
+        var outOfScope = (profile.Scope.OutOfScope ?? []).GroupBy(e => e.Provision, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Reason, StringComparer.Ordinal);
         var decidingById = DecidingControls(outcomes);
         var result = ImmutableArray.CreateBuilder<ProvisionStatus>(ProvisionCatalog.Provisions.Length);
         foreach (var provision in ProvisionCatalog.Provisions)
@@ -27,9 +28,13 @@ internal static class ProvisionRollup
             var deciding = decidingById.TryGetValue(provision.Id, out var found) ? found : NoControls;
             if (!StageApplicability.Applies(provision.Phase, stage))
             {
-                result.Add(new ProvisionStatus(provision.Id, ProvisionResult.NotApplicable, null));
+                result.Add(new ProvisionStatus(provision.Id, ProvisionResult.NotApplicable, null) { Reason = $"outside the phases of stage {stage}" });
             }
-            else if (deciding.Count > 0)
+            else if (outOfScope.TryGetValue(provision.Id, out var why))
+            {
+                result.Add(new ProvisionStatus(provision.Id, ProvisionResult.NotApplicable, null) { Reason = $"out of scope: {why}" });
+            }
+            else if (deciding.Count > 0 && !OnlyDeclared(deciding, provision.Id))
             {
                 result.Add(new ProvisionStatus(provision.Id, Worst(deciding), null));
             }
@@ -46,6 +51,10 @@ internal static class ProvisionRollup
     }
 
     private static readonly List<EvaluatedControl> NoControls = [];
+
+    /// <summary>The controls would meet the provision, but one of them found only what was declared: evidence decides it.</summary>
+    private static bool OnlyDeclared(List<EvaluatedControl> deciding, string id) =>
+        Worst(deciding) == ProvisionResult.Met && deciding.Any(d => d.Outcome.Result == ControlResult.Met && d.Outcome.Unverified.Contains(id));
 
     /// <summary>The controls deciding each provision, in control order: one pass over the few (control, provision) pairs.</summary>
     private static Dictionary<string, List<EvaluatedControl>> DecidingControls(ImmutableArray<EvaluatedControl> outcomes)
@@ -128,9 +137,9 @@ internal static class ProvisionRollup
         var groups = new List<ProvisionGroup>();
         foreach (var result in GroupOrder)
         {
-            foreach (var byEvidence in provisions.Where(p => p.Result == result).GroupBy(p => p.Evidence).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var same in provisions.Where(p => p.Result == result).GroupBy(p => (p.Evidence, p.Reason)).OrderBy(g => g.Key.Evidence, StringComparer.Ordinal).ThenBy(g => g.Key.Reason, StringComparer.Ordinal))
             {
-                groups.Add(new ProvisionGroup { Result = result, Evidence = byEvidence.Key, Ids = [.. byEvidence.Select(p => p.Id)] });
+                groups.Add(new ProvisionGroup { Result = result, Evidence = same.Key.Evidence, Reason = same.Key.Reason, Ids = [.. same.Select(p => p.Id)] });
             }
         }
 

@@ -34,6 +34,7 @@ public sealed record CrdDefinition(
         [
             Column("Stage", "string", ".spec.stage", "Life-cycle stage of the model."),
             Column("Ready", "string", ReadyCondition + ".status", "Whether every checked provision is met."),
+            Column("Verdict", "string", ".status.summary.verdict", "The standard's verdict (ETSI TS 104 216): Pass, Fail or Inconclusive."),
             Column("Compliance", "string", ".status.compliance", "Met of checked provisions of EN 304 223."),
             Column("Age", "date", ".metadata.creationTimestamp", null),
             Column("Message", "string", ReadyCondition + ".message", "Why the deployment is or is not ready.", priority: 1),

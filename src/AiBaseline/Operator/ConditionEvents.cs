@@ -11,7 +11,7 @@ internal sealed record ConditionEvent(EventType Type, string Reason, string Note
 /// <summary>
 /// Decides which events a status change deserves: one per condition whose status moved. A condition that stops
 /// being True (or a Stalled that becomes True) is a Warning. On the first evaluation only Ready is announced, so a
-/// new deployment does not flood its event list. Reconciling says only that a retry is scheduled, which is not something
+/// new deployment does not flood its event list; later, a Stalled or StageConsistent condition that appears is announced. Reconciling says only that a retry is scheduled, which is not something
 /// that happened: it never has an event of its own.
 /// </summary>
 internal static class ConditionEvents
@@ -20,10 +20,11 @@ internal static class ConditionEvents
     {
         var previous = (before?.Conditions ?? []).ToDictionary(c => c.Type, StringComparer.Ordinal);
         var events = ImmutableArray.CreateBuilder<ConditionEvent>();
+        var first = before?.Conditions is not { Count: > 0 };
         foreach (var condition in after.Conditions ?? [])
         {
             previous.TryGetValue(condition.Type, out var old);
-            if (condition.Type == ConditionTypes.Reconciling || old?.Status == condition.Status || (old is null && (before?.Conditions is { Count: > 0 } || condition.Type != ConditionTypes.Ready)))
+            if (condition.Type == ConditionTypes.Reconciling || old?.Status == condition.Status || (old is null && !Announced(condition.Type, first)))
             {
                 continue;
             }
@@ -33,6 +34,13 @@ internal static class ConditionEvents
 
         return events.ToImmutable();
     }
+
+    /// <summary>
+    /// Whether a condition that was not there deserves an event: Ready on the first evaluation; later, the conditions
+    /// that are present only when something is wrong (Stalled, StageConsistent), since their appearing is the news.
+    /// </summary>
+    private static bool Announced(string type, bool first) =>
+        first ? type == ConditionTypes.Ready : type is ConditionTypes.Stalled or ConditionTypes.StageConsistent;
 
     private static bool IsWorse(V1Condition? old, V1Condition now) => now.Type == ConditionTypes.Stalled
         ? now.Status == "True"

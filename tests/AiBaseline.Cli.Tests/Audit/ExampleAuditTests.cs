@@ -10,7 +10,7 @@ public sealed class ExampleAuditTests
     [Theory]
     // Reason: the compliant server meets every control; Retirement does not apply before stage Retirement.
     [InlineData("llm-inference-compliant", "ImageProvenance", "Met", "Accepted")]
-    [InlineData("llm-inference-compliant", "ModelIntegrity", "Met", "Verified")]
+    [InlineData("llm-inference-compliant", "ModelIntegrity", "Met", "DigestPinned")]
     [InlineData("llm-inference-compliant", "NetworkIsolation", "Met", "Isolated")]
     [InlineData("llm-inference-compliant", "SecretsHandling", "Met", "SecretsProtected")]
     [InlineData("llm-inference-compliant", "RuntimeHardening", "Met", "PodSecurityLevelMet")]
@@ -63,7 +63,7 @@ public sealed class ExampleAuditTests
         Assert.Contains("chat-playground/support-bot", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("legacy-models/legacy-summarizer", run.Stdout, StringComparison.Ordinal);
         var last = run.Stdout.TrimEnd().Split('\n')[^1];
-        Assert.StartsWith("3 deployments: 1 compliant, 2 not compliant, 0 unknown, 0 stalled; exit 1:", last, StringComparison.Ordinal);
+        Assert.StartsWith("3 deployments: 1 compliant, 2 not compliant, 0 unknown, 0 stalled; EN 304 223: 0 pass, 2 fail, 1 inconclusive; exit 1:", last, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", run.Stdout, StringComparison.Ordinal);
     }
 }

@@ -107,7 +107,7 @@ public sealed class ReportFormatTests
 
         Assert.Equal(0, warned.Exit);
         Assert.Contains("\n  Ready             Unknown        EvidenceUnavailable:", warned.Stdout, StringComparison.Ordinal);
-        Assert.Contains("1 deployment: 0 compliant, 0 not compliant, 1 unknown, 0 stalled; exit 0; warning:", warned.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 deployment: 0 compliant, 0 not compliant, 1 unknown, 0 stalled; EN 304 223: 0 pass, 0 fail, 1 inconclusive; exit 0; warning:", warned.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, failed.Exit);
     }
 

@@ -160,7 +160,7 @@ public sealed class CrdStructureTests
     }
 
     [Fact]
-    public void AIModelDeployment_columns_show_stage_readiness_compliance_and_age_with_the_message_in_wide_output()
+    public void AIModelDeployment_columns_show_stage_readiness_verdict_compliance_and_age_with_the_message_in_wide_output()
     {
         var columns = Crd("AIModelDeployment").Spec.Versions.Single().AdditionalPrinterColumns
             .Select(c => $"{c.Name}|{c.Type}|{c.JsonPath}|{c.Priority ?? 0}");
@@ -169,6 +169,7 @@ public sealed class CrdStructureTests
             [
                 "Stage|string|.spec.stage|0",
                 "Ready|string|.status.conditions[?(@.type==\"Ready\")].status|0",
+                "Verdict|string|.status.summary.verdict|0",
                 "Compliance|string|.status.compliance|0",
                 "Age|date|.metadata.creationTimestamp|0",
                 "Message|string|.status.conditions[?(@.type==\"Ready\")].message|1",

@@ -103,7 +103,7 @@ public sealed class StatusRoundTripTests
         {
             ObservedGeneration = 4,
             Stage = LifecycleStage.Deployment,
-            Summary = new ComplianceSummary { Met = 14, NotMet = 1, Unknown = 0, Attestation = 9, NotApplicable = 5, Waived = 1 },
+            Summary = new ComplianceSummary { Met = 14, NotMet = 1, Unknown = 0, Attestation = 9, NotApplicable = 5, Waived = 1, Verdict = ConformityVerdict.Fail },
             Compliance = "14/15",
             Controls =
             [
@@ -124,7 +124,7 @@ public sealed class StatusRoundTripTests
             ],
             Provisions =
             [
-                new ProvisionGroup { Result = ProvisionResult.Met, Evidence = "ThreatModel", Ids = ["5.2.2-4"] },
+                new ProvisionGroup { Result = ProvisionResult.Met, Evidence = "ThreatModel", Reason = "unused on a met group, set so every field is exercised", Ids = ["5.2.2-4"] },
                 new ProvisionGroup { Result = ProvisionResult.NotMet, Ids = ["5.2.3-1"] },
             ],
             Conditions =

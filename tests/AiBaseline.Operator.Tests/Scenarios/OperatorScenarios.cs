@@ -35,7 +35,12 @@ public abstract class OperatorScenarios(ClusterTarget target)
         Assert.Equal(deployment.Metadata.Generation, deployment.Status!.ObservedGeneration);
         Assert.Matches(@"^\d+/\d+$", deployment.Status.Compliance);
         var ready = deployment.Status.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
-        Assert.Equal(["llama-chat", "Deployment", "True", deployment.Status.Compliance, ready.Message], PrinterColumns(ns, Chat));
+
+        // Ready says every checked provision is met; the standard's verdict says what still awaits evidence.
+        var conformant = deployment.Status.Conditions!.Single(c => c.Type == ConditionTypes.Conformant);
+        Assert.Equal(("Unknown", "Inconclusive"), (conformant.Status, conformant.Reason));
+        Assert.StartsWith("none failed, but 23 applicable shall provisions await evidence: 5.1.1-1, ", conformant.Message, StringComparison.Ordinal);
+        Assert.Equal(["llama-chat", "Deployment", "True", "Inconclusive", deployment.Status.Compliance, ready.Message], PrinterColumns(ns, Chat));
         await ns.EventuallyAsync(
             async () => (await ns.EventsAsync()).Any(e => e.Type == "Normal" && e.Regarding.Name == Chat && e.ReportingController == "aibaseline.io/operator"),
             "a Normal event announces the verdict");
@@ -53,7 +58,7 @@ public abstract class OperatorScenarios(ClusterTarget target)
         Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.NetworkIsolated).Status);
         Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.SecretsProtected).Status);
         Assert.Contains("OPENAI_API_KEY", status.Conditions!.Single(c => c.Type == ConditionTypes.SecretsProtected).Message, StringComparison.Ordinal);
-        Assert.Equal(["support-bot", "Deployment", "False", status.Compliance, status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Message], PrinterColumns(ns, Bot));
+        Assert.Equal(["support-bot", "Deployment", "False", "Fail", status.Compliance, status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Message], PrinterColumns(ns, Bot));
         await ns.EventuallyAsync(
             async () => (await ns.EventsAsync()).Any(e => e.Type == "Warning" && e.Regarding.Name == Bot),
             "a Warning event says provisions are not met");
@@ -64,8 +69,8 @@ public abstract class OperatorScenarios(ClusterTarget target)
     {
         using var kubectl = new KubeEmulator.Tests.Kubectl(ns.Target.KubeconfigPath);
         var table = KubeEmulator.Tests.Kubectl.Table(kubectl.Run("get", "aimd", name, "-n", ns.Name, "-o", "wide").Succeeded());
-        Assert.Equal(["NAME", "STAGE", "READY", "COMPLIANCE", "AGE", "MESSAGE"], table[0]);
-        return [.. table[1].Take(4), table[1][5]];
+        Assert.Equal(["NAME", "STAGE", "READY", "VERDICT", "COMPLIANCE", "AGE", "MESSAGE"], table[0]);
+        return [.. table[1].Take(5), table[1][6]];
     }
 
     [Fact]
@@ -122,6 +127,36 @@ public abstract class OperatorScenarios(ClusterTarget target)
             "a Warning event says NetworkIsolated stopped being met");
         await ns.Client.NetworkingV1.DeleteNamespacedNetworkPolicyAsync("allow-all-egress", ns.Name, cancellationToken: Ct);
         await ns.ConditionFollowsAsync(bystander, ConditionTypes.NetworkIsolated, "True");
+    }
+
+    [Fact]
+    public async Task A_design_whose_workload_starts_serving_is_judged_as_deployed_and_says_why()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        await ns.CreateAsync(Manifests.Example("profiles", ns.Name, ns.Profile));
+        foreach (var obj in Manifests.Example("llm-inference-compliant", ns.Name, ns.Profile))
+        {
+            if (obj is AIModelDeployment d)
+            {
+                d.Spec.Stage = LifecycleStage.Design;
+            }
+
+            await Manifests.CreateAsync(ns.Client, obj, Ct);
+        }
+
+        await ns.StartOperatorAsync();
+        await ns.EventuallyAsync(async () => (await ns.GetAsync(Chat))?.Status?.Stage == LifecycleStage.Design, "judged in stage Design while nothing serves");
+        Assert.Null(await ns.ConditionAsync(Chat, ConditionTypes.StageConsistent));
+
+        // The workload starts serving: the deployment phase's controls and provisions apply, whatever spec.stage says.
+        await ns.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("{\"spec\":{\"replicas\":1}}", V1Patch.PatchType.MergePatch), Chat, ns.Name, cancellationToken: Ct);
+        await ns.ConditionBecomesAsync(Chat, ConditionTypes.StageConsistent, "False");
+        var status = (await ns.GetAsync(Chat))!.Status!;
+        Assert.Equal(LifecycleStage.Deployment, status.Stage);
+        Assert.Contains("spec.stage declares Design, but Deployment", status.Conditions!.Single(c => c.Type == ConditionTypes.StageConsistent).Message, StringComparison.Ordinal);
+        await ns.EventuallyAsync(
+            async () => (await ns.EventsAsync()).Any(e => e.Type == "Warning" && e.Regarding.Name == Chat && e.Note.StartsWith(ConditionTypes.StageConsistent, StringComparison.Ordinal)),
+            "a Warning event says the declared stage is not the one the cluster shows");
     }
 
     [Theory]

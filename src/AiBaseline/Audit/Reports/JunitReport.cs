@@ -23,7 +23,10 @@ public static class JunitReport
                 new XAttribute("failures", controls.Count(c => c.Result == ControlResult.NotMet)),
                 new XAttribute("skipped", controls.Count(c => c.Result is ControlResult.NotApplicable or ControlResult.Unknown)),
                 new XAttribute("errors", 0),
-                new XAttribute("file", verdict.Deployment.File));
+                new XAttribute("file", verdict.Deployment.File),
+                new XElement("properties",
+                    new XElement("property", new XAttribute("name", "verdict"), new XAttribute("value", (verdict.Status.Summary?.Verdict ?? ConformityVerdict.Inconclusive).ToString())),
+                    new XElement("property", new XAttribute("name", "ready"), new XAttribute("value", verdict.Ready?.Status ?? "Unknown"))));
             foreach (var control in controls)
             {
                 var testcase = new XElement("testcase",

@@ -31,8 +31,11 @@ public static class SarifReport
         }
 
         var results = new JsonArray();
+        var standard = new JsonObject();
         foreach (var verdict in verdicts)
         {
+            var conformity = verdict.Status.Summary?.Verdict ?? ConformityVerdict.Inconclusive;
+            standard[verdict.Id] = conformity.ToString();
             foreach (var control in ControlMessages.All(verdict.Status))
             {
                 var level = control.Result switch
@@ -55,6 +58,7 @@ public static class SarifReport
                     ["properties"] = new JsonObject
                     {
                         ["deployment"] = verdict.Id,
+                        ["verdict"] = conformity.ToString(),
                         ["reason"] = control.Reason,
                         ["provisions"] = new JsonArray([.. control.Provisions.Select(p => JsonValue.Create(p))]),
                     },
@@ -78,6 +82,9 @@ public static class SarifReport
                     },
                 },
                 ["results"] = results,
+
+                // The standard's verdict (ETSI TS 104 216: Pass, Fail, Inconclusive) of each deployment.
+                ["properties"] = new JsonObject { ["verdicts"] = standard },
             }),
         };
         return log.ToJsonString(Indented);

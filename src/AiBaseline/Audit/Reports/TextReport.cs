@@ -27,12 +27,21 @@ public static class TextReport
         foreach (var verdict in verdicts)
         {
             var status = verdict.Status;
-            output.WriteLine(Paint(verdict.Id, "1") + $"  ({verdict.Deployment.File}:{verdict.Deployment.Line})");
+            var standard = status.Summary?.Verdict?.ToString() ?? "Inconclusive";
+            output.WriteLine(Paint(verdict.Id, "1") + $"  EN 304 223 {standard.ToLowerInvariant()}, Ready {verdict.Ready?.Status ?? "Unknown"}  ({verdict.Deployment.File}:{verdict.Deployment.Line})");
             output.WriteLine($"  stage {status.Stage}, profile {verdict.ProfileName} ({verdict.ProfileSource})");
             var ready = verdict.Ready;
             var controls = ControlMessages.All(status).ToList();
             var width = controls.Count == 0 ? 5 : Math.Max(5, controls.Max(c => c.Name.Length));
             output.WriteLine($"  {"Ready".PadRight(width)}  {Result(ready?.Status ?? "Unknown")}{ready?.Reason}: {ready?.Message}");
+            foreach (var type in new[] { ConditionTypes.Conformant, ConditionTypes.StageConsistent })
+            {
+                if (status.Conditions?.FirstOrDefault(c => c.Type == type) is { } condition)
+                {
+                    output.WriteLine($"  {type.PadRight(width)}  {Result(condition.Status)}{condition.Reason}: {condition.Message}");
+                }
+            }
+
             foreach (var control in controls)
             {
                 output.WriteLine($"  {control.Name.PadRight(width)}  {Result(control.Result.ToString())}{control.Reason.PadRight(24)} {string.Join(", ", control.Provisions)}");
@@ -55,6 +64,8 @@ public static class TextReport
     {
         int Count(Verdict v) => verdicts.Count(x => x.Verdict == v);
         var counts = $"{verdicts.Count} deployment{(verdicts.Count == 1 ? "" : "s")}: {Count(Verdict.Compliant)} compliant, {Count(Verdict.NotCompliant)} not compliant, {Count(Verdict.Unknown)} unknown, {Count(Verdict.Stalled)} stalled";
+        int Standard(ConformityVerdict v) => verdicts.Count(x => (x.Status.Summary?.Verdict ?? ConformityVerdict.Inconclusive) == v);
+        counts += $"; EN 304 223: {Standard(ConformityVerdict.Pass)} pass, {Standard(ConformityVerdict.Fail)} fail, {Standard(ConformityVerdict.Inconclusive)} inconclusive";
         var exit = AuditRun.ExitCode(verdicts, failOnUnknown);
         var meaning = exit == AuditExitCodes.Compliant
             ? Count(Verdict.Unknown) > 0 ? "exit 0; warning: unknown results could not be checked offline (--fail-on-unknown makes them fail)" : "exit 0: all compliant"
