@@ -53,7 +53,7 @@ internal static class OptionValues
 
     /// <summary>
     /// Namespace names from every use of the option, each a name or names separated by commas, without duplicates;
-    /// empty values are skipped, so <c>--namespace=</c> alone means all namespaces.
+    /// empty values are skipped, so <c>--namespace "$NAMESPACES"</c> with nothing in it means all namespaces.
     /// </summary>
     public static string[] NamespaceNames(ArgumentResult result)
     {
