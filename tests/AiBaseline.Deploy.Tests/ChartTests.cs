@@ -63,6 +63,9 @@ public sealed class ChartTests
         Assert.Equal(3, deployment.Spec.Replicas);
         Assert.Equal("registry.example.com/aibaseline/aibaseline@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", container.Image);
         Assert.Contains("--namespace=team-a", container.Args);
+        Assert.Contains("--namespace=team-b", container.Args);
+        Assert.Contains("--kube-api-qps=12.5", container.Args);
+        Assert.Contains("--kube-api-burst=25", container.Args);
         Assert.Contains("--log-level=Debug", container.Args);
         Assert.Contains("--log-format=console", container.Args);
 
@@ -77,7 +80,11 @@ public sealed class ChartTests
     [InlineData("replicaCount=two", "replicaCount", "a number given as a word")]
     [InlineData("logLevel=Verbose", "logLevel", "a level the operator does not know")]
     [InlineData("replicaCont=2", "replicaCont", "a misspelt key is rejected, not ignored")]
-    [InlineData("watchedNamespaces={team-a,team-b}", "watchedNamespaces", "the operator watches one namespace or all")]
+    [InlineData("watchedNamespaces={team-a,team-a}", "watchedNamespaces", "a namespace listed twice would get two Roles of one name")]
+    [InlineData("watchedNamespaces={team-a,Team_B}", "watchedNamespaces/1", "a name the API server refuses for a namespace")]
+    [InlineData("kubeApi.qps=fast", "kubeApi/qps", "a client rate given as a word")]
+    [InlineData("kubeApi.burst=many", "kubeApi/burst", "a burst given as a word")]
+    [InlineData("kubeApi.rate=50", "rate", "a misspelt client setting is rejected, not ignored")]
     [InlineData("image.digest=latest", "image/digest", "a digest that is not sha256:<64 hex>")]
     [InlineData("defaultProfile.spec.mode=Warn", "defaultProfile/spec/mode", "a profile mode the CRD would reject later")]
     [InlineData("metrics.port=70000", "metrics/port", "a port out of range")]
@@ -91,6 +98,29 @@ public sealed class ChartTests
         var result = Renders.HelmTemplate("--set-string", setting);
         Assert.True(result.ExitCode != 0, $"{reason}: helm template accepted --set-string {setting}");
         Assert.Contains(field, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("kubeApi.qps=0", "kubeApi/qps", "no request would ever be sent")]
+    [InlineData("kubeApi.qps=-1", "kubeApi/qps", "a negative rate does not turn the limit off")]
+    [InlineData("kubeApi.burst=0", "kubeApi/burst", "no request would ever be sent")]
+    [InlineData("kubeApi.burst=1.5", "kubeApi/burst", "a burst counts whole requests")]
+    public void Schema_rejects_client_limits_the_operator_would_refuse(string setting, string field, string reason)
+    {
+        var result = Renders.HelmTemplate("--set", setting);
+        Assert.True(result.ExitCode != 0, $"{reason}: helm template accepted --set {setting}");
+        Assert.Contains(field, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_watched_namespace_gets_a_Role_and_RoleBinding_and_the_ClusterRole_keeps_cluster_scoped_kinds_only()
+    {
+        var documents = Renders.Helm(Renders.CiValues);
+
+        Assert.Equal(["team-a", "team-b"], documents.Where(d => d.Kind == "Role" && d.Name == "aibaseline-manager").Select(d => d.As<V1Role>().Metadata.NamespaceProperty).Order(StringComparer.Ordinal));
+        Assert.Equal(["team-a", "team-b"], documents.Where(d => d.Kind == "RoleBinding" && d.Name == "aibaseline-manager").Select(d => d.As<V1RoleBinding>().Metadata.NamespaceProperty).Order(StringComparer.Ordinal));
+        var clusterRole = documents.Single("ClusterRole", "aibaseline-manager").As<V1ClusterRole>();
+        Assert.DoesNotContain(clusterRole.Rules, r => r.Resources.Contains("aimodeldeployments"));
     }
 
     [Fact]

@@ -54,11 +54,11 @@ internal sealed class OperatorFixture : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts an operator (metrics off; probes on <paramref name="probes"/>, off by default) and, unless told not to,
+    /// Starts an operator (metrics off; probes on <paramref name="probes"/>, off by default; watching <paramref name="namespaces"/>, all by default) and, unless told not to,
     /// waits until its caches have synced. Without <paramref name="verifier"/> any registry verification fails the test.
     /// </summary>
     public async Task<OperatorHost> StartOperatorAsync(
-        IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true, bool readPullSecrets = false, ILoggerFactory? logs = null)
+        IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true, bool readPullSecrets = false, ILoggerFactory? logs = null, IReadOnlyList<string>? namespaces = null)
     {
         var host = new OperatorHost(
             new OperatorSettings
@@ -66,6 +66,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
                 MetricsBindAddress = "0", HealthProbeBindAddress = probes, MaxConcurrentReconciles = 2, Identity = "test-operator",
                 VerificationCache = cache ?? new VerificationCacheOptions(),
                 ReadPullSecrets = readPullSecrets,
+                Namespaces = namespaces ?? [],
             },
             Server.CreateClientConfiguration(),
             logs ?? NullLoggerFactory.Instance,

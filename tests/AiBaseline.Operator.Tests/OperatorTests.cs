@@ -47,6 +47,29 @@ public sealed class OperatorTests
         Assert.DoesNotContain(Bot, metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Metrics_count_the_clients_requests_by_code_method_and_host_as_client_go_does()
+    {
+        await using var cluster = await OperatorFixture.StartAsync();
+        cluster.Apply("profiles", "llm-inference-compliant", "llm-inference-noncompliant");
+        var host = await cluster.StartOperatorAsync();
+        await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.Ready) is not null && cluster.Condition(Playground, Bot, ConditionTypes.Ready) is not null, "both statuses written");
+
+        var server = new Uri(cluster.Server.CreateClientConfiguration().Host).Authority;
+        var metrics = await ScrapeAsync(host);
+
+        // Lists, watches and the reads before each status write are GETs; each status write is a PATCH.
+        Assert.True(Value(metrics, $"rest_client_requests_total{{code=\"200\",method=\"GET\",host=\"{server}\"}}") >= 14 + 2, metrics);
+        Assert.True(Value(metrics, $"rest_client_requests_total{{code=\"200\",method=\"PATCH\",host=\"{server}\"}}") >= 2, metrics);
+        Assert.True(Value(metrics, $"rest_client_request_duration_seconds_count{{verb=\"PATCH\",host=\"{server}\"}}") >= 2, metrics);
+        Assert.Contains($"rest_client_request_duration_seconds_bucket{{verb=\"GET\",host=\"{server}\",le=\"0.005\"}}", metrics, StringComparison.Ordinal);
+    }
+
+    private static double Value(string metrics, string series) =>
+        metrics.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal)) is { } line
+            ? double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+
     private static async Task<string> ScrapeAsync(OperatorHost host)
     {
         using var scrape = new MemoryStream();

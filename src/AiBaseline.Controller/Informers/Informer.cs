@@ -54,8 +54,11 @@ public sealed class Informer<T> : IInformer
     /// </summary>
     public Func<T, T>? Transform { get; init; }
 
-    /// <summary>The objects seen so far, with indexes.</summary>
-    public InformerCache<T> Cache { get; } = new();
+    /// <summary>
+    /// The objects seen so far, with indexes. Informers of one resource in different namespaces may share one
+    /// (<see cref="InformerSet{T}"/>): each adds and removes objects of its own namespace only.
+    /// </summary>
+    public InformerCache<T> Cache { get; init; } = new();
 
     /// <inheritdoc/>
     public bool HasSynced => synced.Task.IsCompletedSuccessfully;
@@ -183,7 +186,7 @@ public sealed class Informer<T> : IInformer
             Deliver(old is null ? new(InformerEventType.Added, item, null) : new(InformerEventType.Updated, item, old));
         }
 
-        foreach (var key in Cache.Keys().Where(key => !seen.Contains(key)))
+        foreach (var key in Cache.Keys().Where(key => !seen.Contains(key) && (options.Namespace is null || key.Namespace == options.Namespace)))
         {
             if (Cache.Remove(key) is { } gone)
             {

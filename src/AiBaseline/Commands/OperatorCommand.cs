@@ -29,9 +29,10 @@ internal sealed class OperatorCommand : Command
         DefaultValueFactory = _ => ":8081",
     };
 
-    private readonly Option<string?> watchNamespace = new("--namespace")
+    private readonly Option<string[]> watchNamespaces = new("--namespace")
     {
-        Description = "Watch this namespace only; all namespaces when omitted.",
+        Description = "Watch only these namespaces (repeatable, or separated by commas), each with namespaced RBAC; all namespaces when omitted.",
+        CustomParser = OptionValues.NamespaceNames,
     };
 
     private readonly Option<int> maxConcurrentReconciles = new("--max-concurrent-reconciles")
@@ -104,7 +105,7 @@ internal sealed class OperatorCommand : Command
         Options.Add(leaderElect);
         Options.Add(metricsBindAddress);
         Options.Add(healthProbeBindAddress);
-        Options.Add(watchNamespace);
+        Options.Add(watchNamespaces);
         Options.Add(maxConcurrentReconciles);
         Options.Add(kubeApiQps);
         Options.Add(kubeApiBurst);
@@ -126,7 +127,7 @@ internal sealed class OperatorCommand : Command
             LeaderElect = parse.GetValue(leaderElect),
             MetricsBindAddress = parse.GetValue(metricsBindAddress) ?? ":8080",
             HealthProbeBindAddress = parse.GetValue(healthProbeBindAddress) ?? ":8081",
-            Namespace = parse.GetValue(watchNamespace),
+            Namespaces = parse.GetValue(watchNamespaces) ?? [],
             MaxConcurrentReconciles = parse.GetValue(maxConcurrentReconciles),
             KubeApiQps = parse.GetValue(kubeApiQps),
             KubeApiBurst = parse.GetValue(kubeApiBurst),

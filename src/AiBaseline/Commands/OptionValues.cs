@@ -25,7 +25,7 @@ internal static class OptionValues
     public static double PositiveNumber(ArgumentResult result, string example)
     {
         var text = Token(result);
-        if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)
+        if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowExponent, System.Globalization.CultureInfo.InvariantCulture, out var value)
             && value > 0 && double.IsFinite(value))
         {
             return value;
@@ -51,9 +51,37 @@ internal static class OptionValues
         return allowed[0].Value;
     }
 
+    /// <summary>
+    /// Namespace names from every use of the option, each a name or names separated by commas, without duplicates;
+    /// empty values are skipped, so <c>--namespace "$NAMESPACES"</c> with nothing in it means all namespaces.
+    /// </summary>
+    public static string[] NamespaceNames(ArgumentResult result)
+    {
+        var names = new List<string>();
+        foreach (var name in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!IsNamespaceName(name))
+            {
+                result.AddError($"{OptionName(result)}: \"{name}\" is not allowed: use namespace names (lowercase letters, digits and '-', at most 63), repeated or separated by commas");
+                return [];
+            }
+
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        return [.. names];
+    }
+
     /// <summary>The error for a value that is not allowed, with what to use instead.</summary>
     public static void NotAllowed(OptionResult result, string value, string use) =>
         result.AddError($"{result.Option.Name}: \"{value}\" is not allowed: {use}");
+
+    // An RFC 1123 label, as the API server requires of a namespace's name.
+    private static bool IsNamespaceName(string name) =>
+        name.Length is > 0 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && name[0] != '-' && name[^1] != '-';
 
     private static string Token(ArgumentResult result) => result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
 

@@ -11,8 +11,8 @@ using k8s.Models;
 namespace AiBaseline.Operator;
 
 /// <summary>
-/// One informer per resource the evaluation reads. Namespaced resources are watched in <c>--namespace</c> (or all
-/// namespaces); Secrets, Services and PersistentVolumeClaims as metadata only, since only their names matter and the
+/// Informers over every resource the evaluation reads. Namespaced resources are watched in each <c>--namespace</c>,
+/// one informer per namespace (or one for all namespaces); cluster-scoped ones by one informer each. Secrets, Services and PersistentVolumeClaims as metadata only, since only their names matter and the
 /// caches must never hold Secret values (pull secrets read for <c>--read-pull-secrets</c> are one-off GETs, not cached).
 /// </summary>
 internal sealed class ClusterCaches
@@ -23,15 +23,23 @@ internal sealed class ClusterCaches
     /// <summary>AIModelDeployments by <c>namespace/Kind/name</c> of their workload.</summary>
     public const string ByWorkload = "workload";
 
-    public ClusterCaches(KubeApiClient api, string? ns, ILoggerFactory loggers, TimeProvider time)
+    public ClusterCaches(KubeApiClient api, IReadOnlyList<string> namespaces, ILoggerFactory loggers, TimeProvider time)
     {
         // managedFields are never read and are often the largest part of an object's metadata. Nor are the objects'
         // own annotations, except an AIModelDeployment's (the admin's allow-deletion); kubectl's client-side apply keeps
         // a whole copy of each object in one (last-applied-configuration). Pod template annotations are spec: kept.
-        Informer<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null)
-            where T : class, IKubernetesObject<V1ObjectMeta> =>
-            new(api, new InformerOptions(type) { Namespace = type.Namespaced ? ns : null, MetadataOnly = metadataOnly }, loggers.CreateLogger<Informer<T>>(), time)
+        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null)
+            where T : class, IKubernetesObject<V1ObjectMeta>
+        {
+            var cache = new InformerCache<T>();
+            IReadOnlyList<string?> scopes = type.Namespaced && namespaces.Count > 0 ? [.. namespaces] : [null];
+            return new InformerSet<T>(cache, scopes.Select(ns => new Informer<T>(
+                api,
+                new InformerOptions(type) { Namespace = ns, MetadataOnly = metadataOnly, Name = scopes.Count > 1 ? $"{type} in {ns}" : type.ToString() },
+                loggers.CreateLogger<Informer<T>>(),
+                time)
             {
+                Cache = cache,
                 Transform = o =>
                 {
                     o.Metadata.ManagedFields = null;
@@ -43,7 +51,8 @@ internal sealed class ClusterCaches
                     trim?.Invoke(o);
                     return o;
                 },
-            };
+            }));
+        }
 
         // The reconciler reads each deployment afresh before writing its status, so the cache does without the status,
         // which is most of the object (every provision and control): at 10,000 deployments hundreds of MiB. Workload
@@ -71,39 +80,40 @@ internal sealed class ClusterCaches
     }
 
     /// <summary>AIModelDeployments without their status: read a deployment from the API server when its status matters.</summary>
-    public Informer<AIModelDeployment> ModelDeployments { get; }
+    public InformerSet<AIModelDeployment> ModelDeployments { get; }
 
-    public Informer<BaselineProfile> Profiles { get; }
+    public InformerSet<BaselineProfile> Profiles { get; }
 
-    public Informer<V1Deployment> Deployments { get; }
+    public InformerSet<V1Deployment> Deployments { get; }
 
-    public Informer<V1StatefulSet> StatefulSets { get; }
+    public InformerSet<V1StatefulSet> StatefulSets { get; }
 
-    public Informer<V1NetworkPolicy> NetworkPolicies { get; }
+    public InformerSet<V1NetworkPolicy> NetworkPolicies { get; }
 
-    public Informer<PartialObjectMetadata> Secrets { get; }
+    public InformerSet<PartialObjectMetadata> Secrets { get; }
 
-    public Informer<V1ConfigMap> ConfigMaps { get; }
+    public InformerSet<V1ConfigMap> ConfigMaps { get; }
 
-    public Informer<V1ServiceAccount> ServiceAccounts { get; }
+    public InformerSet<V1ServiceAccount> ServiceAccounts { get; }
 
-    public Informer<PartialObjectMetadata> Services { get; }
+    public InformerSet<PartialObjectMetadata> Services { get; }
 
-    public Informer<PartialObjectMetadata> PersistentVolumeClaims { get; }
+    public InformerSet<PartialObjectMetadata> PersistentVolumeClaims { get; }
 
-    public Informer<V1RoleBinding> RoleBindings { get; }
+    public InformerSet<V1RoleBinding> RoleBindings { get; }
 
-    public Informer<V1ClusterRoleBinding> ClusterRoleBindings { get; }
+    public InformerSet<V1ClusterRoleBinding> ClusterRoleBindings { get; }
 
-    public Informer<V1Role> Roles { get; }
+    public InformerSet<V1Role> Roles { get; }
 
-    public Informer<V1ClusterRole> ClusterRoles { get; }
+    public InformerSet<V1ClusterRole> ClusterRoles { get; }
 
     /// <summary>Every informer, for the manager, readiness and the synced metric.</summary>
     public ImmutableArray<IInformer> All =>
     [
-        ModelDeployments, Profiles, Deployments, StatefulSets, NetworkPolicies, Secrets, ConfigMaps,
-        ServiceAccounts, Services, PersistentVolumeClaims, RoleBindings, ClusterRoleBindings, Roles, ClusterRoles,
+        .. ModelDeployments.Members, .. Profiles.Members, .. Deployments.Members, .. StatefulSets.Members, .. NetworkPolicies.Members,
+        .. Secrets.Members, .. ConfigMaps.Members, .. ServiceAccounts.Members, .. Services.Members, .. PersistentVolumeClaims.Members,
+        .. RoleBindings.Members, .. ClusterRoleBindings.Members, .. Roles.Members, .. ClusterRoles.Members,
     ];
 
     private static void TrimConfigMap(V1ConfigMap configMap)

@@ -50,7 +50,7 @@ internal sealed class OperatorHost : IDisposable
         var throttle = new ClientRequestHandler(new ClientRateLimiter(settings.KubeApiQps, settings.KubeApiBurst, time), runtimeMetrics, time);
         kubernetes = new Kubernetes(cluster, [throttle, .. handlers]);
         var api = new KubeApiClient(kubernetes);
-        Caches = new ClusterCaches(api, settings.Namespace, loggers, time);
+        Caches = new ClusterCaches(api, settings.Namespaces, loggers, time);
         var productMetrics = new ProductMetrics(Registry);
         productMetrics.Watch(Caches.All);
         events = new EventRecorder(api, new EventRecorderOptions("aibaseline.io/operator", settings.Identity), loggers.CreateLogger<EventRecorder>(), time);

@@ -14,8 +14,8 @@ internal sealed record OperatorSettings
     /// <summary>Where <c>/healthz</c> and <c>/readyz</c> listen, such as <c>:8081</c>; <c>0</c> turns them off.</summary>
     public string HealthProbeBindAddress { get; init; } = ":8081";
 
-    /// <summary>Watch one namespace only; null watches all.</summary>
-    public string? Namespace { get; init; }
+    /// <summary>Watch these namespaces only, each with its own informers; empty watches all.</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
 
     /// <summary>
     /// Requests per second the operator's client sends to the API server, watches aside (<c>--kube-api-qps</c>).

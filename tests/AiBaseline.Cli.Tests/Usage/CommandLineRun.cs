@@ -10,8 +10,8 @@ public sealed record CommandLineResult(int Exit, string Stdout, string Stderr);
 /// <summary>Runs <c>aibaseline</c> as a user does: in-process with every command, or as its own process.</summary>
 public static class CommandLineRun
 {
-    /// <summary>Parses and invokes <paramref name="args"/> with the commands of the executable, capturing the output.</summary>
-    public static CommandLineResult InProcess(params string[] args)
+    /// <summary>Parses <paramref name="args"/> with the commands of the executable, without running anything.</summary>
+    public static ParseResult Parse(params string[] args)
     {
         var root = new RootCommand();
         foreach (var command in CommandSet.All())
@@ -19,9 +19,15 @@ public static class CommandLineRun
             root.Subcommands.Add(command);
         }
 
+        return root.Parse(args);
+    }
+
+    /// <summary>Parses and invokes <paramref name="args"/> with the commands of the executable, capturing the output.</summary>
+    public static CommandLineResult InProcess(params string[] args)
+    {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = UsageErrors.Invoke(root.Parse(args), new InvocationConfiguration { Output = stdout, Error = stderr });
+        var exit = UsageErrors.Invoke(Parse(args), new InvocationConfiguration { Output = stdout, Error = stderr });
         return new CommandLineResult(exit, stdout.ToString(), stderr.ToString());
     }
 

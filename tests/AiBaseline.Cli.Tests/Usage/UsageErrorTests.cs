@@ -64,6 +64,36 @@ public sealed class UsageErrorTests
             "aibaseline operator: --metrics-bind-address: \"localhost:http\" is not allowed: use host:port, :port, or 0 to turn it off"
         },
         {
+            "a client rate of zero would never send a request",
+            ["operator", "--kube-api-qps", "0"],
+            "aibaseline operator: --kube-api-qps: \"0\" is not allowed: use a number greater than 0, such as 50 or 0.5"
+        },
+        {
+            "a client rate given as a word",
+            ["operator", "--kube-api-qps=fast"],
+            "aibaseline operator: --kube-api-qps: \"fast\" is not allowed: use a number greater than 0, such as 50 or 0.5"
+        },
+        {
+            "a negative client rate does not turn the limit off",
+            ["operator", "--kube-api-qps=-1"],
+            "aibaseline operator: --kube-api-qps: \"-1\" is not allowed: use a number greater than 0, such as 50 or 0.5"
+        },
+        {
+            "a burst of zero would never send a request",
+            ["operator", "--kube-api-burst", "0"],
+            "aibaseline operator: --kube-api-burst: \"0\" is not allowed: use a whole number of requests, at least 1"
+        },
+        {
+            "a burst with a fraction",
+            ["operator", "--kube-api-burst", "1.5"],
+            "aibaseline operator: --kube-api-burst: \"1.5\" is not allowed: use a whole number of requests, at least 1"
+        },
+        {
+            "a namespace name the API server would refuse is named, even inside a list",
+            ["operator", "--namespace", "team-a", "--namespace", "team-b,Team_C"],
+            "aibaseline operator: --namespace: \"Team_C\" is not allowed: use namespace names (lowercase letters, digits and '-', at most 63), repeated or separated by commas"
+        },
+        {
             "a flag of another operator is named",
             ["operator", "--watch-namespaces=a,b"],
             "aibaseline operator: Unrecognized command or argument '--watch-namespaces=a,b'."
@@ -79,6 +109,38 @@ public sealed class UsageErrorTests
             "aibaseline crds: Required argument missing for option: '--output'."
         },
     };
+
+    public static TheoryData<string, string[], string[]> NamespaceForms => new()
+    {
+        { "omitted: every namespace", ["operator"], [] },
+        { "one, as before", ["operator", "--namespace", "team-a"], ["team-a"] },
+        { "repeated", ["operator", "--namespace", "team-a", "--namespace=team-b"], ["team-a", "team-b"] },
+        { "separated by commas, spaces and a duplicate dropped", ["operator", "--namespace", "team-a, team-b,team-a"], ["team-a", "team-b"] },
+        { "both forms at once", ["operator", "--namespace=team-a,team-b", "--namespace", "team-c"], ["team-a", "team-b", "team-c"] },
+        { "empty, as an unset variable expands: every namespace", ["operator", "--namespace", ""], [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NamespaceForms))]
+    public void Namespaces_may_be_repeated_or_separated_by_commas(string reason, string[] args, string[] expected)
+    {
+        var parsed = CommandLineRun.Parse(args);
+
+        Assert.True(parsed.Errors.Count == 0, $"{reason}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
+        Assert.Equal(expected, parsed.GetValue<string[]>("--namespace") ?? []);
+    }
+
+    [Theory]
+    [InlineData("50", 50.0)]
+    [InlineData("0.5", 0.5)]
+    [InlineData("1e+06", 1e6)]
+    public void A_client_rate_may_have_a_fraction_or_an_exponent_as_Helm_renders_large_numbers(string text, double expected)
+    {
+        var parsed = CommandLineRun.Parse("operator", "--kube-api-qps", text);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(expected, parsed.GetValue<double>("--kube-api-qps"));
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

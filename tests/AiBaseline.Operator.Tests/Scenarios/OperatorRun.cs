@@ -35,7 +35,7 @@ internal sealed class OperatorRun : IAsyncDisposable
         var calls = new ApiCallLog();
         var settings = new OperatorSettings
         {
-            Namespace = ns,
+            Namespaces = [ns],
             LeaderElect = leaderElect,
             LeaseNamespace = ns,
             Identity = identity,
