@@ -27,6 +27,7 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         const string release = "aibaseline-helm";
         using var client = cluster.Plane.AdminClient();
         await CreateRestrictedNamespaceAsync(client, release);
+        using var cleanup = Uninstalling(release, "models");
 
         var install = cluster.Helm("install", "aibaseline", Chart, "--namespace", release);
         install.Succeeded();
@@ -67,7 +68,6 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         Assert.Empty(ReleaseLeftovers(release));
         Assert.Null(await ReadProfileAsync(client, "default"));
         Assert.NotNull(await ReadDeploymentAsync(client, "models", "llama-chat"));
-        await DeleteNamespacesAsync(client, release, "models");
     }
 
     [Fact]
@@ -77,7 +77,11 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         const string release = "aibaseline-helm-ci";
         using var client = cluster.Plane.AdminClient();
         await CreateRestrictedNamespaceAsync(client, release);
+
+        // The CI values watch two namespaces, which must exist before the install creates a Role in each.
         await CreateNamespaceAsync(client, "team-a");
+        await CreateNamespaceAsync(client, "team-b");
+        using var cleanup = Uninstalling(release, "team-a", "team-b");
 
         // The CI values switch on a ServiceMonitor and a PrometheusRule: the Prometheus Operator's own CRDs judge them.
         using (var kubectl = cluster.Kubectl())
@@ -100,7 +104,7 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         Assert.Equal("no", CanI(release, "list", "secrets", "default"));
 
         await ApplyExamplesAsync(client, "team-a", "llm-inference-compliant", "llm-inference-noncompliant");
-        await using (var running = await InstalledOperator.StartAsync(cluster.Plane, release, "aibaseline", "--leader-elect", "--namespace", "team-a", "--read-pull-secrets"))
+        await using (var running = await InstalledOperator.StartAsync(cluster.Plane, release, "aibaseline", "--leader-elect", "--namespace", "team-a,team-b", "--read-pull-secrets"))
         {
             await UntilAsync(async () => await ReadyAsync(client, "team-a", "llama-chat") == "True", "llama-chat is Ready", running);
             await UntilAsync(async () => await ReadyAsync(client, "team-a", "support-bot") == "False", "support-bot is not Ready", running);
@@ -111,7 +115,6 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
 
         cluster.Helm("uninstall", "aibaseline", "--namespace", release, "--wait").Succeeded();
         Assert.Empty(ReleaseLeftovers(release));
-        await DeleteNamespacesAsync(client, release, "team-a");
     }
 
     [Fact]
@@ -120,6 +123,7 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         Assert.SkipWhen(cluster.SkipReason is not null, cluster.SkipReason ?? "");
         using var client = cluster.Plane.AdminClient();
         using var kubectl = cluster.Kubectl();
+        using var cleanup = new Cleanup(() => kubectl.Run("delete", "-k", Path.Combine(PrivateControlPlane.RepositoryRoot, "deploy"), "--ignore-not-found", "--wait=false"));
 
         var apply = kubectl.Run("apply", "--server-side", "-k", Path.Combine(PrivateControlPlane.RepositoryRoot, "deploy"));
         apply.Succeeded();
@@ -187,6 +191,22 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         await UntilAsync(async () => (await running.ProbeAsync("readyz")).Status == HttpStatusCode.OK, "/readyz is OK once the rule is granted", running);
         Assert.Equal(0, await running.StopAsync());
         await DeleteNamespacesAsync(client, ns);
+    }
+
+    /// <summary>
+    /// Uninstalls the release (whatever state a failed step left it in) and deletes its namespaces when the test ends,
+    /// so a failure here does not make the next install test fail on this one's leftovers.
+    /// </summary>
+    private Cleanup Uninstalling(string release, params string[] namespaces) => new(() =>
+    {
+        cluster.Helm("uninstall", "aibaseline", "--namespace", release, "--ignore-not-found", "--wait");
+        using var kubectl = cluster.Kubectl();
+        kubectl.Run(["delete", "namespace", release, .. namespaces, "--ignore-not-found", "--wait=false"]);
+    });
+
+    private sealed class Cleanup(Action action) : IDisposable
+    {
+        public void Dispose() => action();
     }
 
     private static async Task CreateRestrictedNamespaceAsync(Kubernetes client, string name)
