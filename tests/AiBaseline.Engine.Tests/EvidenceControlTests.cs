@@ -94,7 +94,9 @@ public sealed class EvidenceControlTests
 
         Assert.True(EvidenceFreshness.IsFresh(reference, 365, Now) == fresh, why);
         Assert.True(EvidenceFreshness.IsInFuture(reference, Now) == future, why);
-        Assert.Equal(fresh ? 1 : 0, Status.ProvisionRollup.FreshEvidence(deployment, Profile().Spec, Now).Length);
+        Assert.True(ProvisionCatalog.TryGet("5.1.3-1", out var threatModelling));
+        var judged = new Status.EvidenceProvisions(deployment, Profile().Spec, Now).Judge(threatModelling);
+        Assert.True((judged.Result == ProvisionResult.Met) == fresh, why);
     }
 
     [Fact]

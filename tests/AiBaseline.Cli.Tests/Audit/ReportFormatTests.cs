@@ -42,7 +42,14 @@ public sealed class ReportFormatTests
         var asCr = KubernetesJson.Deserialize<AIModelDeploymentStatus>(status.ToJsonString());
         Assert.True(JsonNode.DeepEquals(status, JsonNode.Parse(KubernetesJson.Serialize(asCr))));
         Assert.Equal("Deployment", (string?)status["stage"]);
-        Assert.Equal("35/35", (string?)status["compliance"]);
+        Assert.Equal("33/33", (string?)status["compliance"]);
+
+        // Each group met by evidence says until when: the evidence's date plus the profile's 3650 days.
+        var byEvidence = status["provisions"]!.AsArray().Where(g => (string?)g!["result"] == "Met" && g["evidence"] is not null)
+            .ToDictionary(g => (string)g!["evidence"]!, g => (string?)g!["expiresAt"]);
+        Assert.Equal("2036-02-14", byEvidence["ThreatModel"]);
+        Assert.Equal("2036-01-10", byEvidence["IncidentPlan"]);
+        Assert.DoesNotContain(status["provisions"]!.AsArray(), g => g!["expiredAt"] is not null);
         var ready = status["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!;
         Assert.Equal(("True", "Compliant"), ((string?)ready["status"], (string?)ready["reason"]));
         Assert.Equal("2026-11-24T12:00:00Z", (string?)ready["lastTransitionTime"]);
