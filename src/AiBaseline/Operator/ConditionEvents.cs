@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller.Writers;
+using AiBaseline.Engine.Controls;
 using k8s.Models;
 
 namespace AiBaseline.Operator;
@@ -11,7 +12,8 @@ internal sealed record ConditionEvent(EventType Type, string Reason, string Note
 /// <summary>
 /// Decides which events a status change deserves: one per condition whose status moved. A condition that stops
 /// being True (or a Stalled that becomes True) is a Warning. On the first evaluation only Ready is announced, so a
-/// new deployment does not flood its event list.
+/// new deployment does not flood its event list. EvidenceCurrent turning to reason EvidenceExpiring while it stays
+/// True is a Warning too, once: when the deployment enters the profile's warning window.
 /// </summary>
 internal static class ConditionEvents
 {
@@ -22,6 +24,12 @@ internal static class ConditionEvents
         foreach (var condition in after.Conditions ?? [])
         {
             previous.TryGetValue(condition.Type, out var old);
+            if (EntersExpiryWindow(old, condition))
+            {
+                events.Add(new ConditionEvent(EventType.Warning, condition.Reason, Note(condition)));
+                continue;
+            }
+
             if (old?.Status == condition.Status || (old is null && (before?.Conditions is { Count: > 0 } || condition.Type != ConditionTypes.Ready)))
             {
                 continue;
@@ -32,6 +40,10 @@ internal static class ConditionEvents
 
         return events.ToImmutable();
     }
+
+    private static bool EntersExpiryWindow(V1Condition? old, V1Condition now) =>
+        now.Type == ConditionTypes.EvidenceCurrent && now.Reason == EvidenceControl.EvidenceExpiringReason
+        && old?.Reason != EvidenceControl.EvidenceExpiringReason;
 
     private static bool IsWorse(V1Condition? old, V1Condition now) => now.Type == ConditionTypes.Stalled
         ? now.Status == "True"
