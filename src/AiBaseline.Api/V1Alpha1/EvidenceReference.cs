@@ -79,6 +79,6 @@ public enum EvidenceType
     UserGuidance,
     /// <summary>How security updates are issued and announced (principle 11).</summary>
     UpdatePolicy,
-    /// <summary>How behaviour, logs and performance are monitored (principle 12).</summary>
+    /// <summary>How behaviour, logs and performance are monitored (principle 12); meets no provision by itself, since the cluster shows monitoring.</summary>
     MonitoringPlan,
 }
