@@ -89,6 +89,49 @@ public sealed class ReportFormatTests
     }
 
     [Fact]
+    public void Json_status_tells_stale_evidence_from_missing_and_names_what_a_reference_lacks()
+    {
+        using var temp = new TempManifests();
+        temp.Write("aimd.yaml", """
+            apiVersion: aibaseline.io/v1alpha1
+            kind: AIModelDeployment
+            metadata: {name: chat, namespace: ml}
+            spec:
+              profile: signed-evidence
+              stage: Design
+              owners: [{name: Chat team}]
+              evidence:
+              - {type: ThreatModel, uri: https://docs.example/tm, date: 2026-02-16}
+              - {type: RiskAssessment, uri: https://docs.example/ra, date: 2024-01-01}
+              - {type: TrainingRecord, uri: https://docs.example/training, date: 2026-01-10}
+            ---
+            apiVersion: aibaseline.io/v1alpha1
+            kind: BaselineProfile
+            metadata: {name: signed-evidence}
+            spec:
+              evidence: {requireDigest: [ThreatModel], requireApproval: [ThreatModel]}
+            """);
+
+        var run = AuditHarness.Run(temp.Dir, "-o", "json");
+
+        Assert.Equal(1, run.Exit);
+        var status = JsonNode.Parse(run.Stdout)!["items"]![0]!["status"]!;
+        var groups = status["provisions"]!.AsArray().Select(g => g!.AsObject()).ToList();
+        JsonObject GroupOf(string id) => groups.Single(g => g["ids"]!.AsArray().Any(i => (string?)i == id));
+
+        // A fresh training record meets its provisions until its date plus 365 days.
+        Assert.Equal(("Met", "TrainingRecord", "2027-01-10"), ((string?)GroupOf("5.1.1-1")["result"], (string?)GroupOf("5.1.1-1")["evidence"], (string?)GroupOf("5.1.1-1")["expiresAt"]));
+        // A risk assessment of 2024 is stale: the group says which evidence expired, and when.
+        Assert.Equal(("Attestation", "RiskAssessment", "2024-12-31"), ((string?)GroupOf("5.1.2-1")["result"], (string?)GroupOf("5.1.2-1")["evidence"], (string?)GroupOf("5.1.2-1")["expiredAt"]));
+        // A threat model without the digest and approver the profile asks for counts for nothing: never evidenced.
+        Assert.Equal(["ids", "result"], GroupOf("5.1.3-1").Select(p => p.Key).Order(StringComparer.Ordinal));
+        var evidence = status["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "EvidenceCurrent")!;
+        Assert.Equal("False", (string?)evidence["status"]);
+        Assert.Contains("ThreatModel https://docs.example/tm has no digest, which the profile requires for ThreatModel (evidence.requireDigest)", (string?)evidence["message"], StringComparison.Ordinal);
+        Assert.Contains("ThreatModel https://docs.example/tm has no approvedBy", (string?)evidence["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_alone_exits_0_with_a_warning_and_1_with_fail_on_unknown()
     {
         using var temp = new TempManifests();
