@@ -123,12 +123,6 @@ public sealed class BaselineEngineTests
         Assert.Equal(Now.AddMinutes(5).UtcDateTime, flipped.LastTransitionTime);
     }
 
-    [Fact]
-    public void Every_catalog_provision_is_covered_by_some_evidence_type()
-    {
-        Assert.All(ProvisionCatalog.Provisions, p => Assert.True(Enum.IsDefined(EvidenceCoverage.TypeFor(p))));
-    }
-
     private static k8s.Models.V1Condition Condition(AIModelDeploymentStatus status, string type) =>
         Assert.Single(status.Conditions!, c => c.Type == type);
 

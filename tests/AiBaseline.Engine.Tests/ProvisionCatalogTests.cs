@@ -16,6 +16,13 @@ public sealed class ProvisionCatalogTests
     }
 
     [Fact]
+    public void The_ids_the_API_accepts_are_exactly_the_catalog_in_order()
+    {
+        // spec.evidence[].provisions is an enum of Api.V1Alpha1.ProvisionIds in the CRD: it must not drift from the catalog.
+        Assert.Equal(ProvisionCatalog.Provisions.Select(p => p.Id), Api.V1Alpha1.ProvisionIds.All);
+    }
+
+    [Fact]
     public void Every_provision_carries_its_principle_phase_and_stage()
     {
         Assert.All(ProvisionCatalog.Provisions, p =>

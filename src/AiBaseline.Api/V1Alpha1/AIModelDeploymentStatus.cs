@@ -44,7 +44,7 @@ public sealed class AIModelDeploymentStatus
 
     /// <summary>Each provision with its result, in the order of <see cref="Provisions"/>.</summary>
     public IEnumerable<ProvisionStatus> EachProvision() =>
-        (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence) { Reason = g.Reason }));
+        (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence) { Reason = g.Reason, ExpiresAt = g.ExpiresAt, ExpiredAt = g.ExpiredAt }));
 
     /// <summary>The result of one provision, or null when the status does not list it.</summary>
     public ProvisionStatus? Provision(string id) => EachProvision().FirstOrDefault(p => p.Id == id);
@@ -160,9 +160,17 @@ public sealed class ProvisionGroup
     [Required]
     public ProvisionResult Result { get; set; }
 
-    /// <summary>For provisions met by evidence: the evidence type that met them.</summary>
+    /// <summary>For provisions met by evidence: the evidence type that met them; for provisions awaiting attestation: the type whose reference expired.</summary>
     [JsonPropertyName("evidence")]
     public string? Evidence { get; set; }
+
+    /// <summary>For provisions met by evidence: the last day (UTC) the evidence counts, its date plus the profile's maxAgeDays.</summary>
+    [JsonPropertyName("expiresAt")]
+    public DateOnly? ExpiresAt { get; set; }
+
+    /// <summary>For provisions whose evidence is stale: the last day it counted. Provisions never evidenced have neither date.</summary>
+    [JsonPropertyName("expiredAt")]
+    public DateOnly? ExpiredAt { get; set; }
 
     /// <summary>For provisions that do not apply: why (outside the stage's phases, or declared out of scope by the profile).</summary>
     [JsonPropertyName("reason")]
@@ -177,6 +185,12 @@ public sealed class ProvisionGroup
 /// <summary>The result for one provision of EN 304 223, as read from <see cref="AIModelDeploymentStatus.Provisions"/>.</summary>
 public sealed record ProvisionStatus(string Id, ProvisionResult Result, string? Evidence)
 {
+    /// <summary>For a provision met by evidence: the last day the evidence counts.</summary>
+    public DateOnly? ExpiresAt { get; init; }
+
+    /// <summary>For a provision awaiting attestation whose evidence is stale: the last day it counted.</summary>
+    public DateOnly? ExpiredAt { get; init; }
+
     /// <summary>For a provision that does not apply: why.</summary>
     public string? Reason { get; init; }
 }

@@ -235,4 +235,18 @@ public sealed class EvidencePolicy
     [JsonPropertyName("requireOwners")]
     [DefaultValue(true)]
     public bool RequireOwners { get; set; } = true;
+
+    /// <summary>Evidence types whose references count only with a digest of the document (spec.evidence[].digest).</summary>
+    [JsonPropertyName("requireDigest")]
+    public List<EvidenceType>? RequireDigest { get; set; }
+
+    /// <summary>Evidence types whose references count only with an approver (spec.evidence[].approvedBy).</summary>
+    [JsonPropertyName("requireApproval")]
+    public List<EvidenceType>? RequireApproval { get; set; }
+
+    /// <summary>How many days before evidence expires the EvidenceCurrent condition warns; 0 turns the warning off.</summary>
+    [JsonPropertyName("warnBeforeExpiryDays")]
+    [DefaultValue(30)]
+    [Range(0, 3650)]
+    public int WarnBeforeExpiryDays { get; set; } = 30;
 }

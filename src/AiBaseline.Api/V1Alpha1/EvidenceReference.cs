@@ -5,7 +5,8 @@ namespace AiBaseline.Api.V1Alpha1;
 
 /// <summary>
 /// A dated reference to evidence a person judges, such as a threat model. A reference younger than the
-/// profile's maximum age meets the attestation provisions its type covers, or those it lists.
+/// profile's maximum age, with the digest and approver the profile requires for its type, meets the provisions
+/// a document of its type can evidence, and those it lists that a document can evidence.
 /// </summary>
 public sealed class EvidenceReference
 {
@@ -25,9 +26,31 @@ public sealed class EvidenceReference
     [Required]
     public DateOnly Date { get; set; }
 
-    /// <summary>Provision ids it covers beyond those its type covers, such as "5.2.2-4".</summary>
+    /// <summary>
+    /// Provision ids it covers beyond those its type covers, such as "5.2.2-4". An id only the cluster can show
+    /// (logging, rate limits, network, secrets, images, monitoring, access control) is ignored, and the Evidence
+    /// control says so.
+    /// </summary>
     [JsonPropertyName("provisions")]
+    [ProvisionIdItems]
     public List<string>? Provisions { get; set; }
+
+    /// <summary>The sha256 digest of the document as reviewed, "sha256:" and 64 lowercase hex digits.</summary>
+    [JsonPropertyName("digest")]
+    [RegularExpression(EvidenceDigest.Pattern)]
+    public string? Digest { get; set; }
+
+    /// <summary>Who approved the document, such as a person or a review board.</summary>
+    [JsonPropertyName("approvedBy")]
+    [MinLength(1)]
+    public string? ApprovedBy { get; set; }
+}
+
+/// <summary>The form of <see cref="EvidenceReference.Digest"/>.</summary>
+public static class EvidenceDigest
+{
+    /// <summary>"sha256:" and 64 lowercase hex digits.</summary>
+    public const string Pattern = "^sha256:[0-9a-f]{64}$";
 }
 
 /// <summary>Kinds of evidence; each covers the provisions a person has to judge in its area.</summary>
@@ -56,6 +79,6 @@ public enum EvidenceType
     UserGuidance,
     /// <summary>How security updates are issued and announced (principle 11).</summary>
     UpdatePolicy,
-    /// <summary>How behaviour, logs and performance are monitored (principle 12).</summary>
+    /// <summary>How behaviour, logs and performance are monitored (principle 12); meets no provision by itself, since the cluster shows monitoring.</summary>
     MonitoringPlan,
 }

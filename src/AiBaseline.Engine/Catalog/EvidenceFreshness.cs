@@ -19,6 +19,9 @@ public static class EvidenceFreshness
     public static bool IsFresh(EvidenceReference reference, int maxAgeDays, DateTimeOffset now) =>
         reference.Date >= Oldest(now, maxAgeDays) && !IsInFuture(reference, now);
 
+    /// <summary>The last day (UTC) <paramref name="reference"/> is fresh: its date plus <paramref name="maxAgeDays"/>.</summary>
+    public static DateOnly ExpiresAt(EvidenceReference reference, int maxAgeDays) => reference.Date.AddDays(maxAgeDays);
+
     /// <summary>True when <paramref name="reference"/> is dated after today.</summary>
     public static bool IsInFuture(EvidenceReference reference, DateTimeOffset now) => reference.Date > Today(now);
 }

@@ -8,12 +8,17 @@ namespace AiBaseline.Engine.Controls;
 /// Evidence: people are named as responsible for the model, and the documents an auditor asks for are
 /// referenced and current.
 /// <list type="bullet">
-/// <item>Reads <c>spec.stage</c>, <c>spec.owners</c>, <c>spec.evidence[*].type</c> and <c>.date</c>; profile
-/// <c>evidence.requireOwners</c>, <c>evidence.required</c> (default ModelCard, ThreatModel,
-/// SecurityTestReport, IncidentPlan) and <c>evidence.maxAgeDays</c>.</item>
+/// <item>Reads <c>spec.stage</c>, <c>spec.owners</c>, <c>spec.evidence[*]</c> (type, uri, date, digest, approvedBy,
+/// provisions); profile <c>evidence.requireOwners</c>, <c>evidence.required</c> (default ModelCard, ThreatModel,
+/// SecurityTestReport, IncidentPlan), <c>evidence.maxAgeDays</c>, <c>evidence.requireDigest</c>,
+/// <c>evidence.requireApproval</c> and <c>evidence.warnBeforeExpiryDays</c>.</item>
 /// <item>Passes when an owner is declared (if the profile requires owners), no reference is dated after
-/// today, and every required type has a reference no older than the maximum age (fresh as
-/// <see cref="EvidenceFreshness"/> defines it). In stage Design a model card, test report or incident
+/// today, every reference has the digest and approver the profile requires for its type (one that lacks them
+/// counts for nothing, <see cref="EvidenceRequirements"/>), and every required type has a reference no older than
+/// the maximum age (fresh as <see cref="EvidenceFreshness"/> defines it). While passing, the reason is
+/// EvidenceExpiring when the newest reference of a type expires within the warning window, and the message says
+/// what expires when. Provisions a reference names that only the cluster can show are ignored
+/// (<see cref="EvidenceCoverage"/>), and the message says so. In stage Design a model card, test report or incident
 /// plan cannot exist yet, so only the required types that are design documents (TrainingRecord,
 /// RiskAssessment, ThreatModel, OversightPlan: principles 1 to 4) are required; with the default list
 /// that is the ThreatModel.</item>
@@ -37,6 +42,15 @@ public sealed class EvidenceControl : IControl
 
     /// <summary>The newest reference of a required type is older than the profile's maximum age.</summary>
     public const string EvidenceStaleReason = "EvidenceStale";
+
+    /// <summary>A reference of a type in evidence.requireDigest has no digest.</summary>
+    public const string EvidenceDigestMissingReason = "EvidenceDigestMissing";
+
+    /// <summary>A reference of a type in evidence.requireApproval has no approvedBy.</summary>
+    public const string EvidenceApprovalMissingReason = "EvidenceApprovalMissing";
+
+    /// <summary>Everything passes, but evidence expires within the profile's warning window.</summary>
+    public const string EvidenceExpiringReason = "EvidenceExpiring";
 
     /// <summary>The types required when the profile lists none.</summary>
     public static ImmutableArray<EvidenceType> DefaultRequired { get; } =
@@ -70,19 +84,50 @@ public sealed class EvidenceControl : IControl
             {
                 findings.NotMet(EvidenceDatedInFutureReason, $"{reference.Type} {reference.Uri} is dated {Format(reference.Date)}, after today; date it when it was last reviewed", 2);
             }
+
+            foreach (var field in EvidenceRequirements.Missing(reference, policy))
+            {
+                findings.NotMet(
+                    field == "digest" ? EvidenceDigestMissingReason : EvidenceApprovalMissingReason,
+                    field == "digest"
+                        ? $"{reference.Type} {reference.Uri} has no digest, which the profile requires for {reference.Type} (evidence.requireDigest), so it counts for nothing; add digest: sha256:<SHA-256 of the document reviewed>"
+                        : $"{reference.Type} {reference.Uri} has no approvedBy, which the profile requires for {reference.Type} (evidence.requireApproval), so it counts for nothing; name who approved it",
+                    1);
+            }
         }
 
         var required = Required(policy, context.Stage);
         foreach (var type in required)
         {
-            CheckType(context, type, evidence, policy.MaxAgeDays, findings);
+            CheckType(context, type, evidence, policy, findings);
         }
 
         var owners = hasOwners ? "owners are declared" : "owners are not required";
-        return findings.Outcome()
-            ?? ControlOutcome.Met(CurrentReason, required.Length == 0
-                ? $"{owners}; no evidence is required in stage {context.Stage}"
-                : $"{owners}; evidence at most {policy.MaxAgeDays} days old is referenced for {string.Join(", ", required)}");
+        var current = required.Length == 0
+            ? $"{owners}; no evidence is required in stage {context.Stage}"
+            : $"{owners}; evidence at most {policy.MaxAgeDays} days old is referenced for {string.Join(", ", required)}";
+        var expiring = EvidenceExpiry.Expiring(evidence, policy, context.Now);
+        var outcome = findings.Outcome()
+            ?? (expiring.IsEmpty
+                ? ControlOutcome.Met(CurrentReason, current)
+                : ControlOutcome.Met(EvidenceExpiringReason, $"{current}; {string.Join("; ", expiring.Select(e => Expires(e, policy.MaxAgeDays)))}"));
+        return outcome with { Message = outcome.Message + IgnoredClaims(evidence) };
+    }
+
+    private static string Expires(ExpiringEvidence expiring, int maxAgeDays) =>
+        $"{expiring.Reference.Type} {expiring.Reference.Uri} expires after {Format(expiring.ExpiresAt)} (dated {Format(expiring.Reference.Date)}, maximum age {maxAgeDays} days): review it and update its date";
+
+    /// <summary>What follows the message when references name provisions only the cluster can show: they meet nothing.</summary>
+    private static string IgnoredClaims(List<EvidenceReference> evidence)
+    {
+        var ignored = evidence
+            .Select(e => (Reference: e, Ids: EvidenceCoverage.IgnoredClaims(e)))
+            .Where(e => !e.Ids.IsEmpty)
+            .Select(e => $"{e.Reference.Type} {e.Reference.Uri} names {string.Join(", ", e.Ids)}")
+            .ToList();
+        return ignored.Count == 0
+            ? ""
+            : $"; ignored: {string.Join("; ", ignored)}: only the cluster can show these provisions, so no document meets them";
     }
 
     /// <summary>The types required at <paramref name="stage"/>, in the profile's order without repeats.</summary>
@@ -105,10 +150,11 @@ public sealed class EvidenceControl : IControl
         return required.ToImmutable();
     }
 
-    private static void CheckType(EvaluationContext context, EvidenceType type, List<EvidenceReference> evidence, int maxAgeDays, FindingSet findings)
+    private static void CheckType(EvaluationContext context, EvidenceType type, List<EvidenceReference> evidence, EvidencePolicy policy, FindingSet findings)
     {
+        var maxAgeDays = policy.MaxAgeDays;
         EvidenceReference? newest = null;
-        var anyInFuture = false;
+        var anyReported = false;
         foreach (var reference in evidence)
         {
             if (reference.Type != type)
@@ -116,9 +162,10 @@ public sealed class EvidenceControl : IControl
                 continue;
             }
 
-            if (EvidenceFreshness.IsInFuture(reference, context.Now))
+            if (EvidenceFreshness.IsInFuture(reference, context.Now) || !EvidenceRequirements.IsComplete(reference, policy))
             {
-                anyInFuture = true;
+                // Already reported: a reference dated in the future, or lacking what the profile requires.
+                anyReported = true;
             }
             else if (newest is null || reference.Date > newest.Date)
             {
@@ -128,7 +175,7 @@ public sealed class EvidenceControl : IControl
 
         if (newest is null)
         {
-            if (!anyInFuture)
+            if (!anyReported)
             {
                 findings.NotMet(EvidenceMissingReason, $"no {type} is referenced in spec.evidence; add one with its uri and date", 1);
             }

@@ -7,8 +7,8 @@ namespace AiBaseline.Engine.Status;
 /// <summary>
 /// Turns control outcomes into one result per provision. A provision outside the stage's phases is
 /// NotApplicable. A provision that controls decide takes the worst of their results: NotMet over Unknown
-/// over Met. A provision no control decides is met only by fresh evidence that covers it, and otherwise
-/// awaits attestation.
+/// over Met. A provision no control decides is met only by fresh evidence that covers it
+/// (<see cref="EvidenceProvisions"/>), and otherwise awaits attestation.
 /// </summary>
 internal static class ProvisionRollup
 {
@@ -19,7 +19,7 @@ internal static class ProvisionRollup
         ImmutableArray<EvaluatedControl> outcomes,
         DateTimeOffset now)
     {
-        var freshEvidence = FreshEvidence(deployment, profile, now);
+        var evidence = new EvidenceProvisions(deployment, profile, now);
         var outOfScope = (profile.Scope.OutOfScope ?? []).GroupBy(e => e.Provision, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Reason, StringComparer.Ordinal);
         var decidingById = DecidingControls(outcomes);
         var result = ImmutableArray.CreateBuilder<ProvisionStatus>(ProvisionCatalog.Provisions.Length);
@@ -40,10 +40,7 @@ internal static class ProvisionRollup
             }
             else
             {
-                var evidence = freshEvidence.FirstOrDefault(e => EvidenceCoverage.Covers(e, provision));
-                result.Add(evidence is null
-                    ? new ProvisionStatus(provision.Id, ProvisionResult.Attestation, null)
-                    : new ProvisionStatus(provision.Id, ProvisionResult.Met, evidence.Type.ToString()));
+                result.Add(evidence.Judge(provision));
             }
         }
 
@@ -95,13 +92,6 @@ internal static class ProvisionRollup
         return summary;
     }
 
-    /// <summary>Evidence references fresh by <see cref="EvidenceFreshness"/>: no older than the profile's maximum age, and not dated in the future.</summary>
-    public static ImmutableArray<EvidenceReference> FreshEvidence(AIModelDeployment deployment, BaselineProfileSpec profile, DateTimeOffset now)
-    {
-        var maxAgeDays = profile.Evidence.MaxAgeDays;
-        return [.. (deployment.Spec.Evidence ?? []).Where(e => EvidenceFreshness.IsFresh(e, maxAgeDays, now))];
-    }
-
     private static ProvisionResult Worst(List<EvaluatedControl> deciding)
     {
         bool any = false, unknown = false, allWaived = true;
@@ -129,17 +119,28 @@ internal static class ProvisionRollup
         [ProvisionResult.NotMet, ProvisionResult.Unknown, ProvisionResult.Met, ProvisionResult.Waived, ProvisionResult.Attestation, ProvisionResult.NotApplicable];
 
     /// <summary>
-    /// status.provisions: one group per result, and for provisions met by evidence one per evidence type, each listing
-    /// its ids in the standard's order; results no provision has are left out.
+    /// status.provisions: one group per result, and for provisions judged by evidence one per evidence type and expiry
+    /// (met until expiresAt, or stale since expiredAt), each listing its ids in the standard's order; results no
+    /// provision has are left out.
     /// </summary>
     public static List<ProvisionGroup> Group(ImmutableArray<ProvisionStatus> provisions)
     {
         var groups = new List<ProvisionGroup>();
         foreach (var result in GroupOrder)
         {
-            foreach (var same in provisions.Where(p => p.Result == result).GroupBy(p => (p.Evidence, p.Reason)).OrderBy(g => g.Key.Evidence, StringComparer.Ordinal).ThenBy(g => g.Key.Reason, StringComparer.Ordinal))
+            foreach (var same in provisions.Where(p => p.Result == result)
+                .GroupBy(p => (p.Evidence, p.ExpiresAt, p.ExpiredAt, p.Reason))
+                .OrderBy(g => g.Key.Evidence, StringComparer.Ordinal).ThenBy(g => g.Key.ExpiresAt ?? g.Key.ExpiredAt).ThenBy(g => g.Key.Reason, StringComparer.Ordinal))
             {
-                groups.Add(new ProvisionGroup { Result = result, Evidence = same.Key.Evidence, Reason = same.Key.Reason, Ids = [.. same.Select(p => p.Id)] });
+                groups.Add(new ProvisionGroup
+                {
+                    Result = result,
+                    Evidence = same.Key.Evidence,
+                    ExpiresAt = same.Key.ExpiresAt,
+                    ExpiredAt = same.Key.ExpiredAt,
+                    Reason = same.Key.Reason,
+                    Ids = [.. same.Select(p => p.Id)],
+                });
             }
         }
 

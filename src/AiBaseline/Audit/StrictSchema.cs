@@ -5,6 +5,8 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using AiBaseline.Api.V1Alpha1;
 
 namespace AiBaseline.Audit;
 
@@ -86,7 +88,13 @@ public static class StrictSchema
             .Where(p => p.Name is not null)
             .ToDictionary(
                 p => p.Name!,
-                p => new Field(p.Property.PropertyType, p.Property.GetCustomAttribute<RequiredAttribute>() is not null, p.Property.GetCustomAttribute<MinLengthAttribute>(), p.Property.GetCustomAttribute<RangeAttribute>()),
+                p => new Field(
+                    p.Property.PropertyType,
+                    p.Property.GetCustomAttribute<RequiredAttribute>() is not null,
+                    p.Property.GetCustomAttribute<MinLengthAttribute>(),
+                    p.Property.GetCustomAttribute<RangeAttribute>(),
+                    p.Property.GetCustomAttribute<RegularExpressionAttribute>(),
+                    p.Property.IsDefined(typeof(ProvisionIdItemsAttribute))),
                 StringComparer.Ordinal));
 
         foreach (var (name, value) in obj)
@@ -137,7 +145,30 @@ public static class StrictSchema
                 report(field, $"{number} is out of range: use a value from {range.Minimum} to {range.Maximum}");
             }
         }
+
+        if (property.Pattern is { } pattern && value.GetValueKind() == JsonValueKind.String
+            && !Regex.IsMatch(value.GetValue<string>(), pattern.Pattern, RegexOptions.None, TimeSpan.FromSeconds(1)))
+        {
+            report(field, $"\"{value.GetValue<string>()}\" does not match {pattern.Pattern}: {PatternHint(pattern.Pattern)}");
+        }
+
+        if (property.ProvisionIds && value.GetValueKind() == JsonValueKind.Array)
+        {
+            var items = value.AsArray();
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (items[i] is { } item && item.GetValueKind() == JsonValueKind.String && !ProvisionIds.IsKnown(item.GetValue<string>()))
+                {
+                    report($"{field}[{i}]", $"\"{item.GetValue<string>()}\" is not a provision of EN 304 223: use one of {string.Join(", ", ProvisionIds.All)}");
+                }
+            }
+        }
     }
+
+    // What a user should write instead, for the patterns the API uses.
+    private static string PatternHint(string pattern) => pattern == EvidenceDigest.Pattern
+        ? "write sha256: and the 64 lowercase hex digits of the document's SHA-256 (sha256sum FILE)"
+        : "fix the value";
 
     private static bool Expect(JsonNode node, JsonValueKind kind, string path, string what, Action<string, string> report, JsonValueKind? alternative = null)
     {
@@ -163,5 +194,5 @@ public static class StrictSchema
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-    private sealed record Field(Type Type, bool Required, MinLengthAttribute? MinLength, RangeAttribute? Range);
+    private sealed record Field(Type Type, bool Required, MinLengthAttribute? MinLength, RangeAttribute? Range, RegularExpressionAttribute? Pattern, bool ProvisionIds);
 }

@@ -159,6 +159,16 @@ public static class CrdSchemaBuilder
             schema["minimum"] = JsonSerializer.SerializeToNode(range.Minimum, SerializerOptions);
             schema["maximum"] = JsonSerializer.SerializeToNode(range.Maximum, SerializerOptions);
         }
+
+        if (property.GetCustomAttribute<RegularExpressionAttribute>() is { } pattern)
+        {
+            schema["pattern"] = pattern.Pattern;
+        }
+
+        if (property.IsDefined(typeof(ProvisionIdItemsAttribute)) && schema["items"] is JsonObject items)
+        {
+            items["enum"] = new JsonArray([.. ProvisionIds.All.Select(id => JsonValue.Create(id))]);
+        }
     }
 
     private static bool IsAlwaysPresentSettings(PropertyInfo property) =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller.Writers;
+using AiBaseline.Engine.Controls;
 using k8s.Models;
 
 namespace AiBaseline.Operator;
@@ -11,7 +12,9 @@ internal sealed record ConditionEvent(EventType Type, string Reason, string Note
 /// <summary>
 /// Decides which events a status change deserves: one per condition whose status moved. A condition that stops
 /// being True (or a Stalled that becomes True) is a Warning. On the first evaluation only Ready is announced, so a
-/// new deployment does not flood its event list; later, a Stalled or StageConsistent condition that appears is announced. Reconciling says only that a retry is scheduled, which is not something
+/// new deployment does not flood its event list; later, a Stalled or StageConsistent condition that appears is announced.
+/// EvidenceCurrent turning to reason EvidenceExpiring while it stays True is a Warning too, once: when the deployment
+/// enters the profile's warning window. Reconciling says only that a retry is scheduled, which is not something
 /// that happened: it never has an event of its own.
 /// </summary>
 internal static class ConditionEvents
@@ -24,6 +27,12 @@ internal static class ConditionEvents
         foreach (var condition in after.Conditions ?? [])
         {
             previous.TryGetValue(condition.Type, out var old);
+            if (EntersExpiryWindow(old, condition))
+            {
+                events.Add(new ConditionEvent(EventType.Warning, condition.Reason, Note(condition)));
+                continue;
+            }
+
             if (condition.Type == ConditionTypes.Reconciling || old?.Status == condition.Status || (old is null && !Announced(condition.Type, first)))
             {
                 continue;
@@ -41,6 +50,10 @@ internal static class ConditionEvents
     /// </summary>
     private static bool Announced(string type, bool first) =>
         first ? type == ConditionTypes.Ready : type is ConditionTypes.Stalled or ConditionTypes.StageConsistent;
+
+    private static bool EntersExpiryWindow(V1Condition? old, V1Condition now) =>
+        now.Type == ConditionTypes.EvidenceCurrent && now.Reason == EvidenceControl.EvidenceExpiringReason
+        && old?.Reason != EvidenceControl.EvidenceExpiringReason;
 
     private static bool IsWorse(V1Condition? old, V1Condition now) => now.Type == ConditionTypes.Stalled
         ? now.Status == "True"

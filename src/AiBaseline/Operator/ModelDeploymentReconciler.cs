@@ -4,6 +4,7 @@ using AiBaseline.Controller;
 using AiBaseline.Controller.Hosting;
 using AiBaseline.Controller.Writers;
 using AiBaseline.Engine;
+using AiBaseline.Engine.Catalog;
 using k8s.Models;
 
 namespace AiBaseline.Operator;
@@ -13,7 +14,8 @@ namespace AiBaseline.Operator;
 /// <see cref="ReconcilingCondition">Reconciling</see> while its verdict waits on a scheduled retry, write the status
 /// once and only when it changed, record an event per condition that moved, then let <see cref="RetirementHold"/> add,
 /// keep or remove the retirement finalizer on that verdict. A pass that throws writes nothing and is retried with
-/// backoff; its status stays the last one written.
+/// backoff; its status stays the last one written. It comes back by itself when evidence starts to count, enters the
+/// expiry warning window or expires (<see cref="EvidenceExpiry"/>).
 /// </summary>
 internal sealed class ModelDeploymentReconciler(
     ClusterCaches caches,
@@ -69,8 +71,21 @@ internal sealed class ModelDeploymentReconciler(
         // The status is written first, so while a deletion is held the Retirement condition already says what remains.
         await retirement.ApplyAsync(key, cached, verdict, cancellationToken);
 
-        return checkedProvenance.Retry is { } retry ? ReconcileResult.After(retry.After) : ReconcileResult.Done;
+        return Soonest(checkedProvenance.Retry?.After, EvidenceChangesIn(cached)) is { } delay ? ReconcileResult.After(delay) : ReconcileResult.Done;
     }
+
+    /// <summary>Timers cannot wait longer than about 49 days; a far expiry is looked at again on the way.</summary>
+    private static readonly TimeSpan LongestEvidenceWait = TimeSpan.FromDays(7);
+
+    /// <summary>How long until time alone changes the evidence verdict; a second past midnight UTC, so the day has turned.</summary>
+    private TimeSpan? EvidenceChangesIn(AIModelDeployment deployment)
+    {
+        var now = time.GetUtcNow();
+        var policy = ProfileOf(deployment)?.Spec.Evidence ?? new EvidencePolicy();
+        return EvidenceExpiry.NextChange(deployment, policy, now) is { } at ? Soonest(at - now + TimeSpan.FromSeconds(1), LongestEvidenceWait) : null;
+    }
+
+    private static TimeSpan? Soonest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private BaselineProfile? ProfileOf(AIModelDeployment deployment) =>
         caches.Profiles.Cache.Get(new ObjectKey(null, BaselineEngine.ProfileName(deployment)));

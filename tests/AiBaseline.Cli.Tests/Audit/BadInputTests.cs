@@ -28,6 +28,36 @@ public sealed class BadInputTests
             ":10: AIModelDeployment/chat: spec.evidence[0].date: \"last week\" is not a date: write it as YYYY-MM-DD"
         },
         {
+            "an evidence reference naming a provision the standard does not have is refused, listing the ids",
+            Header + "spec:\n  stage: Deployment\n  evidence:\n  - type: ThreatModel\n    uri: https://docs.example/tm\n    date: 2026-02-16\n    provisions: [\"5.1.3-1\", \"9.9.9\"]\n",
+            ":11: AIModelDeployment/chat: spec.evidence[0].provisions[1]: \"9.9.9\" is not a provision of EN 304 223: use one of 5.1.1-1, 5.1.1-1.1, "
+        },
+        {
+            "an evidence type the API does not know is refused, listing the types",
+            Header + "spec:\n  stage: Deployment\n  evidence:\n  - type: PenTestSummary\n    uri: https://docs.example/pt\n    date: 2026-02-16\n",
+            ":8: AIModelDeployment/chat: spec.evidence[0].type: \"PenTestSummary\" is not allowed: use one of TrainingRecord, RiskAssessment, ThreatModel, OversightPlan, ModelCard, DataSheet, SecurityTestReport, IncidentPlan, DisclosurePolicy, UserGuidance, UpdatePolicy, MonitoringPlan"
+        },
+        {
+            "an evidence digest must be a sha256 digest",
+            Header + "spec:\n  stage: Deployment\n  evidence:\n  - type: ThreatModel\n    uri: https://docs.example/tm\n    date: 2026-02-16\n    digest: sha256:ABC\n",
+            ":11: AIModelDeployment/chat: spec.evidence[0].digest: \"sha256:ABC\" does not match ^sha256:[0-9a-f]{64}$: write sha256: and the 64 lowercase hex digits of the document's SHA-256 (sha256sum FILE)"
+        },
+        {
+            "an empty approver names nobody",
+            Header + "spec:\n  stage: Deployment\n  evidence:\n  - type: ThreatModel\n    uri: https://docs.example/tm\n    date: 2026-02-16\n    approvedBy: \"\"\n",
+            ":11: AIModelDeployment/chat: spec.evidence[0].approvedBy: must not be empty"
+        },
+        {
+            "a profile may require digests only of evidence types the API knows",
+            "apiVersion: aibaseline.io/v1alpha1\nkind: BaselineProfile\nmetadata:\n  name: default\nspec:\n  evidence:\n    requireDigest: [ThreatModel, Runbook]\n",
+            ":7: BaselineProfile/default: spec.evidence.requireDigest[1]: \"Runbook\" is not allowed: use one of TrainingRecord, "
+        },
+        {
+            "the expiry warning cannot be negative",
+            "apiVersion: aibaseline.io/v1alpha1\nkind: BaselineProfile\nmetadata:\n  name: default\nspec:\n  evidence:\n    warnBeforeExpiryDays: -1\n",
+            ":7: BaselineProfile/default: spec.evidence.warnBeforeExpiryDays: -1 is out of range: use a value from 0 to 3650"
+        },
+        {
             "a typo in a profile field is caught too",
             "apiVersion: aibaseline.io/v1alpha1\nkind: BaselineProfile\nmetadata:\n  name: default\nspec:\n  images:\n    trustedRegistry: [ghcr.io/acme/]\n",
             ":7: BaselineProfile/default: spec.images.trustedRegistry: unknown field: remove it or check the spelling (known fields: requireDigest, requiredAttestations, signatureKeys, trustedRegistries)"

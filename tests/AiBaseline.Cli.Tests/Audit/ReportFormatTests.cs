@@ -42,7 +42,14 @@ public sealed class ReportFormatTests
         var asCr = KubernetesJson.Deserialize<AIModelDeploymentStatus>(status.ToJsonString());
         Assert.True(JsonNode.DeepEquals(status, JsonNode.Parse(KubernetesJson.Serialize(asCr))));
         Assert.Equal("Deployment", (string?)status["stage"]);
-        Assert.Equal("35/35", (string?)status["compliance"]);
+        Assert.Equal("33/33", (string?)status["compliance"]);
+
+        // Each group met by evidence says until when: the evidence's date plus the profile's 3650 days.
+        var byEvidence = status["provisions"]!.AsArray().Where(g => (string?)g!["result"] == "Met" && g["evidence"] is not null)
+            .ToDictionary(g => (string)g!["evidence"]!, g => (string?)g!["expiresAt"]);
+        Assert.Equal("2036-02-14", byEvidence["ThreatModel"]);
+        Assert.Equal("2036-01-10", byEvidence["IncidentPlan"]);
+        Assert.DoesNotContain(status["provisions"]!.AsArray(), g => g!["expiredAt"] is not null);
         var ready = status["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!;
         Assert.Equal(("True", "Compliant"), ((string?)ready["status"], (string?)ready["reason"]));
         Assert.Equal("2026-11-24T12:00:00Z", (string?)ready["lastTransitionTime"]);
@@ -79,6 +86,49 @@ public sealed class ReportFormatTests
             [("llm-serving/llama-chat", 8, 0, 1), ("chat-playground/support-bot", 8, 6, 1), ("legacy-models/legacy-summarizer", 8, 1, 5)],
             counts);
         Assert.All(suites, s => Assert.Equal(s.Descendants("failure").Count().ToString(), (string?)s.Attribute("failures")));
+    }
+
+    [Fact]
+    public void Json_status_tells_stale_evidence_from_missing_and_names_what_a_reference_lacks()
+    {
+        using var temp = new TempManifests();
+        temp.Write("aimd.yaml", """
+            apiVersion: aibaseline.io/v1alpha1
+            kind: AIModelDeployment
+            metadata: {name: chat, namespace: ml}
+            spec:
+              profile: signed-evidence
+              stage: Design
+              owners: [{name: Chat team}]
+              evidence:
+              - {type: ThreatModel, uri: https://docs.example/tm, date: 2026-02-16}
+              - {type: RiskAssessment, uri: https://docs.example/ra, date: 2024-01-01}
+              - {type: TrainingRecord, uri: https://docs.example/training, date: 2026-01-10}
+            ---
+            apiVersion: aibaseline.io/v1alpha1
+            kind: BaselineProfile
+            metadata: {name: signed-evidence}
+            spec:
+              evidence: {requireDigest: [ThreatModel], requireApproval: [ThreatModel]}
+            """);
+
+        var run = AuditHarness.Run(temp.Dir, "-o", "json");
+
+        Assert.Equal(1, run.Exit);
+        var status = JsonNode.Parse(run.Stdout)!["items"]![0]!["status"]!;
+        var groups = status["provisions"]!.AsArray().Select(g => g!.AsObject()).ToList();
+        JsonObject GroupOf(string id) => groups.Single(g => g["ids"]!.AsArray().Any(i => (string?)i == id));
+
+        // A fresh training record meets its provisions until its date plus 365 days.
+        Assert.Equal(("Met", "TrainingRecord", "2027-01-10"), ((string?)GroupOf("5.1.1-1")["result"], (string?)GroupOf("5.1.1-1")["evidence"], (string?)GroupOf("5.1.1-1")["expiresAt"]));
+        // A risk assessment of 2024 is stale: the group says which evidence expired, and when.
+        Assert.Equal(("Attestation", "RiskAssessment", "2024-12-31"), ((string?)GroupOf("5.1.2-1")["result"], (string?)GroupOf("5.1.2-1")["evidence"], (string?)GroupOf("5.1.2-1")["expiredAt"]));
+        // A threat model without the digest and approver the profile asks for counts for nothing: never evidenced.
+        Assert.Equal(["ids", "result"], GroupOf("5.1.3-1").Select(p => p.Key).Order(StringComparer.Ordinal));
+        var evidence = status["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "EvidenceCurrent")!;
+        Assert.Equal("False", (string?)evidence["status"]);
+        Assert.Contains("ThreatModel https://docs.example/tm has no digest, which the profile requires for ThreatModel (evidence.requireDigest)", (string?)evidence["message"], StringComparison.Ordinal);
+        Assert.Contains("ThreatModel https://docs.example/tm has no approvedBy", (string?)evidence["message"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -81,6 +81,10 @@ public sealed class CrdValidationTests
     [InlineData("profile-mode", "spec.mode", "Unsupported value: \"Block\"")]
     [InlineData("profile-max-age", "spec.evidence.maxAgeDays", "should be greater than or equal to 1")]
     [InlineData("profile-quoted-boolean", "spec.images.requireDigest", "must be of type boolean")]
+    [InlineData("evidence-unknown-provision", "spec.evidence[0].provisions[1]", "Unsupported value: \"9.9.9\"")]
+    [InlineData("evidence-unknown-type", "spec.evidence[0].type", "Unsupported value: \"PenTestSummary\"")]
+    [InlineData("evidence-digest-not-sha256", "spec.evidence[0].digest", "should match '^sha256:[0-9a-f]{64}$'")]
+    [InlineData("profile-require-digest-unknown-type", "spec.evidence.requireDigest[1]", "Unsupported value: \"Runbook\"")]
     public void Broken_manifest_is_rejected_naming_the_field(string fixture, string path, string message)
     {
         var document = YamlDocuments.LoadFile(Path.Combine(RepositoryPaths.Fixtures, "invalid", fixture + ".yaml")).Single()!;

@@ -96,7 +96,7 @@ public sealed class StatusRoundTripTests
             WorkloadRef = new WorkloadReference { Kind = WorkloadKind.Deployment, Name = "fraud-scorer" },
             Models = [new ModelArtifact { Name = "weights", Source = "oci://registry.example.com/models/fraud@" + Digest, Digest = Digest }],
             Owners = [new Owner { Name = "ml-platform", Contact = "ml-platform@example.com", Role = "model owner" }],
-            Evidence = [new EvidenceReference { Type = EvidenceType.ThreatModel, Uri = "https://docs.example.com/threat-model", Date = new DateOnly(2026, 9, 1), Provisions = ["5.2.2-4"] }],
+            Evidence = [new EvidenceReference { Type = EvidenceType.ThreatModel, Uri = "https://docs.example.com/threat-model", Date = new DateOnly(2026, 9, 1), Provisions = ["5.2.2-4"], Digest = "sha256:" + new string('a', 64), ApprovedBy = "Security review board" }],
             Retirement = new RetirementSpec { Secrets = ["fraud-key"], PersistentVolumeClaims = ["fraud-weights"], Services = ["fraud-scorer"] },
         },
         Status = new AIModelDeploymentStatus
@@ -124,7 +124,8 @@ public sealed class StatusRoundTripTests
             ],
             Provisions =
             [
-                new ProvisionGroup { Result = ProvisionResult.Met, Evidence = "ThreatModel", Reason = "unused on a met group, set so every field is exercised", Ids = ["5.2.2-4"] },
+                new ProvisionGroup { Result = ProvisionResult.Met, Evidence = "ThreatModel", ExpiresAt = new DateOnly(2027, 9, 1), Reason = "unused on a met group, set so every field is exercised", Ids = ["5.2.2-4"] },
+                new ProvisionGroup { Result = ProvisionResult.Attestation, Evidence = "ModelCard", ExpiredAt = new DateOnly(2026, 6, 30), Ids = ["5.2.4-1.1"] },
                 new ProvisionGroup { Result = ProvisionResult.NotMet, Ids = ["5.2.3-1"] },
             ],
             Conditions =
@@ -169,7 +170,9 @@ public sealed class StatusRoundTripTests
         }
         else if (schema["items"] is { } items && value is JsonArray { Count: > 0 } array)
         {
-            foreach (var missing in MissingFields(items, array[0], path + "[0]"))
+            // A field is set when any item sets it: some fields belong to some items only (expiresAt, expiredAt).
+            var missingInEach = array.Select(item => MissingFields(items, item, path + "[]").ToHashSet()).ToList();
+            foreach (var missing in missingInEach.Skip(1).Aggregate(missingInEach[0], (all, next) => [.. all.Intersect(next)]).Order(StringComparer.Ordinal))
             {
                 yield return missing;
             }
