@@ -55,7 +55,7 @@ public sealed class ScopeExclusion
     /// <summary>The provision id, such as "5.1.1-1".</summary>
     [JsonPropertyName("provision")]
     [Required]
-    [RegularExpression(@"^5\.[1-5]\.[1-4]-[0-9]+(\.[0-9]+)?$")]
+    [ProvisionId]
     public string Provision { get; set; } = "";
 
     /// <summary>Why it does not apply to the deployments this profile governs; shown wherever the provision is reported.</summary>

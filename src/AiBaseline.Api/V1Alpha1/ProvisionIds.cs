@@ -32,3 +32,7 @@ public static class ProvisionIds
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ProvisionIdItemsAttribute : Attribute;
+
+/// <summary>On a string: it must be one of <see cref="ProvisionIds.All"/>, as an enum in the CRD and in the audit.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ProvisionIdAttribute : Attribute;

@@ -94,7 +94,8 @@ public static class StrictSchema
                     p.Property.GetCustomAttribute<MinLengthAttribute>(),
                     p.Property.GetCustomAttribute<RangeAttribute>(),
                     p.Property.GetCustomAttribute<RegularExpressionAttribute>(),
-                    p.Property.IsDefined(typeof(ProvisionIdItemsAttribute))),
+                    p.Property.IsDefined(typeof(ProvisionIdItemsAttribute)),
+                    p.Property.IsDefined(typeof(ProvisionIdAttribute))),
                 StringComparer.Ordinal));
 
         foreach (var (name, value) in obj)
@@ -152,6 +153,11 @@ public static class StrictSchema
             report(field, $"\"{value.GetValue<string>()}\" does not match {pattern.Pattern}: {PatternHint(pattern.Pattern)}");
         }
 
+        if (property.ProvisionId && value.GetValueKind() == JsonValueKind.String && !ProvisionIds.IsKnown(value.GetValue<string>()))
+        {
+            report(field, $"\"{value.GetValue<string>()}\" is not a provision of EN 304 223: use one of {string.Join(", ", ProvisionIds.All)}");
+        }
+
         if (property.ProvisionIds && value.GetValueKind() == JsonValueKind.Array)
         {
             var items = value.AsArray();
@@ -194,5 +200,5 @@ public static class StrictSchema
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-    private sealed record Field(Type Type, bool Required, MinLengthAttribute? MinLength, RangeAttribute? Range, RegularExpressionAttribute? Pattern, bool ProvisionIds);
+    private sealed record Field(Type Type, bool Required, MinLengthAttribute? MinLength, RangeAttribute? Range, RegularExpressionAttribute? Pattern, bool ProvisionIds, bool ProvisionId);
 }

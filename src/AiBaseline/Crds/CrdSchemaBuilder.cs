@@ -169,6 +169,11 @@ public static class CrdSchemaBuilder
         {
             items["enum"] = new JsonArray([.. ProvisionIds.All.Select(id => JsonValue.Create(id))]);
         }
+
+        if (property.IsDefined(typeof(ProvisionIdAttribute)))
+        {
+            schema["enum"] = new JsonArray([.. ProvisionIds.All.Select(id => JsonValue.Create(id))]);
+        }
     }
 
     private static bool IsAlwaysPresentSettings(PropertyInfo property) =>

@@ -85,6 +85,8 @@ public sealed class CrdValidationTests
     [InlineData("evidence-unknown-type", "spec.evidence[0].type", "Unsupported value: \"PenTestSummary\"")]
     [InlineData("evidence-digest-not-sha256", "spec.evidence[0].digest", "should match '^sha256:[0-9a-f]{64}$'")]
     [InlineData("profile-require-digest-unknown-type", "spec.evidence.requireDigest[1]", "Unsupported value: \"Runbook\"")]
+    [InlineData("profile-scope-unknown-provision", "spec.scope.outOfScope[0].provision", "Unsupported value: \"5.9.9-9\"")]
+    [InlineData("profile-scope-without-reason", "spec.scope.outOfScope[0].reason", "Required value")]
     public void Broken_manifest_is_rejected_naming_the_field(string fixture, string path, string message)
     {
         var document = YamlDocuments.LoadFile(Path.Combine(RepositoryPaths.Fixtures, "invalid", fixture + ".yaml")).Single()!;

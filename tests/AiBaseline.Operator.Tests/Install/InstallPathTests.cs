@@ -62,6 +62,10 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
             Assert.Equal(0, await running.StopAsync());
         }
 
+        // A clean stop releases the Lease, as client-go does, so another replica takes over at once.
+        var released = await client.CoordinationV1.ReadNamespacedLeaseAsync("aibaseline-leader", release, cancellationToken: Ct);
+        Assert.True(string.IsNullOrEmpty(released.Spec.HolderIdentity), $"the Lease is still held by {released.Spec.HolderIdentity}");
+
         // Uninstall: the release's objects go; the CRDs, and so every AIModelDeployment, stay (docs/install.md).
         cluster.Helm("uninstall", "aibaseline", "--namespace", release, "--wait").Succeeded();
         await AssertCrdsEstablishedAsync(client);
