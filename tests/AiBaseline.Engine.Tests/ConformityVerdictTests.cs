@@ -24,7 +24,7 @@ public sealed class ConformityVerdictTests
         Assert.Equal(("Unknown", "Inconclusive"), (conformant.Status, conformant.Reason));
         var awaiting = ShallAwaitingEvidence(status);
         Assert.NotEmpty(awaiting);
-        Assert.Contains($"{awaiting.Count} applicable shall provisions await evidence: {string.Join(", ", awaiting)}", conformant.Message, StringComparison.Ordinal);
+        Assert.Equal($"none failed, but {awaiting.Count} applicable shall provisions await evidence: {string.Join(", ", awaiting.Take(5))} and {awaiting.Count - 5} more", conformant.Message);
     }
 
     [Fact]

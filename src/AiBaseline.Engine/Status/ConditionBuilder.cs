@@ -78,9 +78,12 @@ internal static class ConditionBuilder
         return ("True", ReadyReasons.Compliant, $"{summary.Met} of {checkedCount} checked provisions met; {summary.Attestation} await attestation");
     }
 
-    private static string Ids(ImmutableArray<ProvisionStatus> provisions, ProvisionResult result)
+    private static string Ids(ImmutableArray<ProvisionStatus> provisions, ProvisionResult result) =>
+        FirstIds([.. provisions.Where(p => p.Result == result).Select(p => p.Id)]);
+
+    /// <summary>The first few ids and how many more: condition messages stay short; status.provisions has them all.</summary>
+    internal static string FirstIds(IReadOnlyList<string> ids)
     {
-        var ids = provisions.Where(p => p.Result == result).Select(p => p.Id).ToList();
         var shown = string.Join(", ", ids.Take(MaxIdsInMessage));
         return ids.Count > MaxIdsInMessage ? $"{shown} and {ids.Count - MaxIdsInMessage} more" : shown;
     }

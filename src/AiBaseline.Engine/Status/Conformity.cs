@@ -18,7 +18,7 @@ internal static class Conformity
         var notMet = provisions.Where(p => p.Result == ProvisionResult.NotMet).Select(p => p.Id).ToList();
         if (notMet.Count > 0)
         {
-            return (ConformityVerdict.Fail, "False", $"{Count(notMet.Count, "applicable provision")} not met: {string.Join(", ", notMet)}");
+            return (ConformityVerdict.Fail, "False", $"{Count(notMet.Count, "applicable provision")} not met: {ConditionBuilder.FirstIds(notMet)}");
         }
 
         var open = provisions.Where(p => Shall.Contains(p.Id) && p.Result is ProvisionResult.Attestation or ProvisionResult.Unknown).ToList();
@@ -34,12 +34,12 @@ internal static class Conformity
         var parts = new List<string>();
         if (awaiting.Count > 0)
         {
-            parts.Add($"{Count(awaiting.Count, "applicable shall provision")} await evidence: {string.Join(", ", awaiting)}");
+            parts.Add($"{Count(awaiting.Count, "applicable shall provision")} await evidence: {ConditionBuilder.FirstIds(awaiting)}");
         }
 
         if (unknown.Count > 0)
         {
-            parts.Add($"{Count(unknown.Count, "applicable shall provision")} could not be checked: {string.Join(", ", unknown)}");
+            parts.Add($"{Count(unknown.Count, "applicable shall provision")} could not be checked: {ConditionBuilder.FirstIds(unknown)}");
         }
 
         return (ConformityVerdict.Inconclusive, "Unknown", $"none failed, but {string.Join("; ", parts)}");

@@ -41,7 +41,7 @@ public abstract class OperatorScenarios(ClusterTarget target)
         Assert.Equal(("Unknown", "Inconclusive"), (conformant.Status, conformant.Reason));
         var shall = Engine.Catalog.ProvisionCatalog.Provisions.Where(p => p.Shall).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var awaiting = deployment.Status.EachProvision().Where(p => p.Result == ProvisionResult.Attestation && shall.Contains(p.Id)).Select(p => p.Id).ToList();
-        Assert.Equal($"none failed, but {awaiting.Count} applicable shall provisions await evidence: {string.Join(", ", awaiting)}", conformant.Message);
+        Assert.Equal($"none failed, but {awaiting.Count} applicable shall provisions await evidence: {string.Join(", ", awaiting.Take(5))} and {awaiting.Count - 5} more", conformant.Message);
         Assert.InRange(awaiting.Count, 20, 30);
         Assert.Equal(["llama-chat", "Deployment", "True", "Inconclusive", deployment.Status.Compliance, ready.Message], PrinterColumns(ns, Chat));
         await ns.EventuallyAsync(

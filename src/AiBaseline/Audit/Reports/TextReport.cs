@@ -42,6 +42,13 @@ public static class TextReport
                 }
             }
 
+            // The condition names the first few; the report names every shall provision that keeps the verdict open.
+            var open = status.EachProvision().Where(p => p.Result is ProvisionResult.Attestation or ProvisionResult.Unknown && Shall.Contains(p.Id)).Select(p => p.Id).ToList();
+            if (status.Summary?.Verdict == ConformityVerdict.Inconclusive && open.Count > 0)
+            {
+                output.WriteLine($"  {"".PadRight(width)}    shall provisions awaiting evidence or a check: {string.Join(", ", open)}");
+            }
+
             foreach (var control in controls)
             {
                 output.WriteLine($"  {control.Name.PadRight(width)}  {Result(control.Result.ToString())}{control.Reason.PadRight(24)} {string.Join(", ", control.Provisions)}");
@@ -58,6 +65,8 @@ public static class TextReport
 
         output.WriteLine(Summary(verdicts, failOnUnknown));
     }
+
+    private static readonly HashSet<string> Shall = [.. Engine.Catalog.ProvisionCatalog.Provisions.Where(p => p.Shall).Select(p => p.Id)];
 
     /// <summary>The last line: counts by verdict and what the exit code means.</summary>
     public static string Summary(IReadOnlyList<DeploymentVerdict> verdicts, bool failOnUnknown)
