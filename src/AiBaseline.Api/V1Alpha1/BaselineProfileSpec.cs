@@ -35,6 +35,9 @@ public sealed class BaselineProfileSpec
 
     [JsonPropertyName("evidence")]
     public EvidencePolicy Evidence { get; set; } = new();
+
+    [JsonPropertyName("waivers")]
+    public WaiverPolicy Waivers { get; set; } = new();
 }
 
 /// <summary>Whether the profile only reports or also enforces.</summary>
@@ -207,4 +210,19 @@ public sealed class EvidencePolicy
     [JsonPropertyName("requireOwners")]
     [DefaultValue(true)]
     public bool RequireOwners { get; set; } = true;
+}
+
+/// <summary>How far a BaselineException may reach.</summary>
+public sealed class WaiverPolicy
+{
+    /// <summary>The longest a waiver may last: its expiresAt no later than this many days after its creation, or it does not apply.</summary>
+    [JsonPropertyName("maxDurationDays")]
+    [DefaultValue(90)]
+    [Range(1, 3650)]
+    public int MaxDurationDays { get; set; } = 90;
+
+    /// <summary>Control names or provision ids no waiver may name; a waiver naming one does not apply.</summary>
+    [JsonPropertyName("neverWaive")]
+    [AllowedNames<ControlOrProvisionNames>]
+    public List<string>? NeverWaive { get; set; }
 }

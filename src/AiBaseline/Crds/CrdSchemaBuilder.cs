@@ -154,6 +154,13 @@ public static class CrdSchemaBuilder
             schema[property.PropertyType == typeof(string) ? "minLength" : "minItems"] = minLength.Length;
         }
 
+        if (property.GetCustomAttributes().OfType<IAllowedNamesAttribute>().FirstOrDefault() is { } names)
+        {
+            // On a list, each item must be one of the names.
+            var target = schema["items"] is JsonObject items ? items : schema;
+            target["enum"] = new JsonArray([.. names.Values.Select(v => JsonValue.Create(v))]);
+        }
+
         if (property.GetCustomAttribute<RangeAttribute>() is { } range)
         {
             schema["minimum"] = JsonSerializer.SerializeToNode(range.Minimum, SerializerOptions);
