@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine.Controls;
 using AiBaseline.Engine.Status;
+using AiBaseline.Engine.Waivers;
 
 namespace AiBaseline.Engine;
 
@@ -24,8 +25,9 @@ public static class BaselineEngine
         var now = clock.GetUtcNow();
         var deployment = snapshot.Deployment;
         var profileName = ProfileName(deployment);
-        var outcomes = EvaluateControls(snapshot, profile, profileName, now);
-        var provisions = ProvisionRollup.Roll(deployment, profile?.Spec ?? new BaselineProfileSpec(), outcomes, now);
+        var waivers = profile is null ? [] : WaiverApplication.Judge(snapshot.Waivers, profile.Spec, now);
+        var outcomes = WaiverApplication.ToControls(EvaluateControls(snapshot, profile, profileName, now), waivers);
+        var provisions = WaiverApplication.ToProvisions(ProvisionRollup.Roll(deployment, profile?.Spec ?? new BaselineProfileSpec(), outcomes, now), outcomes, waivers);
         var summary = ProvisionRollup.Summarise(provisions);
         var stall = StallOf(snapshot, profile, profileName);
 
@@ -39,10 +41,10 @@ public static class BaselineEngine
                 ? new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result, Reason = o.Outcome.Reason, Message = o.Outcome.Message }
 
                 // An applicable control's reason and message are in its condition (ConditionBuilder): stored once.
-                : new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result })],
+                : new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result, Waiver = o.Outcome.Waiver })],
             Images = ImageStatusBuilder.Build(snapshot),
             Provisions = ProvisionRollup.Group(provisions),
-            Conditions = ConditionBuilder.Build(deployment, outcomes, provisions, summary, stall, now),
+            Conditions = [.. ConditionBuilder.Build(deployment, outcomes, provisions, summary, stall, now), .. WaiverApplication.Conditions(deployment, waivers, now)],
         };
     }
 

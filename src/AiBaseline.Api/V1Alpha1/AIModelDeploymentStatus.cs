@@ -44,7 +44,7 @@ public sealed class AIModelDeploymentStatus
 
     /// <summary>Each provision with its result, in the order of <see cref="Provisions"/>.</summary>
     public IEnumerable<ProvisionStatus> EachProvision() =>
-        (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence)));
+        (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence) { Waiver = g.Waiver }));
 
     /// <summary>The result of one provision, or null when the status does not list it.</summary>
     public ProvisionStatus? Provision(string id) => EachProvision().FirstOrDefault(p => p.Id == id);
@@ -94,6 +94,10 @@ public sealed class ControlStatus
     /// <summary>What was found; only for a control without a condition.</summary>
     [JsonPropertyName("message")]
     public string? Message { get; set; }
+
+    /// <summary>The BaselineException that waives the control's result, when its result is Waived.</summary>
+    [JsonPropertyName("waiver")]
+    public string? Waiver { get; init; }
 }
 
 /// <summary>The outcome of a control.</summary>
@@ -146,6 +150,10 @@ public sealed class ProvisionGroup
     [JsonPropertyName("evidence")]
     public string? Evidence { get; set; }
 
+    /// <summary>For waived provisions: the BaselineException that waives them.</summary>
+    [JsonPropertyName("waiver")]
+    public string? Waiver { get; init; }
+
     /// <summary>The provision ids, in the order of the standard.</summary>
     [JsonPropertyName("ids")]
     [Required]
@@ -153,7 +161,11 @@ public sealed class ProvisionGroup
 }
 
 /// <summary>The result for one provision of EN 304 223, as read from <see cref="AIModelDeploymentStatus.Provisions"/>.</summary>
-public sealed record ProvisionStatus(string Id, ProvisionResult Result, string? Evidence);
+public sealed record ProvisionStatus(string Id, ProvisionResult Result, string? Evidence)
+{
+    /// <summary>The BaselineException that waives the provision, when its result is Waived.</summary>
+    public string? Waiver { get; init; }
+}
 
 /// <summary>The outcome for a provision.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ProvisionResult>))]

@@ -5,6 +5,9 @@ namespace AiBaseline.Engine.Controls;
 /// <summary>What a control decided, with a CamelCase reason it owns and a deterministic message.</summary>
 public sealed record ControlOutcome(ControlResult Result, string Reason, string Message)
 {
+    /// <summary>The BaselineException behind a Waived result.</summary>
+    public string? Waiver { get; init; }
+
     public static ControlOutcome Met(string reason, string message) => new(ControlResult.Met, reason, message);
 
     public static ControlOutcome NotMet(string reason, string message) => new(ControlResult.NotMet, reason, message);

@@ -128,9 +128,10 @@ internal static class ProvisionRollup
         var groups = new List<ProvisionGroup>();
         foreach (var result in GroupOrder)
         {
-            foreach (var byEvidence in provisions.Where(p => p.Result == result).GroupBy(p => p.Evidence).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var byEvidence in provisions.Where(p => p.Result == result).GroupBy(p => (p.Evidence, p.Waiver))
+                .OrderBy(g => g.Key.Evidence, StringComparer.Ordinal).ThenBy(g => g.Key.Waiver, StringComparer.Ordinal))
             {
-                groups.Add(new ProvisionGroup { Result = result, Evidence = byEvidence.Key, Ids = [.. byEvidence.Select(p => p.Id)] });
+                groups.Add(new ProvisionGroup { Result = result, Evidence = byEvidence.Key.Evidence, Waiver = byEvidence.Key.Waiver, Ids = [.. byEvidence.Select(p => p.Id)] });
             }
         }
 
