@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using AiBaseline.Api.V1Alpha1;
 
 namespace AiBaseline.Audit;
 
@@ -18,6 +19,9 @@ public static class StrictSchema
 {
     // Reflection once per type, not once per object: an audit of thousands of deployments walks the same few types.
     private static readonly ConcurrentDictionary<Type, Dictionary<string, Field>> FieldsByType = new();
+
+    // What a CRD's format: date-time accepts: a date, "T", a time with optional fraction, and "Z" or an offset.
+    private static readonly string[] Rfc3339 = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd't'HH:mm:ssK"];
 
     /// <summary>Reports each problem as (field path, message).</summary>
     public static void Check(JsonNode? node, Type type, string path, Action<string, string> report)
@@ -49,6 +53,14 @@ public static class StrictSchema
                 || !DateOnly.TryParseExact(node.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             {
                 report(path, $"\"{node}\" is not a date: write it as YYYY-MM-DD");
+            }
+        }
+        else if (type == typeof(DateTime))
+        {
+            if (!Expect(node, JsonValueKind.String, path, "a date-time such as 2026-06-30T00:00:00Z", report)
+                || !DateTime.TryParseExact(node.GetValue<string>(), Rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out _))
+            {
+                report(path, $"\"{node}\" is not an RFC 3339 date-time: write it as 2026-06-30T00:00:00Z");
             }
         }
         else if (type.IsEnum)
@@ -86,7 +98,12 @@ public static class StrictSchema
             .Where(p => p.Name is not null)
             .ToDictionary(
                 p => p.Name!,
-                p => new Field(p.Property.PropertyType, p.Property.GetCustomAttribute<RequiredAttribute>() is not null, p.Property.GetCustomAttribute<MinLengthAttribute>(), p.Property.GetCustomAttribute<RangeAttribute>()),
+                p => new Field(
+                    p.Property.PropertyType,
+                    p.Property.GetCustomAttribute<RequiredAttribute>() is not null,
+                    p.Property.GetCustomAttribute<MinLengthAttribute>(),
+                    p.Property.GetCustomAttribute<RangeAttribute>(),
+                    p.Property.GetCustomAttributes().OfType<IAllowedNamesAttribute>().FirstOrDefault()?.Values),
                 StringComparer.Ordinal));
 
         foreach (var (name, value) in obj)
@@ -129,6 +146,18 @@ public static class StrictSchema
             report(field, "must not be empty");
         }
 
+        if (property.Allowed is { } allowed)
+        {
+            var items = value.GetValueKind() == JsonValueKind.Array ? value.AsArray().Select((item, i) => (item, $"{field}[{i}]")) : [(value, field)];
+            foreach (var (item, at) in items)
+            {
+                if (item?.GetValueKind() == JsonValueKind.String && !allowed.Contains(item.GetValue<string>(), StringComparer.Ordinal))
+                {
+                    report(at, $"\"{item}\" is not allowed: use one of {string.Join(", ", allowed)}");
+                }
+            }
+        }
+
         if (property.Range is { } range && value.GetValueKind() == JsonValueKind.Number)
         {
             var number = double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
@@ -163,5 +192,5 @@ public static class StrictSchema
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-    private sealed record Field(Type Type, bool Required, MinLengthAttribute? MinLength, RangeAttribute? Range);
+    private sealed record Field(Type Type, bool Required, MinLengthAttribute? MinLength, RangeAttribute? Range, IReadOnlyList<string>? Allowed);
 }
