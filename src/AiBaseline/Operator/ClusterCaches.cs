@@ -5,6 +5,7 @@ using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Informers;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Controls;
+using AiBaseline.Engine.Waivers;
 using k8s;
 using k8s.Models;
 
@@ -50,6 +51,9 @@ internal sealed class ClusterCaches
         // status (rollout progress) is never read either.
         ModelDeployments = Watch<AIModelDeployment>(OperatorResources.AIModelDeployments, trim: d => d.Status = null);
         Profiles = Watch<BaselineProfile>(OperatorResources.BaselineProfiles);
+
+        // A waiver's own status is the operator's output, read afresh before it is written, as a deployment's is.
+        Waivers = Watch<BaselineException>(OperatorResources.BaselineExceptions, trim: w => w.Status = null);
         Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null);
         StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null);
         NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
@@ -74,6 +78,9 @@ internal sealed class ClusterCaches
     public Informer<AIModelDeployment> ModelDeployments { get; }
 
     public Informer<BaselineProfile> Profiles { get; }
+
+    /// <summary>BaselineExceptions without their status.</summary>
+    public Informer<BaselineException> Waivers { get; }
 
     public Informer<V1Deployment> Deployments { get; }
 
@@ -102,7 +109,7 @@ internal sealed class ClusterCaches
     /// <summary>Every informer, for the manager, readiness and the synced metric.</summary>
     public ImmutableArray<IInformer> All =>
     [
-        ModelDeployments, Profiles, Deployments, StatefulSets, NetworkPolicies, Secrets, ConfigMaps,
+        ModelDeployments, Profiles, Waivers, Deployments, StatefulSets, NetworkPolicies, Secrets, ConfigMaps,
         ServiceAccounts, Services, PersistentVolumeClaims, RoleBindings, ClusterRoleBindings, Roles, ClusterRoles,
     ];
 
@@ -114,6 +121,10 @@ internal sealed class ClusterCaches
             configMap.Data = data.Where(entry => SecretsHandlingControl.MayHoldCredential(entry.Key, entry.Value)).ToDictionary(StringComparer.Ordinal);
         }
     }
+
+    /// <summary>The waivers of the deployment's namespace that select it.</summary>
+    public ImmutableArray<BaselineException> WaiversOf(AIModelDeployment deployment) =>
+        [.. Waivers.Cache.ListByNamespace(deployment.Metadata.NamespaceProperty).Where(w => WaiverRules.Selects(w, deployment))];
 
     public static string WorkloadIndexValue(string? ns, WorkloadKind kind, string name) => $"{ns}/{kind}/{name}";
 

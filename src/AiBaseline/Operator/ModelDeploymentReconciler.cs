@@ -4,6 +4,7 @@ using AiBaseline.Controller;
 using AiBaseline.Controller.Hosting;
 using AiBaseline.Controller.Writers;
 using AiBaseline.Engine;
+using AiBaseline.Engine.Waivers;
 using k8s.Models;
 
 namespace AiBaseline.Operator;
@@ -67,7 +68,22 @@ internal sealed class ModelDeploymentReconciler(
         // The status is written first, so while a deletion is held the Retirement condition already says what remains.
         await retirement.ApplyAsync(key, cached, verdict, cancellationToken);
 
-        return checkedProvenance.RetryAfter is { } retry ? ReconcileResult.After(retry) : ReconcileResult.Done;
+        var retryAfter = new[] { checkedProvenance.RetryAfter, UntilWaiverExpires(cached) }.Where(t => t is not null).Min();
+        return retryAfter is { } retry ? ReconcileResult.After(retry) : ReconcileResult.Done;
+    }
+
+    /// <summary>Time until the first waiver in effect expires: the verdict changes then without any other change.</summary>
+    private TimeSpan? UntilWaiverExpires(AIModelDeployment deployment)
+    {
+        var now = time.GetUtcNow();
+        if (ProfileOf(deployment) is not { } profile || WaiverRules.NextExpiry(caches.WaiversOf(deployment), profile.Spec, now) is not { } expiry)
+        {
+            return null;
+        }
+
+        // A timer may fire a moment early; never ask for less than a second, so the expired waiver is seen.
+        var left = expiry - now;
+        return left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
     }
 
     private BaselineProfile? ProfileOf(AIModelDeployment deployment) =>
