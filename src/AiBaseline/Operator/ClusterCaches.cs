@@ -27,8 +27,9 @@ internal sealed class ClusterCaches
     public ClusterCaches(KubeApiClient api, string? ns, ILoggerFactory loggers, TimeProvider time)
     {
         // managedFields are never read and are often the largest part of an object's metadata. Nor are the objects'
-        // own annotations, except an AIModelDeployment's (the admin's allow-deletion); kubectl's client-side apply keeps
-        // a whole copy of each object in one (last-applied-configuration). Pod template annotations are spec: kept.
+        // own annotations, except an AIModelDeployment's (the retired allow-deletion one is warned about); kubectl's
+        // client-side apply keeps a whole copy of each object in one (last-applied-configuration). Pod template
+        // annotations are spec: kept.
         Informer<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null)
             where T : class, IKubernetesObject<V1ObjectMeta> =>
             new(api, new InformerOptions(type) { Namespace = type.Namespaced ? ns : null, MetadataOnly = metadataOnly }, loggers.CreateLogger<Informer<T>>(), time)
