@@ -81,9 +81,7 @@ internal sealed class ModelDeploymentReconciler(
             return null;
         }
 
-        // A timer may fire a moment early; never ask for less than a second, so the expired waiver is seen.
-        var left = expiry - now;
-        return left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
+        return WaiverReconciler.WaitFor(expiry - now);
     }
 
     private BaselineProfile? ProfileOf(AIModelDeployment deployment) =>

@@ -13,6 +13,16 @@ namespace AiBaseline.Operator;
 /// </summary>
 internal sealed class WaiverReconciler(ClusterCaches caches, StatusWriter statusWriter, TimeProvider time, ILogger<WaiverReconciler> logger) : IReconciler
 {
+    /// <summary>
+    /// The longest wait before judging a waiver or a deployment again. Waivers last up to years, and a timer cannot wait
+    /// more than about 49 days; coming back daily costs nothing and lands on the expiry all the same.
+    /// </summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
+    /// <summary>How long to wait for an expiry <paramref name="left"/> away: at least a second, at most <see cref="MaxWait"/>.</summary>
+    public static TimeSpan WaitFor(TimeSpan left) =>
+        left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left > MaxWait ? MaxWait : left;
+
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         if (caches.Waivers.Cache.Get(key) is null)
@@ -40,8 +50,7 @@ internal sealed class WaiverReconciler(ClusterCaches caches, StatusWriter status
 
         if (active?.Status == "True" && caches.Waivers.Cache.Get(key) is { } waiver)
         {
-            var left = WaiverRules.ExpiresAt(waiver) - time.GetUtcNow();
-            return ReconcileResult.After(left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1));
+            return ReconcileResult.After(WaitFor(WaiverRules.ExpiresAt(waiver) - time.GetUtcNow()));
         }
 
         return ReconcileResult.Done;

@@ -253,8 +253,8 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         kubectl.Run("create", "serviceaccount", "risk-owner", "-n", ns).Succeeded();
         kubectl.Run("create", "rolebinding", "model-team-edit", "--clusterrole=edit", $"--serviceaccount={ns}:model-team", "-n", ns).Succeeded();
         kubectl.Run("create", "rolebinding", "risk-owner-approver", "--clusterrole=aibaseline-waiver-approver", $"--serviceaccount={ns}:risk-owner", "-n", ns).Succeeded();
-        string CanI(string account, string verb, string resource) =>
-            kubectl.Run("auth", "can-i", verb, resource, "-n", ns, "--as", $"system:serviceaccount:{ns}:{account}").Stdout.Trim();
+        string CanI(string account, string verb, string resource, string subresource = "") =>
+            kubectl.Run("auth", "can-i", verb, resource, "-n", ns, "--as", $"system:serviceaccount:{ns}:{account}", $"--subresource={subresource}").Stdout.Trim();
 
         // The aggregation controller adds the editor role to edit shortly after the install.
         await Waiting.UntilAsync(() => Task.FromResult(CanI("model-team", "create", "aimodeldeployments.aibaseline.io") == "yes"), Patience, "edit may create AIModelDeployments");
@@ -264,7 +264,7 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         Assert.Equal("no", CanI("model-team", "delete", "baselineexceptions.aibaseline.io"));
         Assert.Equal("yes", CanI("risk-owner", "create", "baselineexceptions.aibaseline.io"));
         Assert.Equal("yes", CanI("risk-owner", "delete", "baselineexceptions.aibaseline.io"));
-        Assert.Equal("no", CanI("risk-owner", "patch", "baselineexceptions.aibaseline.io/status"));
+        Assert.Equal("no", CanI("risk-owner", "patch", "baselineexceptions.aibaseline.io", "status"));
         kubectl.Run("delete", "namespace", ns, "--wait=false").Succeeded();
     }
 
