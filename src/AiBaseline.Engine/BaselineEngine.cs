@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine.Controls;
 using AiBaseline.Engine.Status;
+using AiBaseline.Engine.Waivers;
 using k8s.Models;
 
 namespace AiBaseline.Engine;
@@ -26,8 +27,9 @@ public static class BaselineEngine
         var deployment = snapshot.Deployment;
         var profileName = ProfileName(deployment);
         var stage = ObservedStage.Of(snapshot);
-        var outcomes = EvaluateControls(snapshot, profile, profileName, now);
-        var provisions = ProvisionRollup.Roll(deployment, stage.Judged, profile?.Spec ?? new BaselineProfileSpec(), outcomes, now);
+        var waivers = profile is null ? [] : WaiverApplication.Judge(snapshot.Waivers, profile.Spec, now);
+        var outcomes = WaiverApplication.ToControls(EvaluateControls(snapshot, profile, profileName, now), waivers);
+        var provisions = WaiverApplication.ToProvisions(ProvisionRollup.Roll(deployment, stage.Judged, profile?.Spec ?? new BaselineProfileSpec(), outcomes, now), outcomes, waivers);
         var summary = ProvisionRollup.Summarise(provisions);
         var verdict = Conformity.Judge(provisions);
         summary.Verdict = verdict.Verdict;
@@ -43,10 +45,10 @@ public static class BaselineEngine
                 ? new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result, Reason = o.Outcome.Reason, Message = o.Outcome.Message }
 
                 // An applicable control's reason and message are in its condition (ConditionBuilder): stored once.
-                : new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result })],
+                : new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result, Waiver = o.Outcome.Waiver })],
             Images = ImageStatusBuilder.Build(snapshot),
             Provisions = ProvisionRollup.Group(provisions),
-            Conditions = WithStandardConditions(ConditionBuilder.Build(deployment, outcomes, provisions, summary, stall, now), deployment, verdict, stage, now),
+            Conditions = WithStandardConditions([.. ConditionBuilder.Build(deployment, outcomes, provisions, summary, stall, now), .. WaiverApplication.Conditions(deployment, waivers, now)], deployment, verdict, stage, now),
         };
     }
 

@@ -8,8 +8,10 @@ public sealed class CrdSyncTests
     public static TheoryData<string, string> Copies() => new()
     {
         { "deploy/crds", "aibaseline.io_aimodeldeployments.yaml" },
+        { "deploy/crds", "aibaseline.io_baselineexceptions.yaml" },
         { "deploy/crds", "aibaseline.io_baselineprofiles.yaml" },
         { "charts/aibaseline/crds", "aibaseline.io_aimodeldeployments.yaml" },
+        { "charts/aibaseline/crds", "aibaseline.io_baselineexceptions.yaml" },
         { "charts/aibaseline/crds", "aibaseline.io_baselineprofiles.yaml" },
     };
 

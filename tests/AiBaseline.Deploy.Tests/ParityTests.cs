@@ -37,6 +37,9 @@ public sealed class ParityTests
     [InlineData("Role", "aibaseline-leader-election", "rules", "the leader-election grant")]
     [InlineData("CustomResourceDefinition", "aimodeldeployments.aibaseline.io", "spec", "the AIModelDeployment CRD")]
     [InlineData("CustomResourceDefinition", "baselineprofiles.aibaseline.io", "spec", "the BaselineProfile CRD")]
+    [InlineData("CustomResourceDefinition", "baselineexceptions.aibaseline.io", "spec", "the BaselineException CRD")]
+    [InlineData("ClusterRole", "aibaseline-waiver-approver", "rules", "the waiver-approver grant")]
+    [InlineData("ClusterRole", "aibaseline-aimodeldeployment-viewer", "rules", "what viewers may read")]
     public void Object_content_is_the_same_in_chart_and_kustomize(string kind, string name, string path, string reason)
     {
         var segments = path.Split('/');

@@ -88,7 +88,8 @@ public sealed class RbacTests
         [
             "watch aimodeldeployments.aibaseline.io", "patch aimodeldeployments.aibaseline.io",
             "patch aimodeldeployments/status.aibaseline.io", "update aimodeldeployments/finalizers.aibaseline.io",
-            "watch baselineprofiles.aibaseline.io", "watch deployments.apps", "watch statefulsets.apps",
+            "watch baselineprofiles.aibaseline.io", "watch baselineexceptions.aibaseline.io", "patch baselineexceptions/status.aibaseline.io",
+            "watch deployments.apps", "watch statefulsets.apps",
             "watch networkpolicies.networking.k8s.io", "watch services.", "watch serviceaccounts.", "watch persistentvolumeclaims.",
             "watch configmaps.", "watch secrets.", "watch roles.rbac.authorization.k8s.io", "watch rolebindings.rbac.authorization.k8s.io",
             "watch clusterroles.rbac.authorization.k8s.io", "watch clusterrolebindings.rbac.authorization.k8s.io",
@@ -113,6 +114,25 @@ public sealed class RbacTests
         Assert.Equal(["baselineprofiles", "clusterrolebindings", "clusterroles"], clusterResources);
         Assert.Contains(documents, d => d.Identity == "Role team-a/aibaseline-manager");
         Assert.Contains(documents, d => d.Identity == "RoleBinding team-a/aibaseline-manager");
+    }
+
+    [Theory]
+    [InlineData("kustomize")]
+    [InlineData("helm-default")]
+    public void Only_the_unaggregated_waiver_approver_role_may_write_BaselineExceptions(string render)
+    {
+        var documents = Render(render);
+        var writers = RbacGrants.Roles(documents)
+            .Where(role => RbacGrants.Expand(role).Any(g => g.ApiGroup == "aibaseline.io" && g.Resource == "baselineexceptions" && !ReadVerbs.Contains(g.Verb)))
+            .ToList();
+
+        var approver = Assert.Single(writers);
+        Assert.Equal("ClusterRole aibaseline-waiver-approver", approver.Identity);
+        var labels = Yaml.Node(approver.Root, "metadata", "labels")?.ToString() ?? "";
+        Assert.DoesNotContain("aggregate-to", labels, StringComparison.Ordinal);
+        Assert.Equal(
+            ["create", "delete", "get", "list", "patch", "update", "watch"],
+            RbacGrants.Expand(approver).Where(g => g.Resource == "baselineexceptions").Select(g => g.Verb).Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -58,7 +58,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
     /// waits until its caches have synced. Without <paramref name="verifier"/> any registry verification fails the test.
     /// </summary>
     public async Task<OperatorHost> StartOperatorAsync(
-        IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true, bool readPullSecrets = false, ILoggerFactory? logs = null, IReadOnlyList<string>? namespaces = null)
+        IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true, bool readPullSecrets = false, ILoggerFactory? logs = null, IReadOnlyList<string>? namespaces = null, TimeProvider? time = null)
     {
         var host = new OperatorHost(
             new OperatorSettings
@@ -70,7 +70,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
             },
             Server.CreateClientConfiguration(),
             logs ?? NullLoggerFactory.Instance,
-            TimeProvider.System,
+            time ?? TimeProvider.System,
             verifier ?? new FakeVerifier(_ => throw new InvalidOperationException("this test's profiles ask for no registry verification")));
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token), TestContext.Current.CancellationToken);
@@ -101,6 +101,9 @@ internal sealed class OperatorFixture : IAsyncDisposable
 
     public BaselineProfile Profile(string name) =>
         KubernetesJson.Deserialize<BaselineProfile>(Server.Get(ApiGroup.GroupVersion, ApiGroup.BaselineProfileKind, null, name)!.ToJsonString());
+
+    public BaselineException? Waiver(string ns, string name) =>
+        Server.Get(ApiGroup.GroupVersion, ApiGroup.BaselineExceptionKind, ns, name) is { } json ? KubernetesJson.Deserialize<BaselineException>(json.ToJsonString()) : null;
 
     public V1Condition? Condition(string ns, string name, string type) =>
         Get(ns, name)?.Status?.Conditions?.FirstOrDefault(c => c.Type == type);

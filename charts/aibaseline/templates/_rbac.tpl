@@ -29,6 +29,14 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["aibaseline.io"]
   resources: ["aimodeldeployments/finalizers"]
   verbs: ["patch", "update"]
+# Watch the BaselineExceptions that waive controls or provisions for the deployments they select.
+- apiGroups: ["aibaseline.io"]
+  resources: ["baselineexceptions"]
+  verbs: ["get", "list", "watch"]
+# Write which deployments each waiver selects and whether it is active (never its spec: waivers are people's decisions).
+- apiGroups: ["aibaseline.io"]
+  resources: ["baselineexceptions/status"]
+  verbs: ["get", "patch", "update"]
 # Read the pod templates of the workloads that serve the models.
 - apiGroups: ["apps"]
   resources: ["deployments", "statefulsets"]

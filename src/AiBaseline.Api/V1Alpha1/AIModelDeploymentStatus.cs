@@ -44,7 +44,7 @@ public sealed class AIModelDeploymentStatus
 
     /// <summary>Each provision with its result, in the order of <see cref="Provisions"/>.</summary>
     public IEnumerable<ProvisionStatus> EachProvision() =>
-        (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence) { Reason = g.Reason, ExpiresAt = g.ExpiresAt, ExpiredAt = g.ExpiredAt }));
+        (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence) { Reason = g.Reason, ExpiresAt = g.ExpiresAt, ExpiredAt = g.ExpiredAt, Waiver = g.Waiver }));
 
     /// <summary>The result of one provision, or null when the status does not list it.</summary>
     public ProvisionStatus? Provision(string id) => EachProvision().FirstOrDefault(p => p.Id == id);
@@ -112,6 +112,10 @@ public sealed class ControlStatus
     /// <summary>What was found; only for a control without a condition.</summary>
     [JsonPropertyName("message")]
     public string? Message { get; set; }
+
+    /// <summary>The BaselineException that waives the control's result, when its result is Waived.</summary>
+    [JsonPropertyName("waiver")]
+    public string? Waiver { get; init; }
 }
 
 /// <summary>The outcome of a control.</summary>
@@ -176,6 +180,10 @@ public sealed class ProvisionGroup
     [JsonPropertyName("reason")]
     public string? Reason { get; init; }
 
+    /// <summary>For waived provisions: the BaselineException that waives them.</summary>
+    [JsonPropertyName("waiver")]
+    public string? Waiver { get; init; }
+
     /// <summary>The provision ids, in the order of the standard.</summary>
     [JsonPropertyName("ids")]
     [Required]
@@ -193,6 +201,9 @@ public sealed record ProvisionStatus(string Id, ProvisionResult Result, string? 
 
     /// <summary>For a provision that does not apply: why.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>The BaselineException that waives the provision, when its result is Waived.</summary>
+    public string? Waiver { get; init; }
 }
 
 /// <summary>The outcome for a provision.</summary>

@@ -11,6 +11,8 @@ public static class ApiGroup
     public const string AIModelDeploymentPlural = "aimodeldeployments";
     public const string BaselineProfileKind = "BaselineProfile";
     public const string BaselineProfilePlural = "baselineprofiles";
+    public const string BaselineExceptionKind = "BaselineException";
+    public const string BaselineExceptionPlural = "baselineexceptions";
 
     /// <summary>The finalizer that keeps a retiring deployment's record until disposal is proven.</summary>
     public const string RetirementFinalizer = "aibaseline.io/retirement";
@@ -26,5 +28,6 @@ public static class ApiGroup
     {
         [$"{GroupVersion}/{AIModelDeploymentKind}"] = typeof(AIModelDeployment),
         [$"{GroupVersion}/{BaselineProfileKind}"] = typeof(BaselineProfile),
+        [$"{GroupVersion}/{BaselineExceptionKind}"] = typeof(BaselineException),
     };
 }

@@ -36,6 +36,9 @@ public sealed class BaselineProfileSpec
     [JsonPropertyName("evidence")]
     public EvidencePolicy Evidence { get; set; } = new();
 
+    [JsonPropertyName("waivers")]
+    public WaiverPolicy Waivers { get; set; } = new();
+
     /// <summary>Provisions the platform declares outside the scope of its deployments, each with the reason.</summary>
     [JsonPropertyName("scope")]
     public ScopePolicy Scope { get; set; } = new();
@@ -55,7 +58,7 @@ public sealed class ScopeExclusion
     /// <summary>The provision id, such as "5.1.1-1".</summary>
     [JsonPropertyName("provision")]
     [Required]
-    [ProvisionId]
+    [AllowedNames<ProvisionIdNames>]
     public string Provision { get; set; } = "";
 
     /// <summary>Why it does not apply to the deployments this profile governs; shown wherever the provision is reported.</summary>
@@ -249,4 +252,19 @@ public sealed class EvidencePolicy
     [DefaultValue(30)]
     [Range(0, 3650)]
     public int WarnBeforeExpiryDays { get; set; } = 30;
+}
+
+/// <summary>How far a BaselineException may reach.</summary>
+public sealed class WaiverPolicy
+{
+    /// <summary>The longest a waiver may last: its expiresAt no later than this many days after its creation, or it does not apply.</summary>
+    [JsonPropertyName("maxDurationDays")]
+    [DefaultValue(90)]
+    [Range(1, 3650)]
+    public int MaxDurationDays { get; set; } = 90;
+
+    /// <summary>Control names or provision ids no waiver may name; a waiver naming one does not apply.</summary>
+    [JsonPropertyName("neverWaive")]
+    [AllowedNames<ControlOrProvisionNames>]
+    public List<string>? NeverWaive { get; set; }
 }

@@ -42,6 +42,50 @@ public static class ConditionTypes
     public const string LeastPrivilege = "LeastPrivilege";
     public const string RetirementComplete = "RetirementComplete";
     public const string EvidenceCurrent = "EvidenceCurrent";
+
+    /// <summary>
+    /// Present while a BaselineException selects the deployment: True when every such waiver applies (the message names
+    /// each, its approver, ticket and expiry); False, with a <see cref="WaiverReasons"/> reason, when one does not.
+    /// </summary>
+    public const string WaiversCurrent = "WaiversCurrent";
+}
+
+/// <summary>
+/// Why a BaselineException applies or not: the reasons of an AIModelDeployment's <see cref="ConditionTypes.WaiversCurrent"/>
+/// condition and of the waiver's own <see cref="WaiverConditionTypes.Active"/> condition.
+/// </summary>
+public static class WaiverReasons
+{
+    /// <summary>Every waiver that selects the deployment applies.</summary>
+    public const string Current = "Current";
+
+    /// <summary>The waiver applies.</summary>
+    public const string Active = "Active";
+
+    /// <summary>Past its expiresAt the waiver no longer counts.</summary>
+    public const string WaiverExpired = "WaiverExpired";
+
+    /// <summary>The waiver's expiresAt is further from its creation than the profile's waivers.maxDurationDays.</summary>
+    public const string WaiverTooLong = "WaiverTooLong";
+
+    /// <summary>The waiver names a control or provision the profile's waivers.neverWaive lists.</summary>
+    public const string WaiverNotAllowed = "WaiverNotAllowed";
+
+    /// <summary>The waiver names a control or provision id that does not exist.</summary>
+    public const string WaiverUnknownNames = "WaiverUnknownNames";
+
+    /// <summary>The waiver names no control and no provision.</summary>
+    public const string WaiverEmpty = "WaiverEmpty";
+
+    /// <summary>The waiver selects no AIModelDeployment of its namespace.</summary>
+    public const string NoDeploymentSelected = "NoDeploymentSelected";
+}
+
+/// <summary>Condition types on a BaselineException.</summary>
+public static class WaiverConditionTypes
+{
+    /// <summary>True while the waiver selects a deployment and applies; False with a <see cref="WaiverReasons"/> reason otherwise.</summary>
+    public const string Active = "Active";
 }
 
 /// <summary>Reasons of the Ready and Stalled conditions. Control conditions carry their control's own reasons.</summary>
@@ -62,7 +106,10 @@ public static class ReadyReasons
     /// <summary>The workload named in spec.workloadRef does not exist.</summary>
     public const string WorkloadNotFound = "WorkloadNotFound";
 
-    /// <summary>A control is waived, so its result does not count.</summary>
+    /// <summary>
+    /// A control's condition reason when a BaselineException waives what would be NotMet or Unknown: the message names
+    /// the waiver, its approver, ticket and expiry, then what was found.
+    /// </summary>
     public const string Waived = "Waived";
 }
 

@@ -32,7 +32,7 @@ public sealed class EvidenceReference
     /// control says so.
     /// </summary>
     [JsonPropertyName("provisions")]
-    [ProvisionIdItems]
+    [AllowedNames<ProvisionIdNames>]
     public List<string>? Provisions { get; set; }
 
     /// <summary>The sha256 digest of the document as reviewed, "sha256:" and 64 lowercase hex digits.</summary>

@@ -12,6 +12,9 @@ public sealed record ControlOutcome(ControlResult Result, string Reason, string 
     /// </summary>
     public ImmutableArray<string> Unverified { get; init; } = [];
 
+    /// <summary>The BaselineException behind a Waived result.</summary>
+    public string? Waiver { get; init; }
+
     public static ControlOutcome Met(string reason, string message) => new(ControlResult.Met, reason, message);
 
     public static ControlOutcome NotMet(string reason, string message) => new(ControlResult.NotMet, reason, message);

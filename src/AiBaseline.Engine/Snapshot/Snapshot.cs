@@ -37,6 +37,9 @@ public sealed record Snapshot
     /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
     public ImmutableArray<string> PersistentVolumeClaims { get; init; } = [];
 
+    /// <summary>The BaselineExceptions of the namespace that select the deployment (<see cref="Waivers.WaiverRules.Selects"/>).</summary>
+    public ImmutableArray<BaselineException> Waivers { get; init; } = [];
+
     /// <summary>Registry evidence by image or model reference; null when provenance was not checked.</summary>
     public ImmutableDictionary<string, ArtifactVerification>? Provenance { get; init; }
 }

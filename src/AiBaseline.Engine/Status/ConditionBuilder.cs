@@ -75,7 +75,8 @@ internal static class ConditionBuilder
             return ("Unknown", ReadyReasons.EvidenceUnavailable, $"{summary.Unknown} of {checkedCount} checked provisions could not be checked: {Ids(provisions, ProvisionResult.Unknown)}");
         }
 
-        return ("True", ReadyReasons.Compliant, $"{summary.Met} of {checkedCount} checked provisions met; {summary.Attestation} await attestation");
+        var waived = summary.Waived > 0 ? $"; {summary.Waived} waived" : "";
+        return ("True", ReadyReasons.Compliant, $"{summary.Met} of {checkedCount} checked provisions met; {summary.Attestation} await attestation{waived}");
     }
 
     private static string Ids(ImmutableArray<ProvisionStatus> provisions, ProvisionResult result) =>
@@ -88,7 +89,7 @@ internal static class ConditionBuilder
         return ids.Count > MaxIdsInMessage ? $"{shown} and {ids.Count - MaxIdsInMessage} more" : shown;
     }
 
-    internal static V1Condition Stamp(List<V1Condition> previous, string type, string status, string reason, string message, long? generation, DateTimeOffset now)
+    public static V1Condition Stamp(List<V1Condition> previous, string type, string status, string reason, string message, long? generation, DateTimeOffset now)
     {
         var before = previous.Find(c => c.Type == type);
         var since = before is not null && before.Status == status && before.LastTransitionTime is { } kept

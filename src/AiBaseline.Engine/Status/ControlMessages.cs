@@ -4,7 +4,11 @@ using AiBaseline.Engine.Controls;
 namespace AiBaseline.Engine.Status;
 
 /// <summary>A control's result as a report shows it: reason, message and the provisions it serves.</summary>
-public sealed record ControlReport(string Name, ControlResult Result, string Reason, string Message, IReadOnlyList<string> Provisions);
+public sealed record ControlReport(string Name, ControlResult Result, string Reason, string Message, IReadOnlyList<string> Provisions)
+{
+    /// <summary>The BaselineException behind a Waived result.</summary>
+    public string? Waiver { get; init; }
+}
 
 /// <summary>
 /// Reads a control's reason and message back from a status, which keeps each once: in the control's condition when
@@ -26,7 +30,7 @@ public static class ControlMessages
             message = message[..^suffix.Length];
         }
 
-        return new ControlReport(control.Name, control.Result, control.Reason ?? condition?.Reason ?? "", message, provisions);
+        return new ControlReport(control.Name, control.Result, control.Reason ?? condition?.Reason ?? "", message, provisions) { Waiver = control.Waiver };
     }
 
     /// <summary>Every control of a status, as reports show them.</summary>

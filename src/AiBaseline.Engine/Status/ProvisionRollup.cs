@@ -129,8 +129,9 @@ internal static class ProvisionRollup
         foreach (var result in GroupOrder)
         {
             foreach (var same in provisions.Where(p => p.Result == result)
-                .GroupBy(p => (p.Evidence, p.ExpiresAt, p.ExpiredAt, p.Reason))
-                .OrderBy(g => g.Key.Evidence, StringComparer.Ordinal).ThenBy(g => g.Key.ExpiresAt ?? g.Key.ExpiredAt).ThenBy(g => g.Key.Reason, StringComparer.Ordinal))
+                .GroupBy(p => (p.Evidence, p.ExpiresAt, p.ExpiredAt, p.Reason, p.Waiver))
+                .OrderBy(g => g.Key.Evidence, StringComparer.Ordinal).ThenBy(g => g.Key.ExpiresAt ?? g.Key.ExpiredAt)
+                .ThenBy(g => g.Key.Reason, StringComparer.Ordinal).ThenBy(g => g.Key.Waiver, StringComparer.Ordinal))
             {
                 groups.Add(new ProvisionGroup
                 {
@@ -139,6 +140,7 @@ internal static class ProvisionRollup
                     ExpiresAt = same.Key.ExpiresAt,
                     ExpiredAt = same.Key.ExpiredAt,
                     Reason = same.Key.Reason,
+                    Waiver = same.Key.Waiver,
                     Ids = [.. same.Select(p => p.Id)],
                 });
             }

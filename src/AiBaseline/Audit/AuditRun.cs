@@ -1,6 +1,7 @@
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Gathering;
+using AiBaseline.Engine.Waivers;
 
 namespace AiBaseline.Audit;
 
@@ -91,7 +92,10 @@ public static class AuditRun
         {
             var located = set.Deployments[i];
             var (name, profile, source) = ProfileOf(set, fallback, located.Object);
-            var snapshot = SnapshotAssembler.Assemble(located.Object, set.Index, provenance?[i]);
+            var snapshot = SnapshotAssembler.Assemble(located.Object, set.Index, provenance?[i]) with
+            {
+                Waivers = [.. set.Waivers.Select(w => w.Object).Where(w => WaiverRules.Selects(w, located.Object))],
+            };
             verdicts.Add(new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)));
         }
 

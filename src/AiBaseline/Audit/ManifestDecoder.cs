@@ -114,11 +114,12 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         {
             ApiGroup.AIModelDeploymentKind => typeof(AIModelDeploymentSpec),
             ApiGroup.BaselineProfileKind => typeof(BaselineProfileSpec),
+            ApiGroup.BaselineExceptionKind => typeof(BaselineExceptionSpec),
             _ => null,
         };
         if (type is null)
         {
-            problems.Add(new InputProblem(document.File, document.Line, label, "kind", $"\"{kind}\" is not a kind of {ApiGroup.Group}: use {ApiGroup.AIModelDeploymentKind} or {ApiGroup.BaselineProfileKind}"));
+            problems.Add(new InputProblem(document.File, document.Line, label, "kind", $"\"{kind}\" is not a kind of {ApiGroup.Group}: use {ApiGroup.AIModelDeploymentKind}, {ApiGroup.BaselineProfileKind} or {ApiGroup.BaselineExceptionKind}"));
             return;
         }
 
@@ -135,6 +136,10 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         if (kind == ApiGroup.AIModelDeploymentKind && json["spec"] is null)
         {
             Report("spec.stage", "required field is missing: set one of " + string.Join(", ", Enum.GetNames<LifecycleStage>()));
+        }
+        else if (kind == ApiGroup.BaselineExceptionKind && json["spec"] is null)
+        {
+            Report("spec", "required field is missing: set justification, approvedBy, ticket, expiresAt and what is waived");
         }
 
         StrictSchema.Check(json["spec"], type, "spec", Report);
@@ -157,6 +162,12 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             var deployment = KubernetesJson.Deserialize<AIModelDeployment>(text);
             deployment.Metadata.NamespaceProperty ??= defaultNamespace;
             Set.Deployments.Add(new Located<AIModelDeployment>(deployment, document.File, document.Line));
+        }
+        else if (kind == ApiGroup.BaselineExceptionKind)
+        {
+            var waiver = KubernetesJson.Deserialize<BaselineException>(text);
+            waiver.Metadata.NamespaceProperty ??= defaultNamespace;
+            Set.Waivers.Add(new Located<BaselineException>(waiver, document.File, document.Line));
         }
         else
         {

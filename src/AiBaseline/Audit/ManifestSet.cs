@@ -14,6 +14,9 @@ public sealed class ManifestSet
     /// <summary>BaselineProfiles by name; the first one of a name wins.</summary>
     public Dictionary<string, BaselineProfile> Profiles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every BaselineException, in input order.</summary>
+    public List<Located<BaselineException>> Waivers { get; } = [];
+
     /// <summary>The other objects, indexed for the snapshot assembler.</summary>
     public ManifestIndex Index { get; } = new();
 }

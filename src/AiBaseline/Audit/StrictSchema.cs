@@ -21,6 +21,9 @@ public static class StrictSchema
     // Reflection once per type, not once per object: an audit of thousands of deployments walks the same few types.
     private static readonly ConcurrentDictionary<Type, Dictionary<string, Field>> FieldsByType = new();
 
+    // What a CRD's format: date-time accepts: a date, "T", a time with optional fraction, and "Z" or an offset.
+    private static readonly string[] Rfc3339 = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd't'HH:mm:ssK"];
+
     /// <summary>Reports each problem as (field path, message).</summary>
     public static void Check(JsonNode? node, Type type, string path, Action<string, string> report)
     {
@@ -51,6 +54,14 @@ public static class StrictSchema
                 || !DateOnly.TryParseExact(node.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             {
                 report(path, $"\"{node}\" is not a date: write it as YYYY-MM-DD");
+            }
+        }
+        else if (type == typeof(DateTime))
+        {
+            if (!Expect(node, JsonValueKind.String, path, "a date-time such as 2026-06-30T00:00:00Z", report)
+                || !DateTime.TryParseExact(node.GetValue<string>(), Rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out _))
+            {
+                report(path, $"\"{node}\" is not an RFC 3339 date-time: write it as 2026-06-30T00:00:00Z");
             }
         }
         else if (type.IsEnum)
@@ -94,8 +105,7 @@ public static class StrictSchema
                     p.Property.GetCustomAttribute<MinLengthAttribute>(),
                     p.Property.GetCustomAttribute<RangeAttribute>(),
                     p.Property.GetCustomAttribute<RegularExpressionAttribute>(),
-                    p.Property.IsDefined(typeof(ProvisionIdItemsAttribute)),
-                    p.Property.IsDefined(typeof(ProvisionIdAttribute))),
+                    p.Property.GetCustomAttributes().OfType<IAllowedNamesAttribute>().FirstOrDefault()),
                 StringComparer.Ordinal));
 
         foreach (var (name, value) in obj)
@@ -138,6 +148,18 @@ public static class StrictSchema
             report(field, "must not be empty");
         }
 
+        if (property.Allowed is { } allowed)
+        {
+            var items = value.GetValueKind() == JsonValueKind.Array ? value.AsArray().Select((item, i) => (item, $"{field}[{i}]")) : [(value, field)];
+            foreach (var (item, at) in items)
+            {
+                if (item?.GetValueKind() == JsonValueKind.String && !allowed.Values.Contains(item.GetValue<string>(), StringComparer.Ordinal))
+                {
+                    report(at, $"\"{item}\" is not {allowed.What}: use one of {string.Join(", ", allowed.Values)}");
+                }
+            }
+        }
+
         if (property.Range is { } range && value.GetValueKind() == JsonValueKind.Number)
         {
             var number = double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
@@ -151,23 +173,6 @@ public static class StrictSchema
             && !Regex.IsMatch(value.GetValue<string>(), pattern.Pattern, RegexOptions.None, TimeSpan.FromSeconds(1)))
         {
             report(field, $"\"{value.GetValue<string>()}\" does not match {pattern.Pattern}: {PatternHint(pattern.Pattern)}");
-        }
-
-        if (property.ProvisionId && value.GetValueKind() == JsonValueKind.String && !ProvisionIds.IsKnown(value.GetValue<string>()))
-        {
-            report(field, $"\"{value.GetValue<string>()}\" is not a provision of EN 304 223: use one of {string.Join(", ", ProvisionIds.All)}");
-        }
-
-        if (property.ProvisionIds && value.GetValueKind() == JsonValueKind.Array)
-        {
-            var items = value.AsArray();
-            for (var i = 0; i < items.Count; i++)
-            {
-                if (items[i] is { } item && item.GetValueKind() == JsonValueKind.String && !ProvisionIds.IsKnown(item.GetValue<string>()))
-                {
-                    report($"{field}[{i}]", $"\"{item.GetValue<string>()}\" is not a provision of EN 304 223: use one of {string.Join(", ", ProvisionIds.All)}");
-                }
-            }
         }
     }
 
@@ -200,5 +205,5 @@ public static class StrictSchema
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-    private sealed record Field(Type Type, bool Required, MinLengthAttribute? MinLength, RangeAttribute? Range, RegularExpressionAttribute? Pattern, bool ProvisionIds, bool ProvisionId);
+    private sealed record Field(Type Type, bool Required, MinLengthAttribute? MinLength, RangeAttribute? Range, RegularExpressionAttribute? Pattern, IAllowedNamesAttribute? Allowed);
 }

@@ -52,8 +52,25 @@ public sealed record CrdDefinition(
             Column("Age", "date", ".metadata.creationTimestamp", null),
         ]);
 
+    private const string ActiveCondition = ".status.conditions[?(@.type==\"Active\")]";
+
+    /// <summary>The BaselineException resource: namespaced, beside the deployments it waives for.</summary>
+    public static readonly CrdDefinition BaselineException = new(
+        typeof(BaselineException),
+        ApiGroup.BaselineExceptionKind,
+        ApiGroup.BaselineExceptionPlural,
+        ["blx"],
+        "Namespaced",
+        [
+            Column("Active", "string", ActiveCondition + ".status", "Whether the waiver applies."),
+            Column("Expires", "date", ".spec.expiresAt", "When the waiver stops counting."),
+            Column("Approved By", "string", ".spec.approvedBy", "Who approved the waiver."),
+            Column("Ticket", "string", ".spec.ticket", "The ticket that records the approval."),
+            Column("Message", "string", ActiveCondition + ".message", "What the waiver waives, or why it does not apply.", priority: 1),
+        ]);
+
     /// <summary>The resources of the aibaseline.io group, in file-name order.</summary>
-    public static readonly ImmutableArray<CrdDefinition> All = [AIModelDeployment, BaselineProfile];
+    public static readonly ImmutableArray<CrdDefinition> All = [AIModelDeployment, BaselineException, BaselineProfile];
 
     /// <summary>The singular name: the kind in lower case.</summary>
     public string Singular => Kind.ToLowerInvariant();

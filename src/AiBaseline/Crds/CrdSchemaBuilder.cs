@@ -154,6 +154,13 @@ public static class CrdSchemaBuilder
             schema[property.PropertyType == typeof(string) ? "minLength" : "minItems"] = minLength.Length;
         }
 
+        if (property.GetCustomAttributes().OfType<IAllowedNamesAttribute>().FirstOrDefault() is { } names)
+        {
+            // On a list, each item must be one of the names.
+            var target = schema["items"] is JsonObject items ? items : schema;
+            target["enum"] = new JsonArray([.. names.Values.Select(v => JsonValue.Create(v))]);
+        }
+
         if (property.GetCustomAttribute<RangeAttribute>() is { } range)
         {
             schema["minimum"] = JsonSerializer.SerializeToNode(range.Minimum, SerializerOptions);
@@ -163,16 +170,6 @@ public static class CrdSchemaBuilder
         if (property.GetCustomAttribute<RegularExpressionAttribute>() is { } pattern)
         {
             schema["pattern"] = pattern.Pattern;
-        }
-
-        if (property.IsDefined(typeof(ProvisionIdItemsAttribute)) && schema["items"] is JsonObject items)
-        {
-            items["enum"] = new JsonArray([.. ProvisionIds.All.Select(id => JsonValue.Create(id))]);
-        }
-
-        if (property.IsDefined(typeof(ProvisionIdAttribute)))
-        {
-            schema["enum"] = new JsonArray([.. ProvisionIds.All.Select(id => JsonValue.Create(id))]);
         }
     }
 

@@ -2,6 +2,7 @@ using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller;
 using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Informers;
+using AiBaseline.Engine.Waivers;
 using k8s.Models;
 
 namespace AiBaseline.Operator;
@@ -15,8 +16,9 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
 {
     /// <summary>
     /// A deployment's own change, except the echo of the operator's status write: an update that moved neither the
-    /// generation nor the deletion mark cannot change the verdict. Resyncs (same resourceVersion) still pass, and so
-    /// does a change of the admin's allow-deletion annotation, which releases a held deletion.
+    /// generation nor the deletion mark cannot change the verdict. Resyncs (same resourceVersion) still pass, and so do
+    /// a change of labels (which waivers select it) and of the retired allow-deletion annotation (the operator says it
+    /// no longer releases anything).
     /// </summary>
     public static IEnumerable<ObjectKey> OfModelDeployment(InformerEvent<AIModelDeployment> change)
     {
@@ -25,12 +27,37 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
             && old.ResourceVersion != now.ResourceVersion
             && old.Generation == now.Generation
             && old.DeletionTimestamp == now.DeletionTimestamp
-            && AllowDeletion(old) == AllowDeletion(now);
+            && AllowDeletion(old) == AllowDeletion(now)
+            && SameLabels(old, now);
         return statusOnly ? [] : [ObjectKey.Of(change.Object)];
     }
 
     private static string? AllowDeletion(V1ObjectMeta metadata) =>
         metadata.Annotations is { } annotations && annotations.TryGetValue(RetirementHold.AllowDeletionAnnotation, out var value) ? value : null;
+
+    private static bool SameLabels(V1ObjectMeta old, V1ObjectMeta now) =>
+        (old.Labels ?? new Dictionary<string, string>()).OrderBy(l => l.Key, StringComparer.Ordinal)
+            .SequenceEqual((now.Labels ?? new Dictionary<string, string>()).OrderBy(l => l.Key, StringComparer.Ordinal));
+
+    /// <summary>The deployments the waiver selects, before and after the change (one it stopped selecting is judged again too).</summary>
+    public IEnumerable<ObjectKey> OfWaiver(InformerEvent<BaselineException> change) =>
+        !Itself(change).Any() ? [] : Both(change, w => Keys(caches.ModelDeployments.Cache.ListByNamespace(w.Metadata.NamespaceProperty).Where(d => WaiverRules.Selects(w, d))));
+
+    /// <summary>A waiver's own change, except the echo of the operator's status write.</summary>
+    public static IEnumerable<ObjectKey> Itself(InformerEvent<BaselineException> change) =>
+        change.OldObject is { } old && old.Metadata.ResourceVersion != change.Object.Metadata.ResourceVersion && old.Metadata.Generation == change.Object.Metadata.Generation
+            ? []
+            : [ObjectKey.Of(change.Object)];
+
+    /// <summary>The waivers of a deployment's namespace: which deployments each selects may have changed.</summary>
+    public IEnumerable<ObjectKey> WaiversOfModelDeployment(InformerEvent<AIModelDeployment> change) =>
+        OfModelDeployment(change).Any()
+            ? caches.Waivers.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty).Select(w => ObjectKey.Of(w))
+            : [];
+
+    /// <summary>Every waiver: a profile's waiver limits decide whether each applies.</summary>
+    public IEnumerable<ObjectKey> WaiversOfProfile(InformerEvent<BaselineProfile> change) =>
+        caches.Waivers.Cache.List().Select(w => ObjectKey.Of(w));
 
     public IEnumerable<ObjectKey> OfProfile(InformerEvent<BaselineProfile> change) =>
         Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByProfile, change.Object.Metadata.Name));

@@ -5,6 +5,7 @@ using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Informers;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Controls;
+using AiBaseline.Engine.Waivers;
 using k8s;
 using k8s.Models;
 
@@ -26,8 +27,9 @@ internal sealed class ClusterCaches
     public ClusterCaches(KubeApiClient api, IReadOnlyList<string> namespaces, ILoggerFactory loggers, TimeProvider time)
     {
         // managedFields are never read and are often the largest part of an object's metadata. Nor are the objects'
-        // own annotations, except an AIModelDeployment's (the admin's allow-deletion); kubectl's client-side apply keeps
-        // a whole copy of each object in one (last-applied-configuration). Pod template annotations are spec: kept.
+        // own annotations, except an AIModelDeployment's (the retired allow-deletion one is warned about); kubectl's
+        // client-side apply keeps a whole copy of each object in one (last-applied-configuration). Pod template
+        // annotations are spec: kept.
         InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
@@ -59,6 +61,9 @@ internal sealed class ClusterCaches
         // status (rollout progress) is never read either.
         ModelDeployments = Watch<AIModelDeployment>(OperatorResources.AIModelDeployments, trim: d => d.Status = null);
         Profiles = Watch<BaselineProfile>(OperatorResources.BaselineProfiles);
+
+        // A waiver's own status is the operator's output, read afresh before it is written, as a deployment's is.
+        Waivers = Watch<BaselineException>(OperatorResources.BaselineExceptions, trim: w => w.Status = null);
         Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null);
         StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null);
         NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
@@ -83,6 +88,9 @@ internal sealed class ClusterCaches
     public InformerSet<AIModelDeployment> ModelDeployments { get; }
 
     public InformerSet<BaselineProfile> Profiles { get; }
+
+    /// <summary>BaselineExceptions without their status.</summary>
+    public InformerSet<BaselineException> Waivers { get; }
 
     public InformerSet<V1Deployment> Deployments { get; }
 
@@ -111,9 +119,9 @@ internal sealed class ClusterCaches
     /// <summary>Every informer, for the manager, readiness and the synced metric.</summary>
     public ImmutableArray<IInformer> All =>
     [
-        .. ModelDeployments.Members, .. Profiles.Members, .. Deployments.Members, .. StatefulSets.Members, .. NetworkPolicies.Members,
-        .. Secrets.Members, .. ConfigMaps.Members, .. ServiceAccounts.Members, .. Services.Members, .. PersistentVolumeClaims.Members,
-        .. RoleBindings.Members, .. ClusterRoleBindings.Members, .. Roles.Members, .. ClusterRoles.Members,
+        .. ModelDeployments.Members, .. Profiles.Members, .. Waivers.Members, .. Deployments.Members, .. StatefulSets.Members,
+        .. NetworkPolicies.Members, .. Secrets.Members, .. ConfigMaps.Members, .. ServiceAccounts.Members, .. Services.Members,
+        .. PersistentVolumeClaims.Members, .. RoleBindings.Members, .. ClusterRoleBindings.Members, .. Roles.Members, .. ClusterRoles.Members,
     ];
 
     private static void TrimConfigMap(V1ConfigMap configMap)
@@ -124,6 +132,10 @@ internal sealed class ClusterCaches
             configMap.Data = data.Where(entry => SecretsHandlingControl.MayHoldCredential(entry.Key, entry.Value)).ToDictionary(StringComparer.Ordinal);
         }
     }
+
+    /// <summary>The waivers of the deployment's namespace that select it.</summary>
+    public ImmutableArray<BaselineException> WaiversOf(AIModelDeployment deployment) =>
+        [.. Waivers.Cache.ListByNamespace(deployment.Metadata.NamespaceProperty).Where(w => WaiverRules.Selects(w, deployment))];
 
     public static string WorkloadIndexValue(string? ns, WorkloadKind kind, string name) => $"{ns}/{kind}/{name}";
 

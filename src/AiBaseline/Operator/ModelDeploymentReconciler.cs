@@ -5,6 +5,7 @@ using AiBaseline.Controller.Hosting;
 using AiBaseline.Controller.Writers;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Catalog;
+using AiBaseline.Engine.Waivers;
 using k8s.Models;
 
 namespace AiBaseline.Operator;
@@ -71,7 +72,21 @@ internal sealed class ModelDeploymentReconciler(
         // The status is written first, so while a deletion is held the Retirement condition already says what remains.
         await retirement.ApplyAsync(key, cached, verdict, cancellationToken);
 
-        return Soonest(checkedProvenance.Retry?.After, EvidenceChangesIn(cached)) is { } delay ? ReconcileResult.After(delay) : ReconcileResult.Done;
+        return new[] { checkedProvenance.Retry?.After, EvidenceChangesIn(cached), UntilWaiverExpires(cached) }.Where(t => t is not null).Min() is { } delay
+            ? ReconcileResult.After(delay)
+            : ReconcileResult.Done;
+    }
+
+    /// <summary>Time until the first waiver in effect expires: the verdict changes then without any other change.</summary>
+    private TimeSpan? UntilWaiverExpires(AIModelDeployment deployment)
+    {
+        var now = time.GetUtcNow();
+        if (ProfileOf(deployment) is not { } profile || WaiverRules.NextExpiry(caches.WaiversOf(deployment), profile.Spec, now) is not { } expiry)
+        {
+            return null;
+        }
+
+        return WaiverReconciler.WaitFor(expiry - now);
     }
 
     /// <summary>Timers cannot wait longer than about 49 days; a far expiry is looked at again on the way.</summary>

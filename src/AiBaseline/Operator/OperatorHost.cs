@@ -17,10 +17,14 @@ internal sealed class OperatorHost : IDisposable
     /// <summary>The controller's name in metrics, logs and events.</summary>
     public const string ControllerName = "aimodeldeployment";
 
+    /// <summary>The name of the controller that writes BaselineException status.</summary>
+    public const string WaiverControllerName = "baselineexception";
+
     private readonly OperatorSettings settings;
     private readonly ILoggerFactory loggers;
     private readonly Action<ILoggingBuilder>? webLogging;
     private readonly Controller.Hosting.Controller controller;
+    private readonly Controller.Hosting.Controller waiverController;
     private readonly EventRecorder events;
     private readonly Kubernetes kubernetes;
 
@@ -75,6 +79,13 @@ internal sealed class OperatorHost : IDisposable
             runtimeMetrics,
             loggers.CreateLogger<Controller.Hosting.Controller>(),
             time);
+        waiverController = new Controller.Hosting.Controller(
+            WaiverControllerName,
+            new WaiverReconciler(Caches, new StatusWriter(api, loggers.CreateLogger<StatusWriter>()), time, loggers.CreateLogger<WaiverReconciler>()),
+            new ControllerOptions(),
+            runtimeMetrics,
+            loggers.CreateLogger<Controller.Hosting.Controller>(),
+            time);
         Wire();
 
         var election = settings.LeaderElect
@@ -96,6 +107,7 @@ internal sealed class OperatorHost : IDisposable
         }
 
         Manager.Add(controller);
+        Manager.Add(waiverController);
     }
 
     public ClusterCaches Caches { get; }
@@ -118,6 +130,7 @@ internal sealed class OperatorHost : IDisposable
     public void Dispose()
     {
         controller.Dispose();
+        waiverController.Dispose();
         events.Dispose();
         kubernetes.Dispose();
     }
@@ -127,6 +140,10 @@ internal sealed class OperatorHost : IDisposable
         var map = new AffectedDeployments(Caches);
         Caches.ModelDeployments.AddHandler(controller.Enqueue<Api.V1Alpha1.AIModelDeployment>(AffectedDeployments.OfModelDeployment));
         Caches.Profiles.AddHandler(controller.Enqueue<Api.V1Alpha1.BaselineProfile>(map.OfProfile));
+        Caches.Waivers.AddHandler(controller.Enqueue<Api.V1Alpha1.BaselineException>(map.OfWaiver));
+        Caches.Waivers.AddHandler(waiverController.Enqueue<Api.V1Alpha1.BaselineException>(AffectedDeployments.Itself));
+        Caches.ModelDeployments.AddHandler(waiverController.Enqueue<Api.V1Alpha1.AIModelDeployment>(map.WaiversOfModelDeployment));
+        Caches.Profiles.AddHandler(waiverController.Enqueue<Api.V1Alpha1.BaselineProfile>(map.WaiversOfProfile));
         Caches.Deployments.AddHandler(controller.Enqueue<k8s.Models.V1Deployment>(map.OfDeployment));
         Caches.StatefulSets.AddHandler(controller.Enqueue<k8s.Models.V1StatefulSet>(map.OfStatefulSet));
         Caches.NetworkPolicies.AddHandler(controller.Enqueue<k8s.Models.V1NetworkPolicy>(map.OfNetworkPolicy));

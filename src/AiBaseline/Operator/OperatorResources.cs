@@ -7,6 +7,7 @@ namespace AiBaseline.Operator;
 internal static class OperatorResources
 {
     public static readonly ResourceType AIModelDeployments = new(ApiGroup.Group, ApiGroup.Version, ApiGroup.AIModelDeploymentPlural, Namespaced: true);
+    public static readonly ResourceType BaselineExceptions = new(ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineExceptionPlural, Namespaced: true);
     public static readonly ResourceType BaselineProfiles = new(ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, Namespaced: false);
     public static readonly ResourceType Deployments = new("apps", "v1", "deployments", Namespaced: true);
     public static readonly ResourceType StatefulSets = new("apps", "v1", "statefulsets", Namespaced: true);

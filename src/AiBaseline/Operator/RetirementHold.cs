@@ -9,20 +9,41 @@ namespace AiBaseline.Operator;
 /// <summary>
 /// Keeps a retiring deployment's record until its disposal is proven: in stage Retirement the deployment carries
 /// <see cref="ApiGroup.RetirementFinalizer"/>, and a deletion waits until the Retirement control is met, or until an
-/// admin sets <see cref="AllowDeletionAnnotation"/> to "true". Leaving stage Retirement drops the finalizer.
+/// approved BaselineException waives it (the control, or both provisions it serves). Leaving stage Retirement drops the
+/// finalizer. The old annotation <see cref="AllowDeletionAnnotation"/> releases nothing any more: whoever could edit
+/// the deployment could set it, while a waiver needs the waiver-approver role.
 /// </summary>
 internal sealed class RetirementHold(FinalizerWriter finalizers, EventRecorder events, ILogger logger)
 {
-    /// <summary>The admin's way out: with "true" a deployment is let go even though disposal is not proven.</summary>
+    /// <summary>The annotation that used to release a held deletion; the operator now says it is ignored.</summary>
     public const string AllowDeletionAnnotation = "aibaseline.io/allow-deletion-without-disposal";
+
+    /// <summary>The event reason when a deployment carries <see cref="AllowDeletionAnnotation"/>.</summary>
+    public const string AnnotationIgnoredReason = "AnnotationIgnored";
+
+    /// <summary>The provisions of disposal (EN 304 223 5.5.1): waiving both releases a held deletion as waiving the control does.</summary>
+    private static readonly string[] RetirementProvisions = ["5.5.1-1", "5.5.1-2"];
+
+    private static readonly string AnnotationNote =
+        $"annotation {AllowDeletionAnnotation} no longer releases a retiring deployment: remove it; to let the deployment go without proven disposal, "
+        + "a waiver approver creates a BaselineException that waives the Retirement control (or provisions 5.5.1-1 and 5.5.1-2) for it";
 
     /// <summary>Deletions already announced, by uid, so the Warning is emitted once per held deletion.</summary>
     private readonly ConcurrentDictionary<string, bool> announced = new(StringComparer.Ordinal);
+
+    /// <summary>Deployments already told that the annotation is ignored, by uid.</summary>
+    private readonly ConcurrentDictionary<string, bool> warnedAnnotation = new(StringComparer.Ordinal);
 
     /// <summary>Adds, keeps or removes the finalizer as <paramref name="status"/> (just evaluated) decides.</summary>
     public async Task ApplyAsync(ObjectKey key, AIModelDeployment deployment, AIModelDeploymentStatus status, CancellationToken cancellationToken)
     {
         var metadata = deployment.Metadata;
+        var uid = metadata.Uid ?? key.ToString();
+        if (metadata.Annotations?.ContainsKey(AllowDeletionAnnotation) == true && warnedAnnotation.TryAdd(uid, true))
+        {
+            await events.RecordAsync(Regarding(metadata), EventType.Warning, AnnotationIgnoredReason, "Finalizing", AnnotationNote, cancellationToken);
+        }
+
         var held = metadata.Finalizers?.Contains(ApiGroup.RetirementFinalizer) == true;
         var retiring = deployment.Spec.Stage == LifecycleStage.Retirement;
         if (metadata.DeletionTimestamp is null)
@@ -45,33 +66,45 @@ internal sealed class RetirementHold(FinalizerWriter finalizers, EventRecorder e
         }
 
         var retirement = status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.RetirementComplete);
-        var allowed = metadata.Annotations is { } annotations && annotations.TryGetValue(AllowDeletionAnnotation, out var value)
-            && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
-        if (!retiring || allowed || retirement?.Status == "True")
+        var waiver = WaiverReleasing(status);
+        if (!retiring || retirement?.Status == "True" || waiver is not null)
         {
-            if (allowed && retirement?.Status != "True")
+            if (waiver is not null)
             {
-                logger.LogWarning("Releasing AIModelDeployment {Namespace}/{Name} without proven disposal: annotation {Annotation} is set", key.Namespace, key.Name, AllowDeletionAnnotation);
+                logger.LogWarning("Releasing AIModelDeployment {Namespace}/{Name} without proven disposal: BaselineException {Waiver} waives it", key.Namespace, key.Name, waiver);
             }
 
             await finalizers.RemoveAsync(OperatorResources.AIModelDeployments, key, ApiGroup.RetirementFinalizer, cancellationToken);
-            announced.TryRemove(metadata.Uid ?? key.ToString(), out _);
+            announced.TryRemove(uid, out _);
             return;
         }
 
-        if (announced.TryAdd(metadata.Uid ?? key.ToString(), true))
+        if (announced.TryAdd(uid, true))
         {
-            var regarding = new V1ObjectReference
-            {
-                ApiVersion = ApiGroup.GroupVersion,
-                Kind = ApiGroup.AIModelDeploymentKind,
-                Name = metadata.Name,
-                NamespaceProperty = metadata.NamespaceProperty,
-                Uid = metadata.Uid,
-            };
             var note = $"deletion held by finalizer {ApiGroup.RetirementFinalizer} until disposal is proven ({retirement?.Message ?? "not evaluated yet"}); "
-                + $"to delete anyway set annotation {AllowDeletionAnnotation}=true";
-            await events.RecordAsync(regarding, EventType.Warning, "DeletionHeld", "Finalizing", note, cancellationToken);
+                + "to delete anyway a waiver approver creates a BaselineException that waives the Retirement control for this deployment";
+            await events.RecordAsync(Regarding(metadata), EventType.Warning, "DeletionHeld", "Finalizing", note, cancellationToken);
         }
     }
+
+    /// <summary>The BaselineException that waives disposal: the Retirement control, or every provision it serves.</summary>
+    private static string? WaiverReleasing(AIModelDeploymentStatus status)
+    {
+        if (status.Controls?.FirstOrDefault(c => c.Name == "Retirement") is { Result: ControlResult.Waived, Waiver: { } byControl })
+        {
+            return byControl;
+        }
+
+        var provisions = RetirementProvisions.Select(status.Provision).ToList();
+        return provisions.All(p => p?.Result == ProvisionResult.Waived) ? provisions[0]!.Waiver : null;
+    }
+
+    private static V1ObjectReference Regarding(V1ObjectMeta metadata) => new()
+    {
+        ApiVersion = ApiGroup.GroupVersion,
+        Kind = ApiGroup.AIModelDeploymentKind,
+        Name = metadata.Name,
+        NamespaceProperty = metadata.NamespaceProperty,
+        Uid = metadata.Uid,
+    };
 }

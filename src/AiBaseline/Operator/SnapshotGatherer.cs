@@ -25,6 +25,7 @@ internal sealed class SnapshotGatherer(ClusterCaches caches)
             RoleGrants = GrantsOf(ns, references.ServiceAccount),
             Services = [.. caches.Services.Cache.ListByNamespace(ns).Select(s => s.Metadata.Name)],
             PersistentVolumeClaims = [.. caches.PersistentVolumeClaims.Cache.ListByNamespace(ns).Select(p => p.Metadata.Name)],
+            Waivers = caches.WaiversOf(deployment),
         };
     }
 

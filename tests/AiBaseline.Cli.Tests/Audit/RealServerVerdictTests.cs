@@ -120,7 +120,7 @@ public sealed partial class RealServerVerdictTests(RealServerVerdictTests.Cluste
 
             kubectl = new Kubectl(kubeconfig);
             kubectl.Run("apply", "--server-side", "--field-manager", "aibaseline-scenarios", "--force-conflicts", "-f", RepositoryPaths.Crds).Succeeded();
-            kubectl.Run("wait", "--for=condition=Established", "crd/aimodeldeployments.aibaseline.io", "crd/baselineprofiles.aibaseline.io", "--timeout=60s").Succeeded();
+            kubectl.Run("wait", "--for=condition=Established", "crd/aimodeldeployments.aibaseline.io", "crd/baselineexceptions.aibaseline.io", "crd/baselineprofiles.aibaseline.io", "--timeout=60s").Succeeded();
             kubectl.Run("create", "namespace", Namespace).Succeeded();
         }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Crds;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -79,7 +80,7 @@ public sealed class CrdApiServerTests
     private static async Task<KubeEmulator.KubeEmulator> StartAsync()
     {
         var api = await KubeEmulator.KubeEmulator.StartAsync();
-        Assert.Equal(2, api.ApplyCrdsFrom(RepositoryPaths.Crds));
+        Assert.Equal(CrdDefinition.All.Length, api.ApplyCrdsFrom(RepositoryPaths.Crds));
         return api;
     }
 }

@@ -2,7 +2,7 @@ namespace AiBaseline.Cli.Tests.Crds;
 
 /// <summary>
 /// Manifests users write pass the generated schema, and mistakes are rejected with the field that is wrong:
-/// every AIModelDeployment and BaselineProfile under examples/ and under this project's Fixtures/valid,
+/// every AIModelDeployment, BaselineException and BaselineProfile under examples/ and under this project's Fixtures/valid,
 /// and each broken manifest under Fixtures/invalid.
 /// </summary>
 public sealed class CrdValidationTests
@@ -43,7 +43,7 @@ public sealed class CrdValidationTests
     }
 
     [Fact]
-    public void Fixtures_cover_both_kinds()
+    public void Fixtures_cover_every_kind()
     {
         var kinds = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Fixtures, "valid"))
             .SelectMany(YamlDocuments.LoadFile)
@@ -52,7 +52,7 @@ public sealed class CrdValidationTests
             .Distinct()
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["AIModelDeployment", "BaselineProfile"], kinds);
+        Assert.Equal(["AIModelDeployment", "BaselineException", "BaselineProfile"], kinds);
     }
 
     [Fact]
@@ -87,6 +87,8 @@ public sealed class CrdValidationTests
     [InlineData("profile-require-digest-unknown-type", "spec.evidence.requireDigest[1]", "Unsupported value: \"Runbook\"")]
     [InlineData("profile-scope-unknown-provision", "spec.scope.outOfScope[0].provision", "Unsupported value: \"5.9.9-9\"")]
     [InlineData("profile-scope-without-reason", "spec.scope.outOfScope[0].reason", "Required value")]
+    [InlineData("waiver-unknown-provision", "spec.provisions[0]", "Unsupported value: \"5.2.9-1\"")]
+    [InlineData("waiver-without-expiry", "spec.expiresAt", "Required value")]
     public void Broken_manifest_is_rejected_naming_the_field(string fixture, string path, string message)
     {
         var document = YamlDocuments.LoadFile(Path.Combine(RepositoryPaths.Fixtures, "invalid", fixture + ".yaml")).Single()!;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AiBaseline.Api.V1Alpha1;
+using AiBaseline.KubeEmulator.Tests;
 using AiBaseline.Operator.Tests.Scenarios;
 using k8s;
 using k8s.Models;
@@ -137,6 +138,7 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         Assert.Equal("restricted", ns.Metadata.Labels["pod-security.kubernetes.io/enforce"]);
         await AssertPodsAdmittedAsync(client, "aibaseline-system", expected: 2);
         Assert.NotNull(await ReadProfileAsync(client, "default"));
+        await AssertOnlyApproversMayWaiveAsync(kubectl);
 
         // As docs/install.md says; without --ignore-not-found kubectl exits 1, because the CRDs take the profile with them.
         kubectl.Run("delete", "-k", Path.Combine(PrivateControlPlane.RepositoryRoot, "deploy"), "--ignore-not-found", "--wait", "--timeout=90s").Succeeded();
@@ -261,6 +263,33 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
             $"{expected} operator pods admitted in {ns}");
         var refused = (await client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: Ct)).Items.Where(e => e.Reason == "FailedCreate").Select(e => e.Message);
         Assert.Empty(refused);
+    }
+
+    /// <summary>
+    /// A model team bound to the built-in edit role declares AIModelDeployments and reads waivers but cannot create one;
+    /// only someone bound to aibaseline-waiver-approver can, and nobody but the operator writes a waiver's status.
+    /// </summary>
+    private static async Task AssertOnlyApproversMayWaiveAsync(Kubectl kubectl)
+    {
+        const string ns = "waiver-rbac";
+        kubectl.Run("create", "namespace", ns).Succeeded();
+        kubectl.Run("create", "serviceaccount", "model-team", "-n", ns).Succeeded();
+        kubectl.Run("create", "serviceaccount", "risk-owner", "-n", ns).Succeeded();
+        kubectl.Run("create", "rolebinding", "model-team-edit", "--clusterrole=edit", $"--serviceaccount={ns}:model-team", "-n", ns).Succeeded();
+        kubectl.Run("create", "rolebinding", "risk-owner-approver", "--clusterrole=aibaseline-waiver-approver", $"--serviceaccount={ns}:risk-owner", "-n", ns).Succeeded();
+        string CanI(string account, string verb, string resource, string subresource = "") =>
+            kubectl.Run("auth", "can-i", verb, resource, "-n", ns, "--as", $"system:serviceaccount:{ns}:{account}", $"--subresource={subresource}").Stdout.Trim();
+
+        // The aggregation controller adds the editor role to edit shortly after the install.
+        await Waiting.UntilAsync(() => Task.FromResult(CanI("model-team", "create", "aimodeldeployments.aibaseline.io") == "yes"), Patience, "edit may create AIModelDeployments");
+        Assert.Equal("yes", CanI("model-team", "get", "baselineexceptions.aibaseline.io"));
+        Assert.Equal("no", CanI("model-team", "create", "baselineexceptions.aibaseline.io"));
+        Assert.Equal("no", CanI("model-team", "patch", "baselineexceptions.aibaseline.io"));
+        Assert.Equal("no", CanI("model-team", "delete", "baselineexceptions.aibaseline.io"));
+        Assert.Equal("yes", CanI("risk-owner", "create", "baselineexceptions.aibaseline.io"));
+        Assert.Equal("yes", CanI("risk-owner", "delete", "baselineexceptions.aibaseline.io"));
+        Assert.Equal("no", CanI("risk-owner", "patch", "baselineexceptions.aibaseline.io", "status"));
+        kubectl.Run("delete", "namespace", ns, "--wait=false").Succeeded();
     }
 
     /// <summary><c>kubectl auth can-i</c> as the release's ServiceAccount.</summary>

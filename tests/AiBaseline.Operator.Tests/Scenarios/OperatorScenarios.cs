@@ -206,6 +206,44 @@ public abstract class OperatorScenarios(ClusterTarget target)
     }
 
     [Fact]
+    public async Task An_approved_waiver_turns_a_finding_into_Waived_names_itself_and_deleting_it_brings_the_finding_back()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        await ns.ApplyExampleAsync("llm-inference-noncompliant");
+        await ns.StartOperatorAsync();
+        await ns.ConditionBecomesAsync(Bot, ConditionTypes.NetworkIsolated, "False");
+
+        var waiver = new BaselineException
+        {
+            Metadata = new V1ObjectMeta { Name = "egress-gateway-pending", NamespaceProperty = ns.Name },
+            Spec = new BaselineExceptionSpec
+            {
+                DeploymentNames = [Bot],
+                Controls = ["NetworkIsolation"],
+                Justification = "Egress goes through the gateway once it is deployed next sprint.",
+                ApprovedBy = "Head of Platform Security",
+                Ticket = "RISK-1042",
+                ExpiresAt = DateTime.UtcNow.AddDays(7),
+            },
+        };
+        await ns.Client.CustomObjects.CreateNamespacedCustomObjectAsync(waiver, ApiGroup.Group, ApiGroup.Version, ns.Name, ApiGroup.BaselineExceptionPlural, cancellationToken: Ct);
+
+        await ns.EventuallyAsync(async () => (await ns.ConditionAsync(Bot, ConditionTypes.NetworkIsolated))?.Reason == ReadyReasons.Waived, "the waiver waives NetworkIsolation");
+        var status = (await ns.GetAsync(Bot))!.Status!;
+        Assert.Equal(("egress-gateway-pending", ControlResult.Waived), (status.Controls!.Single(c => c.Name == "NetworkIsolation").Waiver, status.Controls!.Single(c => c.Name == "NetworkIsolation").Result));
+        Assert.Contains(status.Provisions!, g => g.Result == ProvisionResult.Waived && g.Waiver == "egress-gateway-pending");
+        Assert.Equal("True", (await ns.ConditionAsync(Bot, ConditionTypes.WaiversCurrent))?.Status);
+        await ns.EventuallyAsync(
+            async () => KubernetesJson.Deserialize<BaselineException>(KubernetesJson.Serialize(await ns.Client.CustomObjects.GetNamespacedCustomObjectAsync(
+                ApiGroup.Group, ApiGroup.Version, ns.Name, ApiGroup.BaselineExceptionPlural, "egress-gateway-pending", cancellationToken: Ct))).Status?.Deployments?.SequenceEqual([Bot]) == true,
+            "the waiver's status lists the deployment it selects");
+
+        await ns.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns.Name, ApiGroup.BaselineExceptionPlural, "egress-gateway-pending", cancellationToken: Ct);
+        await ns.ConditionBecomesAsync(Bot, ConditionTypes.NetworkIsolated, "False");
+        Assert.Null(await ns.ConditionAsync(Bot, ConditionTypes.WaiversCurrent));
+    }
+
+    [Fact]
     public async Task Of_two_replicas_only_the_elected_leader_writes_and_the_other_takes_over_when_it_stops()
     {
         await using var ns = await ScenarioNamespace.CreateAsync(target);

@@ -6,7 +6,7 @@ namespace AiBaseline.Audit.Reports;
 
 /// <summary>
 /// JUnit XML for CI test tabs: a testsuite per deployment, a testcase per control; NotMet is a failure,
-/// NotApplicable and Unknown are skipped with the control's message.
+/// NotApplicable, Unknown and Waived are skipped with the control's message (a waived one names its BaselineException).
 /// </summary>
 public static class JunitReport
 {
@@ -21,7 +21,7 @@ public static class JunitReport
                 new XAttribute("name", verdict.Id),
                 new XAttribute("tests", controls.Count),
                 new XAttribute("failures", controls.Count(c => c.Result == ControlResult.NotMet)),
-                new XAttribute("skipped", controls.Count(c => c.Result is ControlResult.NotApplicable or ControlResult.Unknown)),
+                new XAttribute("skipped", controls.Count(c => c.Result is ControlResult.NotApplicable or ControlResult.Unknown or ControlResult.Waived)),
                 new XAttribute("errors", 0),
                 new XAttribute("file", verdict.Deployment.File),
                 new XElement("properties",
@@ -41,7 +41,7 @@ public static class JunitReport
                     case ControlResult.NotMet:
                         testcase.Add(new XElement("failure", new XAttribute("type", control.Reason), new XAttribute("message", message), text));
                         break;
-                    case ControlResult.NotApplicable or ControlResult.Unknown:
+                    case ControlResult.NotApplicable or ControlResult.Unknown or ControlResult.Waived:
                         testcase.Add(new XElement("skipped", new XAttribute("message", $"{control.Result}: {text}")));
                         break;
                 }

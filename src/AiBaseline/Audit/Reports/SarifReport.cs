@@ -8,7 +8,8 @@ namespace AiBaseline.Audit.Reports;
 
 /// <summary>
 /// SARIF 2.1.0 for code-scanning tools: one rule per control, one result per control that is NotMet (error)
-/// or Unknown (warning), located at the line where the AIModelDeployment starts.
+/// or Unknown (warning), located at the line where the AIModelDeployment starts. A Waived control is a note with an
+/// accepted external suppression naming its BaselineException, so code scanning lists it as dismissed, not as fixed.
 /// </summary>
 public static class SarifReport
 {
@@ -42,6 +43,7 @@ public static class SarifReport
                 {
                     ControlResult.NotMet => "error",
                     ControlResult.Unknown => "warning",
+                    ControlResult.Waived => "note",
                     _ => null,
                 };
                 if (level is null)
@@ -49,7 +51,7 @@ public static class SarifReport
                     continue;
                 }
 
-                results.Add(new JsonObject
+                var result = new JsonObject
                 {
                     ["ruleId"] = control.Name,
                     ["level"] = level,
@@ -62,7 +64,19 @@ public static class SarifReport
                         ["reason"] = control.Reason,
                         ["provisions"] = new JsonArray([.. control.Provisions.Select(p => JsonValue.Create(p))]),
                     },
-                });
+                };
+                if (control.Waiver is { } waiver)
+                {
+                    result["properties"]!["waiver"] = waiver;
+                    result["suppressions"] = new JsonArray(new JsonObject
+                    {
+                        ["kind"] = "external",
+                        ["status"] = "accepted",
+                        ["justification"] = $"BaselineException {waiver}: {control.Message}",
+                    });
+                }
+
+                results.Add(result);
             }
         }
 

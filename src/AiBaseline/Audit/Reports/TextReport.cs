@@ -21,6 +21,7 @@ public static class TextReport
             "Met" or "True" => "32",
             "NotMet" or "False" => "31",
             "Unknown" => "33",
+            "Waived" => "36",
             _ => "90",
         });
 
@@ -56,6 +57,16 @@ public static class TextReport
                 {
                     output.WriteLine($"  {"".PadRight(width)}    {control.Message}");
                 }
+            }
+
+            if (status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.WaiversCurrent) is { } waivers)
+            {
+                output.WriteLine($"  {"Waivers".PadRight(width)}  {Result(waivers.Status)}{waivers.Reason}: {waivers.Message}");
+            }
+
+            foreach (var group in (status.Provisions ?? []).Where(g => g.Waiver is not null))
+            {
+                output.WriteLine($"  waived by BaselineException {group.Waiver}: {string.Join(", ", group.Ids)}");
             }
 
             var s = status.Summary ?? new ComplianceSummary();
