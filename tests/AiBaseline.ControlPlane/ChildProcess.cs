@@ -4,10 +4,8 @@ using System.Globalization;
 namespace AiBaseline.ControlPlane;
 
 /// <summary>
-/// One binary of the control plane, its output appended to a log file. It never outlives the process that started it:
-/// on Linux it runs under <c>setpriv --pdeathsig KILL</c>, and the kernel delivers that signal when the thread that
-/// started it ends. So every child is started from one <see cref="Launcher"/> thread that lives until the control
-/// plane stops, or until this process dies, however it dies.
+/// One binary of the control plane, its output appended to a log file. It never outlives the process that started it
+/// (<see cref="ParentBoundProcess"/>).
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
@@ -81,6 +79,25 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Starts <paramref name="binary"/> with <paramref name="arguments"/>, its output appended to <paramref name="logPath"/>.</summary>
+    public static ChildProcess Start(string name, string binary, IEnumerable<string> arguments, string logPath)
+    {
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            return new ChildProcess(ParentBoundProcess.Start(info), new StreamWriter(logPath, append: true)) { Name = name, LogPath = logPath };
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException($"{name} did not start: {binary}: {e.Message}", e);
+        }
+    }
+
     public void Dispose()
     {
         Kill();
@@ -101,70 +118,6 @@ internal sealed class ChildProcess : IDisposable
         lock (log)
         {
             log.WriteLine(line);
-        }
-    }
-
-    /// <summary>The thread every child is started from: it lives until <see cref="Dispose"/>, which the control plane calls last.</summary>
-    internal sealed class Launcher : IDisposable
-    {
-        private readonly System.Collections.Concurrent.BlockingCollection<(ProcessStartInfo Info, string Name, string Log, TaskCompletionSource<ChildProcess> Started)> requests = [];
-        private readonly Thread thread;
-
-        public Launcher()
-        {
-            thread = new Thread(Run) { IsBackground = true, Name = "control-plane launcher" };
-            thread.Start();
-        }
-
-        /// <summary>Starts <paramref name="binary"/> with <paramref name="arguments"/>, its output appended to <paramref name="logPath"/>.</summary>
-        public Task<ChildProcess> StartAsync(string name, string binary, IEnumerable<string> arguments, string logPath)
-        {
-            var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            if (OperatingSystem.IsLinux() && File.Exists("/usr/bin/setpriv"))
-            {
-                info.FileName = "/usr/bin/setpriv";
-                foreach (var word in new[] { "--pdeathsig", "KILL", "--", binary })
-                {
-                    info.ArgumentList.Add(word);
-                }
-            }
-            else
-            {
-                info.FileName = binary;
-            }
-
-            foreach (var argument in arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-
-            var started = new TaskCompletionSource<ChildProcess>(TaskCreationOptions.RunContinuationsAsynchronously);
-            requests.Add((info, name, logPath, started));
-            return started.Task;
-        }
-
-        public void Dispose()
-        {
-            requests.CompleteAdding();
-            thread.Join();
-            requests.Dispose();
-        }
-
-        private void Run()
-        {
-            foreach (var (info, name, logPath, started) in requests.GetConsumingEnumerable())
-            {
-                try
-                {
-                    var process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start");
-                    var log = new StreamWriter(logPath, append: true) { AutoFlush = false };
-                    started.SetResult(new ChildProcess(process, log) { Name = name, LogPath = logPath });
-                }
-                catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
-                {
-                    started.SetException(new InvalidOperationException($"{name} did not start: {info.FileName}: {e.Message}", e));
-                }
-            }
         }
     }
 }

@@ -15,11 +15,10 @@ namespace AiBaseline.ControlPlane;
 /// garbage collection, ServiceAccounts and their tokens), from the binaries in an assets folder
 /// (<see cref="ControlPlaneAssets"/>). There is no scheduler and no kubelet: Pods stay Pending. Certificates are
 /// made for each start. <see cref="DisposeAsync"/> stops every process and deletes the folder; the processes also
-/// die with this one however it ends (see <see cref="ChildProcess"/>).
+/// die with this one however it ends (see <see cref="ParentBoundProcess"/>).
 /// </summary>
 public sealed class ControlPlane : IAsyncDisposable
 {
-    private readonly ChildProcess.Launcher launcher = new();
     private readonly List<ChildProcess> children = [];
     private readonly string directory;
     private ClusterPki? pki;
@@ -102,7 +101,6 @@ public sealed class ControlPlane : IAsyncDisposable
         }
 
         children.Clear();
-        launcher.Dispose();
         try
         {
             Directory.Delete(directory, recursive: true);
@@ -123,7 +121,7 @@ public sealed class ControlPlane : IAsyncDisposable
         var managerKubeconfig = Path.Combine(directory, "controller-manager.kubeconfig");
         await File.WriteAllTextAsync(managerKubeconfig, Kubeconfig(user: ClientCertificate(pki.ControllerManagerCertificate, pki.ControllerManagerKey)), ct);
 
-        var etcd = await StartChildAsync("etcd", assets.Etcd, [
+        var etcd = StartChild("etcd", assets.Etcd, [
             "--name=default",
             $"--data-dir={Path.Combine(directory, "etcd")}",
             $"--listen-client-urls=http://127.0.0.1:{etcdPort}",
@@ -141,7 +139,7 @@ public sealed class ControlPlane : IAsyncDisposable
             await UntilAsync(etcd, async () => (await http.GetAsync(new Uri($"http://127.0.0.1:{etcdPort}/health"), ct)).IsSuccessStatusCode, ct);
         }
 
-        var apiServer = await StartChildAsync("kube-apiserver", assets.ApiServer, [
+        var apiServer = StartChild("kube-apiserver", assets.ApiServer, [
             $"--etcd-servers=http://127.0.0.1:{etcdPort}",
             "--bind-address=127.0.0.1",
             "--advertise-address=127.0.0.1",
@@ -165,7 +163,7 @@ public sealed class ControlPlane : IAsyncDisposable
 
         if (assets.HasControllerManager)
         {
-            var manager = await StartChildAsync("kube-controller-manager", assets.ControllerManager, [
+            var manager = StartChild("kube-controller-manager", assets.ControllerManager, [
                 $"--kubeconfig={managerKubeconfig}",
                 $"--authentication-kubeconfig={managerKubeconfig}",
                 $"--authorization-kubeconfig={managerKubeconfig}",
@@ -188,9 +186,9 @@ public sealed class ControlPlane : IAsyncDisposable
         StartupTime = clock.Elapsed;
     }
 
-    private async Task<ChildProcess> StartChildAsync(string name, string binary, IEnumerable<string> arguments)
+    private ChildProcess StartChild(string name, string binary, IEnumerable<string> arguments)
     {
-        var child = await launcher.StartAsync(name, binary, arguments, Path.Combine(directory, $"{name}.log"));
+        var child = ChildProcess.Start(name, binary, arguments, Path.Combine(directory, $"{name}.log"));
         children.Add(child);
         return child;
     }

@@ -73,7 +73,8 @@ internal sealed class RegistryProcess : IDisposable
         var start = new ProcessStartInfo(Tools.DockerRegistry) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add(configPath);
-        process = Process.Start(start) ?? throw new InvalidOperationException("cannot start docker-registry");
+        // The registry dies with the test run, however it ends.
+        process = AiBaseline.ControlPlane.ParentBoundProcess.Start(start);
         var writer = log = File.AppendText(logPath);
         process.OutputDataReceived += (_, e) => Append(writer, e.Data);
         process.ErrorDataReceived += (_, e) => Append(writer, e.Data);
