@@ -76,6 +76,13 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
 
     private void AddKubernetes(ManifestDocument document, string kind, string ns, string label)
     {
+        var before = problems.Count;
+        KubernetesQuantities.Check(document.Node, (field, line, message) => problems.Add(new InputProblem(document.File, line, label, field, message)));
+        if (problems.Count > before)
+        {
+            return;
+        }
+
         var index = Set.Index;
         var json = YamlToJson.Convert(document.Node)!.ToJsonString();
         try
@@ -99,6 +106,11 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         {
             var field = JsonPath(e.Path);
             problems.Add(new InputProblem(document.File, LineOf(document, field), label, field, "has the wrong type for a " + kind + ": fix the value"));
+        }
+        catch (FormatException)
+        {
+            // The quantity check above follows the Kubernetes grammar; this catches any value it lets through that the client library still refuses.
+            problems.Add(new InputProblem(document.File, document.Line, label, null, $"a resource quantity cannot be read: {KubernetesQuantities.Advice}"));
         }
     }
 
