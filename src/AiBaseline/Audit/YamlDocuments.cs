@@ -17,19 +17,28 @@ public static class YamlDocuments
     {
         var documents = new List<ManifestDocument>();
         var stream = new YamlStream();
+        using var reader = new StringReader(file.Text);
+        var scanner = new Scanner(reader);
         try
         {
-            using var reader = new StringReader(file.Text);
-            stream.Load(reader);
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
             problems.Add(new InputProblem(file.Name, (int)e.Start.Line, null, null, $"malformed YAML at column {e.Start.Column}: {FirstLine(e.Message)}: fix the syntax"));
             return documents;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way, without a mark, on some unclosed flow collections ({… or […).
+            var at = scanner.CurrentPosition;
+            problems.Add(new InputProblem(file.Name, (int)at.Line, null, null, $"malformed YAML at column {at.Column}: unexpected text, often a {{ or [ that is not closed: fix the syntax"));
+            return documents;
+        }
 
         foreach (var document in stream.Documents)
         {
+            MergeKeys.Apply(document.RootNode);
             Collect(file.Name, document.RootNode, problems, documents);
         }
 

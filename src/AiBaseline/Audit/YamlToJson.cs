@@ -52,9 +52,10 @@ public static partial class YamlToJson
         {
             case "" or "~" or "null" or "Null" or "NULL":
                 return null;
-            case "true" or "True" or "TRUE":
+            // YAML 1.1 booleans, as kubectl (go-yaml v2) reads them: automountServiceAccountToken: no is false.
+            case "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "y" or "Y" or "on" or "On" or "ON":
                 return JsonValue.Create(true);
-            case "false" or "False" or "FALSE":
+            case "false" or "False" or "FALSE" or "no" or "No" or "NO" or "n" or "N" or "off" or "Off" or "OFF":
                 return JsonValue.Create(false);
         }
 
