@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
 using k8s;
 using k8s.Models;
@@ -140,7 +141,11 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         var before = problems.Count;
         void Report(string field, string message) => problems.Add(new InputProblem(document.File, LineOf(document, field), label, field, message));
 
-        if (json["metadata"]?["name"] is null)
+        if (json["metadata"] is not (null or JsonObject))
+        {
+            Report("metadata", "is not a mapping: write name (and namespace) under it");
+        }
+        else if (json["metadata"]?["name"] is null)
         {
             Report("metadata.name", "is missing: every object needs a name");
         }
@@ -169,22 +174,31 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         }
 
         var text = json.ToJsonString();
-        if (kind == ApiGroup.AIModelDeploymentKind)
+        try
         {
-            var deployment = KubernetesJson.Deserialize<AIModelDeployment>(text);
-            deployment.Metadata.NamespaceProperty ??= defaultNamespace;
-            Set.Deployments.Add(new Located<AIModelDeployment>(deployment, document.File, document.Line));
+            if (kind == ApiGroup.AIModelDeploymentKind)
+            {
+                var deployment = KubernetesJson.Deserialize<AIModelDeployment>(text);
+                deployment.Metadata.NamespaceProperty ??= defaultNamespace;
+                Set.Deployments.Add(new Located<AIModelDeployment>(deployment, document.File, document.Line));
+            }
+            else if (kind == ApiGroup.BaselineExceptionKind)
+            {
+                var waiver = KubernetesJson.Deserialize<BaselineException>(text);
+                waiver.Metadata.NamespaceProperty ??= defaultNamespace;
+                Set.Waivers.Add(new Located<BaselineException>(waiver, document.File, document.Line));
+            }
+            else
+            {
+                var profile = KubernetesJson.Deserialize<BaselineProfile>(text);
+                Set.Profiles.TryAdd(profile.Metadata.Name, profile);
+            }
         }
-        else if (kind == ApiGroup.BaselineExceptionKind)
+        catch (JsonException e)
         {
-            var waiver = KubernetesJson.Deserialize<BaselineException>(text);
-            waiver.Metadata.NamespaceProperty ??= defaultNamespace;
-            Set.Waivers.Add(new Located<BaselineException>(waiver, document.File, document.Line));
-        }
-        else
-        {
-            var profile = KubernetesJson.Deserialize<BaselineProfile>(text);
-            Set.Profiles.TryAdd(profile.Metadata.Name, profile);
+            // What the schema check lets through, such as an empty value (null) where a boolean or number is required.
+            var field = JsonPath(e.Path);
+            Report(field, "is empty or has the wrong type: set a value of the type the field takes");
         }
     }
 

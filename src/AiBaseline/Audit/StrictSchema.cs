@@ -79,6 +79,12 @@ public static class StrictSchema
                 var items = node.AsArray();
                 for (var i = 0; i < items.Count; i++)
                 {
+                    if (items[i] is null)
+                    {
+                        report($"{path}[{i}]", "is an empty list item: fill it in or remove the dash");
+                        continue;
+                    }
+
                     Check(items[i], type.GetGenericArguments()[0], $"{path}[{i}]", report);
                 }
             }
