@@ -159,6 +159,9 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             Report("spec", "required field is missing: set justification, approvedBy, ticket, expiresAt and what is waived");
         }
 
+        // An empty value (null) is dropped, as the API server drops it from a field that is not nullable: the field is
+        // then unset, and takes its default or is reported missing when it is required.
+        DropNulls(json["spec"]);
         StrictSchema.Check(json["spec"], type, "spec", Report);
         foreach (var (key, _) in json)
         {
@@ -199,6 +202,32 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             // What the schema check lets through, such as an empty value (null) where a boolean or number is required.
             var field = JsonPath(e.Path);
             Report(field, "is empty or has the wrong type: set a value of the type the field takes");
+        }
+    }
+
+    private static void DropNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Where(p => p.Value is null).Select(p => p.Key).ToList())
+                {
+                    obj.Remove(name);
+                }
+
+                foreach (var (_, value) in obj)
+                {
+                    DropNulls(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    DropNulls(item);
+                }
+
+                break;
         }
     }
 

@@ -23,6 +23,18 @@ public sealed class InputFormsTests
     }
 
     [Fact]
+    public void An_empty_value_is_unset_as_the_API_server_reads_it_and_the_field_takes_its_default()
+    {
+        // "forbidSecretsInConfigMaps:" with nothing after it: the API server drops the null and defaults the field.
+        var profile = "apiVersion: aibaseline.io/v1alpha1\nkind: BaselineProfile\nmetadata:\n  name: default\nspec:\n  secrets:\n    forbidSecretsInConfigMaps:\n";
+        var withEmpty = AuditHarness.RunWithStdin(ExampleText("llm-inference-compliant").Replace(File.ReadAllText(AuditHarness.Examples("profiles/default.yaml")), profile, StringComparison.Ordinal), "-", "-o", "json");
+        var withDefault = AuditHarness.RunWithStdin(ExampleText("llm-inference-compliant").Replace(File.ReadAllText(AuditHarness.Examples("profiles/default.yaml")), profile.Replace("    forbidSecretsInConfigMaps:\n", "", StringComparison.Ordinal), StringComparison.Ordinal), "-", "-o", "json");
+
+        Assert.NotEqual(2, withEmpty.Exit);
+        Assert.Equal(ControlsOf(withDefault.Stdout), ControlsOf(withEmpty.Stdout));
+    }
+
+    [Fact]
     public void Stdin_problems_name_the_input_as_dash()
     {
         var run = AuditHarness.RunWithStdin("apiVersion: aibaseline.io/v1alpha1\nkind: AIModelDeployment\nmetadata:\n  name: chat\nspec:\n  stage: Live\n", "-");
