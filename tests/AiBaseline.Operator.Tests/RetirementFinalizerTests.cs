@@ -14,13 +14,7 @@ public sealed class RetirementFinalizerTests
     public async Task The_old_annotation_releases_nothing_and_the_operator_says_so()
     {
         await using var cluster = await OperatorFixture.StartAsync();
-        cluster.Apply("profiles", "retired-model");
-        await cluster.StartOperatorAsync();
-        await OperatorFixture.EventuallyAsync(() => HasFinalizer(cluster, Legacy, Summarizer), "the retired deployment carries the retirement finalizer");
-        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
-
-        await DeleteAsync(client, Legacy, Summarizer);
-        await OperatorFixture.EventuallyAsync(() => WarningsAbout(cluster, Summarizer) == 1, "the deletion is held");
+        using var client = await HoldDeletionAsync(cluster);
         await PatchAsync(client, Legacy, Summarizer, "{\"metadata\":{\"annotations\":{\"" + AllowDeletion + "\":\"true\"}}}");
 
         await OperatorFixture.EventuallyAsync(() => Notes(cluster, "AnnotationIgnored").Count == 1, "the operator says the annotation is ignored");
@@ -36,12 +30,7 @@ public sealed class RetirementFinalizerTests
     public async Task An_approved_waiver_of_disposal_lets_a_held_deployment_go(string? control, string? provisions, string reason)
     {
         await using var cluster = await OperatorFixture.StartAsync();
-        cluster.Apply("profiles", "retired-model");
-        await cluster.StartOperatorAsync();
-        await OperatorFixture.EventuallyAsync(() => HasFinalizer(cluster, Legacy, Summarizer), "the retired deployment carries the retirement finalizer");
-        using var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
-        await DeleteAsync(client, Legacy, Summarizer);
-        await OperatorFixture.EventuallyAsync(() => WarningsAbout(cluster, Summarizer) == 1, "the deletion is held");
+        using var client = await HoldDeletionAsync(cluster);
         Assert.Contains("BaselineException", Notes(cluster, "DeletionHeld")[0], StringComparison.Ordinal);
 
         var waiver = WaiverTests.Waiver(DateTimeOffset.UtcNow.AddDays(7), Legacy, "summarizer-disposal", Summarizer, control ?? "Retirement");
@@ -71,6 +60,18 @@ public sealed class RetirementFinalizerTests
         await DeleteAsync(client, Legacy, Summarizer);
         await OperatorFixture.EventuallyAsync(() => cluster.Get(Legacy, Summarizer) is null, "deleted at once");
         Assert.False(HasFinalizer(cluster, "llm-serving", "llama-chat"));
+    }
+
+    /// <summary>The retired example under a running operator, deleted: its deletion held by the finalizer, said once.</summary>
+    private static async Task<Kubernetes> HoldDeletionAsync(OperatorFixture cluster)
+    {
+        cluster.Apply("profiles", "retired-model");
+        await cluster.StartOperatorAsync();
+        await OperatorFixture.EventuallyAsync(() => HasFinalizer(cluster, Legacy, Summarizer), "the retired deployment carries the retirement finalizer");
+        var client = new Kubernetes(cluster.Server.CreateClientConfiguration());
+        await DeleteAsync(client, Legacy, Summarizer);
+        await OperatorFixture.EventuallyAsync(() => WarningsAbout(cluster, Summarizer) == 1, "the deletion is held");
+        return client;
     }
 
     private static bool HasFinalizer(OperatorFixture cluster, string ns, string name) =>
