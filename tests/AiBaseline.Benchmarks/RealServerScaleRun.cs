@@ -79,7 +79,12 @@ internal sealed record CpuTime(double OperatorSeconds, double? ServerSeconds)
 /// </summary>
 internal static class RealServerScaleRun
 {
-    public static async Task<RealServerFigures> RunAsync(int count, OperatorScaleOptions options, string kubeconfig, IReadOnlyList<int>? serverProcesses)
+    /// <param name="count">How many deployments.</param>
+    /// <param name="options">The operator's options.</param>
+    /// <param name="kubeconfig">The cluster.</param>
+    /// <param name="serverProcesses">The server's processes, when started here, for their CPU time.</param>
+    /// <param name="cleanUp">Delete what was seeded and wait until it is gone; not needed when the cluster is thrown away next.</param>
+    public static async Task<RealServerFigures> RunAsync(int count, OperatorScaleOptions options, string kubeconfig, IReadOnlyList<int>? serverProcesses, bool cleanUp)
     {
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         var repository = RepositoryRoot.Find();
@@ -140,7 +145,10 @@ internal static class RealServerScaleRun
         finally
         {
             await child.StopAsync(TimeSpan.FromSeconds(10));
-            await RemoveAsync(client, count);
+            if (cleanUp)
+            {
+                await RemoveAsync(client, count);
+            }
         }
     }
 
