@@ -140,7 +140,8 @@ public static class AuditRun
         return decoder.Set;
     }
 
-    private static BaselineProfile? LoadProfile(string path, string defaultNamespace, TextReader stdin, List<InputProblem> problems)
+    /// <summary>Reads the --profile file: exactly one BaselineProfile, or a problem.</summary>
+    public static BaselineProfile? LoadProfile(string path, string defaultNamespace, TextReader stdin, List<InputProblem> problems)
     {
         var before = problems.Count;
         var set = Load([path], defaultNamespace, stdin, problems);
