@@ -41,7 +41,7 @@ public static class ReportHtml
 
         output.Write("</dl></header>\n");
         WriteSummary(report, output);
-        foreach (var deployment in report.Deployments)
+        foreach (var deployment in Ordered(report.Deployments))
         {
             WriteDeployment(deployment, output);
         }
@@ -78,7 +78,7 @@ public static class ReportHtml
         }
 
         output.Write("<h3>Deployments</h3><table class=\"index\"><tr><th>Deployment</th><th>Verdict</th><th>Ready</th><th>Not met</th><th>Awaiting evidence</th></tr>");
-        foreach (var d in report.Deployments.OrderBy(d => VerdictRank(d.Verdicts.Standard)).ThenBy(d => d.Namespace, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal))
+        foreach (var d in Ordered(report.Deployments))
         {
             output.Write($"<tr><td><a href=\"#{Anchor(d)}\">{E(d.Namespace)}/{E(d.Name)}</a></td><td class=\"v-{E(d.Verdicts.Standard)}\">{E(d.Verdicts.Standard)}</td><td>{E(d.Verdicts.Ready)}</td><td>{d.Counts.NotMet}</td><td>{d.Counts.Attestation + d.Counts.Unknown}</td></tr>");
         }
@@ -103,12 +103,12 @@ public static class ReportHtml
         Term(output, "Workload", d.Subject.Workload is { } w ? $"{w.Kind}/{w.Name}" : "none declared");
         foreach (var image in d.Subject.Images)
         {
-            Term(output, "Image", $"{image.Container}: {image.Image}{(image.Digest is null ? " (no digest)" : $" {image.Digest}")}{(image.SignedBy.Count == 0 ? "" : $"; signed by {string.Join(", ", image.SignedBy)}")}");
+            Term(output, "Image", $"{image.Container}: {image.Image}{(image.Digest is null ? " (no digest)" : image.Image.Contains(image.Digest, StringComparison.Ordinal) ? "" : $" {image.Digest}")}{(image.SignedBy.Count == 0 ? "" : $"; signed by {string.Join(", ", image.SignedBy)}")}");
         }
 
         foreach (var model in d.Subject.Models)
         {
-            Term(output, "Model", $"{model.Name}: {model.Source} {model.Digest ?? "(no digest declared)"}");
+            Term(output, "Model", $"{model.Name}: {model.Source}{(model.Digest is null ? " (no digest declared)" : model.Source.Contains(model.Digest, StringComparison.Ordinal) ? "" : $" {model.Digest}")}");
         }
 
         Term(output, "Owners", d.Owners.Count == 0 ? "none declared" : string.Join("; ", d.Owners.Select(o => o.Name + (o.Role is null ? "" : $" ({o.Role})") + (o.Contact is null ? "" : $" {o.Contact}"))));
@@ -122,7 +122,7 @@ public static class ReportHtml
         foreach (var principle in principles)
         {
             var first = principle.First();
-            output.Write($"<h3>Principle {principle.Key}: {E(first.PrincipleTitle)} <span class=\"phase\">{E(first.Phase)}</span></h3><table class=\"provisions\">");
+            output.Write($"<h3>Principle {principle.Key}: {E(first.PrincipleTitle)} <span class=\"phase\">{E(first.Phase)}</span></h3><table class=\"provisions\"><colgroup><col class=\"c-id\"><col class=\"c-result\"><col><col class=\"c-decided\"></colgroup>");
             output.Write("<tr><th>Provision</th><th>Result</th><th>Requirement</th><th>Decided by</th></tr>");
             foreach (var p in principle.OrderBy(p => Rank(p.Result)).ThenBy(p => p.Id, StringComparer.Ordinal))
             {
@@ -194,6 +194,10 @@ public static class ReportHtml
     };
 
     private static int Rank(string result) => Array.IndexOf(ResultOrder, result) is var i and >= 0 ? i : ResultOrder.Length;
+
+    // Fails first, then inconclusive, then passes; by namespace and name within each.
+    private static IEnumerable<DeploymentReport> Ordered(IEnumerable<DeploymentReport> deployments) =>
+        deployments.OrderBy(d => VerdictRank(d.Verdicts.Standard)).ThenBy(d => d.Namespace, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal);
 
     private static int VerdictRank(string verdict) => verdict switch { "Fail" => 0, "Inconclusive" => 1, _ => 2 };
 

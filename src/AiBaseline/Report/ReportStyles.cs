@@ -13,7 +13,7 @@ h1{font-size:22px;margin:0 0 8px}h2{font-size:18px;margin:24px 0 8px;border-bott
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}dl.meta dt{font-weight:bold}dl.meta dd{margin:0;word-break:break-all}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.id{white-space:nowrap;font-family:"DejaVu Sans Mono",monospace}
-table.counts{width:auto}table.counts td{text-align:right;min-width:5em}table.counts td:first-child{text-align:left}
+table.provisions{table-layout:fixed}col.c-id{width:7.5em}col.c-result{width:8em}col.c-decided{width:30%}table.counts{width:auto}table.counts td{text-align:right;min-width:5em}table.counts td:first-child{text-align:left}
 .lead{font-size:16px}.phase{font-weight:normal;color:#555;font-size:13px}small{color:#555}
 .fix{margin-top:4px;padding:3px 6px;background:#fff4e5;border-left:3px solid #e08a00}.reason{color:#555}
 .decided{font-size:12px}.badge{font-size:13px;padding:1px 8px;border-radius:8px;color:#fff;vertical-align:middle}
