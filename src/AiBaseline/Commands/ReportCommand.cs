@@ -20,10 +20,10 @@ internal static class ReportCommand
         };
         var output = new Option<ReportFormat>("--output", "-o")
         {
-            Description = "Report format: html (a page to read and print), json (docs/report/report.schema.json)",
+            Description = "Report format: html (a page to read and print), json (docs/report/report.schema.json), oscal (NIST OSCAL Assessment Results 1.1.3)",
             DefaultValueFactory = _ => ReportFormat.Html,
-            CustomParser = r => OptionValues.OneOf(r, [("html", ReportFormat.Html), ("json", ReportFormat.Json)]),
-            HelpName = "html|json",
+            CustomParser = r => OptionValues.OneOf(r, [("html", ReportFormat.Html), ("json", ReportFormat.Json), ("oscal", ReportFormat.Oscal)]),
+            HelpName = "html|json|oscal",
         };
         var ns = new Option<string[]>("--namespace", "-n")
         {

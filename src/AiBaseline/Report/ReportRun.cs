@@ -9,6 +9,7 @@ public enum ReportFormat
 {
     Html,
     Json,
+    Oscal,
 }
 
 /// <summary>What the user asked the report for.</summary>
@@ -91,6 +92,9 @@ public static class ReportRun
         {
             case ReportFormat.Json:
                 stdout.WriteLine(ReportJson.Render(report));
+                break;
+            case ReportFormat.Oscal:
+                stdout.WriteLine(OscalReport.Render(report));
                 break;
             default:
                 ReportHtml.Write(report, stdout);

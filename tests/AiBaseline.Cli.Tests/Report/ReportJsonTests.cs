@@ -208,7 +208,7 @@ public sealed class ReportJsonTests
 
     [Theory]
     [InlineData(new[] { "-l", "a=b c" }, "--selector: \"a=b c\" is not allowed", "a space in a selector")]
-    [InlineData(new[] { "-o", "pdf" }, "--output: \"pdf\" is not allowed: use one of html, json", "an unknown format")]
+    [InlineData(new[] { "-o", "pdf" }, "--output: \"pdf\" is not allowed: use one of html, json, oscal", "an unknown format")]
     [InlineData(new[] { "--kubeconfig", "/nonexistent" }, "--kubeconfig reads the cluster", "paths and a kubeconfig")]
     public void Usage_errors_are_one_line_and_exit_2(string[] extra, string expected, string why)
     {
