@@ -54,9 +54,18 @@ internal static class ReportCommand
             Description = "Cluster: the kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)",
         };
 
+        var signKey = new Option<string?>("--sign-key")
+        {
+            Description = "Sign the report with this ECDSA P-256 private key (PEM, or cosign's encrypted key with COSIGN_PASSWORD) as an in-toto attestation written to --attestation",
+        };
+        var attestation = new Option<string?>("--attestation")
+        {
+            Description = "With --sign-key: the file to write the signed DSSE envelope to; cosign verify-blob-attestation checks it against the report",
+        };
+
         var command = new Command("report", "Write a conformity evidence report per provision of EN 304 223 for the AIModelDeployments in manifests or in the cluster; exit 0 when written, 2 when it could not be made")
         {
-            paths, output, ns, selector, profile, kubeconfig,
+            paths, output, ns, selector, profile, kubeconfig, signKey, attestation, ReportVerifyCommand.Create(),
         };
         command.Validators.Add(r =>
         {
@@ -68,6 +77,10 @@ internal static class ReportCommand
             else if (given && r.GetValue(ns) is { Length: > 1 })
             {
                 r.AddError("--namespace: with manifests it is the one namespace of objects that name none: give one");
+            }
+            else if ((r.GetValue(signKey) is null) != (r.GetValue(attestation) is null))
+            {
+                r.AddError("--sign-key and --attestation go together: the key signs, the attestation file receives the signed envelope");
             }
             else if (!given && r.GetValue(profile) is not null)
             {
@@ -86,7 +99,10 @@ internal static class ReportCommand
                 Namespaces: given.Length > 0 ? [] : namespaces,
                 Selector: result.GetValue(selector),
                 ProfileFile: result.GetValue(profile),
-                Kubeconfig: result.GetValue(kubeconfig));
+                Kubeconfig: result.GetValue(kubeconfig),
+                SignKey: result.GetValue(signKey),
+                Attestation: result.GetValue(attestation),
+                KeyPassword: Environment.GetEnvironmentVariable("COSIGN_PASSWORD"));
             return ReportRun.ExecuteAsync(options, stdin ?? Console.In, invocation.Output, invocation.Error, clock, cancellationToken);
         });
         return command;

@@ -20,6 +20,9 @@ public enum ReportFormat
 /// <param name="Selector">Only deployments whose labels match.</param>
 /// <param name="ProfileFile">Manifests: the --profile file.</param>
 /// <param name="Kubeconfig">Cluster: the --kubeconfig file.</param>
+/// <param name="SignKey">A private key: sign the report as an in-toto attestation written to <paramref name="Attestation"/>.</param>
+/// <param name="Attestation">Where the signed DSSE envelope goes.</param>
+/// <param name="KeyPassword">The password of an encrypted key (COSIGN_PASSWORD).</param>
 public sealed record ReportOptions(
     IReadOnlyList<string> Paths,
     ReportFormat Format = ReportFormat.Html,
@@ -27,7 +30,10 @@ public sealed record ReportOptions(
     IReadOnlyList<string>? Namespaces = null,
     LabelSelector? Selector = null,
     string? ProfileFile = null,
-    string? Kubeconfig = null)
+    string? Kubeconfig = null,
+    string? SignKey = null,
+    string? Attestation = null,
+    string? KeyPassword = null)
 {
     /// <summary>True when the deployments come from a cluster rather than manifests.</summary>
     public bool FromCluster => Paths.Count == 0;
@@ -46,6 +52,12 @@ public static class ReportRun
     /// <summary>Runs the report; returns the exit code.</summary>
     public static async Task<int> ExecuteAsync(ReportOptions options, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock, CancellationToken cancellationToken)
     {
+        using var key = LoadKey(options, stderr, out var keyFailed);
+        if (keyFailed)
+        {
+            return AuditExitCodes.BadInput;
+        }
+
         EvidenceReport report;
         if (options.FromCluster)
         {
@@ -88,19 +100,58 @@ public static class ReportRun
             report = ReportBuilder.Build(clock.GetUtcNow(), source, input.Deployments, input.Waivers, []);
         }
 
-        switch (options.Format)
+        var text = Render(report, options.Format);
+        stdout.Write(text);
+        if (key is not null)
         {
-            case ReportFormat.Json:
-                stdout.WriteLine(ReportJson.Render(report));
-                break;
-            case ReportFormat.Oscal:
-                stdout.WriteLine(OscalReport.Render(report));
-                break;
-            default:
-                ReportHtml.Write(report, stdout);
-                break;
+            var envelope = Signing.ReportAttestation.Sign(report, System.Text.Encoding.UTF8.GetBytes(text), key);
+            try
+            {
+                File.WriteAllText(options.Attestation!, envelope + "\n");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"aibaseline report: --attestation: {options.Attestation}: cannot be written: {e.Message}");
+                return AuditExitCodes.BadInput;
+            }
         }
 
         return Written;
+    }
+
+    /// <summary>The report in <paramref name="format"/>, exactly as written, ending in a newline.</summary>
+    public static string Render(EvidenceReport report, ReportFormat format)
+    {
+        switch (format)
+        {
+            case ReportFormat.Json:
+                return ReportJson.Render(report) + "\n";
+            case ReportFormat.Oscal:
+                return OscalReport.Render(report) + "\n";
+            default:
+                var html = new StringWriter { NewLine = "\n" };
+                ReportHtml.Write(report, html);
+                return html.ToString();
+        }
+    }
+
+    private static System.Security.Cryptography.ECDsa? LoadKey(ReportOptions options, TextWriter stderr, out bool failed)
+    {
+        failed = false;
+        if (options.SignKey is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Signing.SigningKeys.LoadPrivate(options.SignKey, options.KeyPassword);
+        }
+        catch (Signing.KeyFileException e)
+        {
+            stderr.WriteLine($"aibaseline report: {(e.Message.StartsWith("--sign-key", StringComparison.Ordinal) ? "" : "--sign-key: ")}{e.Message}");
+            failed = true;
+            return null;
+        }
     }
 }
