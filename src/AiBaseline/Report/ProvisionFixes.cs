@@ -39,7 +39,7 @@ public static class ProvisionFixes
 
         return row.Kind switch
         {
-            CoverageKind.Document => $"reference a current {string.Join(" or ", row.Types)} in spec.evidence ({row.Why})",
+            CoverageKind.Document => $"reference a current {string.Join(" or ", row.Types)} in spec.evidence",
             _ => $"no document meets it: {row.Why}; an assessor judges it from the cluster",
         };
     }

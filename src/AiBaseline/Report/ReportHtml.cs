@@ -6,7 +6,8 @@ namespace AiBaseline.Report;
 /// <summary>
 /// The HTML form of a report: one self-contained page an assessor reads and prints. The summary comes first, then
 /// a section per deployment with its subject and verdicts and its provisions grouped by principle, the principles
-/// with failures first and, within each, fails and inconclusive results first with the fix. A Content-Security-Policy
+/// with failures first and, within each, fails and inconclusive results first with the fix; the provisions' text
+/// once at the end. A Content-Security-Policy
 /// forbids every external request; the styles are inline; nothing runs.
 /// </summary>
 public static class ReportHtml
@@ -50,6 +51,8 @@ public static class ReportHtml
         {
             WriteRecords(report.RetirementRecords, output);
         }
+
+        WriteCatalog(report, output);
 
         output.Write("</body></html>\n");
     }
@@ -135,10 +138,19 @@ public static class ReportHtml
         output.Write("</section>\n");
     }
 
+    // Failed, unknown and waived provisions carry their text and the fix; the others (awaiting evidence, met, not
+    // applicable), the same on most deployments, link to the catalog at the end for their text, which keeps a page
+    // of many deployments small.
     private static void WriteProvision(ProvisionReport p, TextWriter output)
     {
-        output.Write($"<tr class=\"provision r-{p.Result}\" data-id=\"{E(p.Id)}\" data-result=\"{p.Result}\"><td class=\"id\">{E(p.Id)}<br><small>{E(p.Obligation)}</small></td>");
-        output.Write($"<td class=\"result\">{Label(p.Result)}</td><td>{E(p.Summary)}<br><small>{E(string.Join(", ", p.Stakeholders))}</small>");
+        var open = p.Result is "NotMet" or "Unknown" or "Waived";
+        output.Write($"<tr data-id=\"{E(p.Id)}\" data-result=\"{p.Result}\"><td class=\"id\"><a href=\"#p-{E(p.Id)}\">{E(p.Id)}</a><br><small>{E(p.Obligation)}</small></td>");
+        output.Write($"<td class=\"result\">{Label(p.Result)}</td><td>");
+        if (open)
+        {
+            output.Write($"{E(p.Summary)}<br><small>{E(string.Join(", ", p.Stakeholders))}</small>");
+        }
+
         if (p.Fix is not null)
         {
             output.Write($"<div class=\"fix\"><b>Fix:</b> {E(p.Fix)}</div>");
@@ -168,6 +180,25 @@ public static class ReportHtml
         }
 
         output.Write("</td></tr>");
+    }
+
+    // The provisions' text once, for the rows that link to it.
+    private static void WriteCatalog(EvidenceReport report, TextWriter output)
+    {
+        var provisions = report.Deployments.SelectMany(d => d.Provisions).DistinctBy(p => p.Id).OrderBy(p => p.Principle).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
+        if (provisions.Count == 0)
+        {
+            return;
+        }
+
+        output.Write($"<section id=\"catalog\"><h2>Provisions of {E(report.Header.Catalog.Standard)} {E(report.Header.Catalog.Edition)}</h2>");
+        output.Write("<p>Our one-line summaries, not the normative text.</p><table class=\"catalog\"><tr><th>Provision</th><th>Principle</th><th>Phase</th><th>Obligation</th><th>Stakeholders</th><th>Summary</th></tr>");
+        foreach (var p in provisions)
+        {
+            output.Write($"<tr id=\"p-{E(p.Id)}\"><td class=\"id\">{E(p.Id)}</td><td>{p.Principle}: {E(p.PrincipleTitle)}</td><td>{E(p.Phase)}</td><td>{E(p.Obligation)}</td><td>{E(string.Join(", ", p.Stakeholders))}</td><td>{E(p.Summary)}</td></tr>");
+        }
+
+        output.Write("</table></section>\n");
     }
 
     private static void WriteRecords(IReadOnlyList<RetirementRecordReport> records, TextWriter output)

@@ -17,10 +17,10 @@ table.provisions{table-layout:fixed}col.c-id{width:7.5em}col.c-result{width:8em}
 .lead{font-size:16px}.phase{font-weight:normal;color:#555;font-size:13px}small{color:#555}
 .fix{margin-top:4px;padding:3px 6px;background:#fff4e5;border-left:3px solid #e08a00}.reason{color:#555}
 .decided{font-size:12px}.badge{font-size:13px;padding:1px 8px;border-radius:8px;color:#fff;vertical-align:middle}
-.v-Pass{background:#1e7b34;color:#fff}.v-Fail{background:#b3261e;color:#fff}.v-Inconclusive{background:#9a6700;color:#fff}
-tr.r-NotMet td.result{background:#fde7e6;color:#b3261e;font-weight:bold}tr.r-Unknown td.result{background:#fff4e5;color:#9a6700;font-weight:bold}
-tr.r-Attestation td.result{background:#fff8d6;color:#7a5a00}tr.r-Waived td.result{background:#e6f0ff;color:#1a4fa0}
-tr.r-Met td.result{color:#1e7b34}tr.r-NotApplicable{color:#666}
+td.r-NotMet{color:#b3261e}.v-Pass{background:#1e7b34;color:#fff}.v-Fail{background:#b3261e;color:#fff}.v-Inconclusive{background:#9a6700;color:#fff}
+tr[data-result=NotMet] td.result{background:#fde7e6;color:#b3261e;font-weight:bold}tr[data-result=Unknown] td.result{background:#fff4e5;color:#9a6700;font-weight:bold}
+tr[data-result=Attestation] td.result{background:#fff8d6;color:#7a5a00}tr[data-result=Waived] td.result{background:#e6f0ff;color:#1a4fa0}
+tr[data-result=Met] td.result{color:#1e7b34}tr[data-result=NotApplicable]{color:#666}
 section.deployment{content-visibility:auto;contain-intrinsic-size:auto 3000px}
 @media print{body{margin:0;max-width:none;font-size:11px}section.deployment{content-visibility:visible;break-before:page}tr{break-inside:avoid}
 a{color:inherit;text-decoration:none}.fix{background:none}}

@@ -75,12 +75,12 @@ public sealed class ReportHtmlBrowserTests(RenderedExamplesReport report) : ICla
 
         Assert.Equal(["Fail", "Fail", "Inconclusive"], sections.Select(s => s.GetAttribute("data-verdict")));
         var bot = report.Dom.GetElementById("d-chat-playground-support-bot")!;
-        var firstRow = bot.QuerySelector("tr.provision")!;
+        var firstRow = bot.QuerySelector("tr[data-result]")!;
         Assert.Equal("NotMet", firstRow.GetAttribute("data-result"));
-        var failing = bot.QuerySelectorAll("tr.provision[data-result=NotMet]").ToList();
+        var failing = bot.QuerySelectorAll("tr[data-result=NotMet]").ToList();
         Assert.Equal(12, failing.Count);
         Assert.All(failing, row => Assert.StartsWith("Fix:", row.QuerySelector(".fix")?.TextContent.Trim() ?? "", StringComparison.Ordinal));
-        Assert.Contains("vllm/vllm-openai:v0.6.3", bot.QuerySelector("tr.provision[data-id='5.2.3-1'] .fix")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("vllm/vllm-openai:v0.6.3", bot.QuerySelector("tr[data-id='5.2.3-1'] .fix")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,11 +90,11 @@ public sealed class ReportHtmlBrowserTests(RenderedExamplesReport report) : ICla
         string[] order = ["NotMet", "Unknown", "Attestation", "Waived", "Met", "NotApplicable"];
         foreach (var table in report.Dom.QuerySelectorAll("section.deployment table.provisions"))
         {
-            var ranks = table.QuerySelectorAll("tr.provision").Select(r => Array.IndexOf(order, r.GetAttribute("data-result"))).ToList();
+            var ranks = table.QuerySelectorAll("tr[data-result]").Select(r => Array.IndexOf(order, r.GetAttribute("data-result"))).ToList();
             Assert.Equal(ranks.Order(), ranks);
         }
 
-        Assert.All(report.Dom.QuerySelectorAll("tr.provision[data-result=NotApplicable]"),
+        Assert.All(report.Dom.QuerySelectorAll("tr[data-result=NotApplicable]"),
             row => Assert.StartsWith("Not applicable:", row.QuerySelector(".reason")?.TextContent ?? "", StringComparison.Ordinal));
     }
 
@@ -106,6 +106,7 @@ public sealed class ReportHtmlBrowserTests(RenderedExamplesReport report) : ICla
 
         Assert.Empty(dom.QuerySelectorAll("script, link, img, iframe, object, embed, video, audio, source"));
         Assert.Empty(dom.QuerySelectorAll("[src]"));
+        Assert.All(dom.QuerySelectorAll("[href]"), a => Assert.NotNull(dom.GetElementById(a.GetAttribute("href")!.TrimStart('#'))));
         Assert.All(dom.QuerySelectorAll("[href]"), a => Assert.StartsWith("#", a.GetAttribute("href"), StringComparison.Ordinal));
         Assert.DoesNotMatch(new Regex("url\\(|@import", RegexOptions.IgnoreCase), dom.QuerySelector("style")!.TextContent);
         Assert.Contains("default-src 'none'", dom.QuerySelector("meta[http-equiv=Content-Security-Policy]")!.GetAttribute("content"), StringComparison.Ordinal);
