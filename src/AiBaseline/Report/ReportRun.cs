@@ -149,7 +149,7 @@ public static class ReportRun
         }
         catch (Signing.KeyFileException e)
         {
-            stderr.WriteLine($"aibaseline report: {(e.Message.StartsWith("--sign-key", StringComparison.Ordinal) ? "" : "--sign-key: ")}{e.Message}");
+            stderr.WriteLine($"aibaseline report: {e.Message}");
             failed = true;
             return null;
         }

@@ -169,6 +169,7 @@ public sealed class SignedReportTests : IDisposable
     [InlineData("wrong password", "the password does not open this cosign key")]
     [InlineData("p384", "not on curve P-256")]
     [InlineData("missing", "cannot be read")]
+    [InlineData("not a key", "no PEM block")]
     public void A_key_that_cannot_sign_is_named_and_exits_2(string which, string expected)
     {
         string key;
@@ -181,7 +182,12 @@ public sealed class SignedReportTests : IDisposable
         }
         else
         {
-            key = which == "p384" ? PemKey(ECCurve.NamedCurves.nistP384) : Path.Combine(temp.Dir, "nokey.pem");
+            key = which switch
+            {
+                "p384" => PemKey(ECCurve.NamedCurves.nistP384),
+                "not a key" => temp.Write("notes.txt", "just some notes\n"),
+                _ => Path.Combine(temp.Dir, "nokey.pem"),
+            };
         }
 
         Environment.SetEnvironmentVariable("COSIGN_PASSWORD", password);

@@ -24,11 +24,11 @@ public static class SigningKeys
     /// <summary>The private key of <paramref name="path"/>.</summary>
     public static ECDsa LoadPrivate(string path, string? password)
     {
-        var pem = Read(path);
+        var pem = Read(path, "--sign-key");
         var key = ECDsa.Create();
         try
         {
-            var block = Block(pem);
+            var block = Block(pem, path);
             switch (block.Label)
             {
                 case "ENCRYPTED SIGSTORE PRIVATE KEY" or "ENCRYPTED COSIGN PRIVATE KEY":
@@ -61,7 +61,7 @@ public static class SigningKeys
     /// <summary>The public key of <paramref name="path"/>, such as cosign.pub.</summary>
     public static ECDsa LoadPublic(string path)
     {
-        var pem = Read(path);
+        var pem = Read(path, "--key");
         var key = ECDsa.Create();
         try
         {
@@ -121,7 +121,7 @@ public static class SigningKeys
         return plain;
     }
 
-    private static string Read(string path)
+    private static string Read(string path, string flag)
     {
         try
         {
@@ -129,15 +129,15 @@ public static class SigningKeys
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new KeyFileException($"{path}: cannot be read: {e.Message}");
+            throw new KeyFileException($"{flag}: {path}: cannot be read: {e.Message}");
         }
     }
 
-    private static (string Label, byte[] Der) Block(string pem)
+    private static (string Label, byte[] Der) Block(string pem, string path)
     {
         if (!PemEncoding.TryFind(pem, out var fields))
         {
-            throw new KeyFileException("no PEM block (-----BEGIN ...-----) in the key file");
+            throw new KeyFileException($"--sign-key: {path}: no PEM block (-----BEGIN ...-----) in the key file");
         }
 
         return (pem[fields.Label].ToString(), Convert.FromBase64String(pem[fields.Base64Data].ToString()));
