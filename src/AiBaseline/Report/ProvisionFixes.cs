@@ -22,7 +22,7 @@ public static class ProvisionFixes
     private static string? FromControls(IReadOnlyList<ControlDecision> controls, string result)
     {
         var messages = controls.Where(c => c.Result == result && c.Message.Length > 0).Select(c => $"{c.Name}: {c.Message}").ToList();
-        return messages.Count == 0 ? null : string.Join(" ", messages);
+        return messages.Count == 0 ? null : string.Join(". ", messages);
     }
 
     private static string Attestation(Provision provision, ProvisionStatus result)
