@@ -30,15 +30,15 @@ public sealed class WebhookRealClusterTests(RealCluster cluster) : IClassFixture
         var compliant = Manifests.Example("llm-inference-compliant", ns.Name, ns.Profile);
         await ns.CreateAsync(Manifests.Example("profiles", ns.Name, ns.Profile));
         await ns.CreateAsync([.. noncompliant.Concat(compliant).Where(o => o is not V1Deployment)]);
-        var badFile = Write(kubectl, "noncompliant.yaml", noncompliant.OfType<V1Deployment>().Single());
-        var goodFile = Write(kubectl, "compliant.yaml", compliant.OfType<V1Deployment>().Single());
-        var badModel = Write(kubectl, "noncompliant-aimd.yaml", noncompliant.OfType<AIModelDeployment>().Single());
+        var badFile = Write(kubectl, "noncompliant.json", noncompliant.OfType<V1Deployment>().Single());
+        var goodFile = Write(kubectl, "compliant.json", compliant.OfType<V1Deployment>().Single());
+        var badModel = Write(kubectl, "noncompliant-aimd.json", noncompliant.OfType<AIModelDeployment>().Single());
         var bad = noncompliant.OfType<V1Deployment>().Single().Metadata.Name;
 
         // Audit: admitted, and kubectl prints what Enforce would deny.
         var audited = kubectl.Run("apply", "-f", badFile);
         audited.Succeeded();
-        Assert.Contains($"Warning: aibaseline: BaselineProfile {ns.Profile} is in Audit mode; Enforce would deny Deployment {ns.Name}/{bad}: ImageProvenance", audited.Stderr);
+        Assert.True(audited.Stderr.Contains($"Warning: aibaseline: BaselineProfile {ns.Profile} is in Audit mode; Enforce would deny Deployment {ns.Name}/{bad}: ImageProvenance", StringComparison.Ordinal), audited.Stderr);
         kubectl.Run("delete", "-f", badFile, "--wait=false").Succeeded();
 
         // Enforce: the same apply is refused, saying what to fix, without echoing the credential.
@@ -46,10 +46,10 @@ public sealed class WebhookRealClusterTests(RealCluster cluster) : IClassFixture
         await ns.EventuallyAsync(() => Task.FromResult(kubectl.Run("apply", "--dry-run=server", "-f", badFile).ExitCode != 0), "the webhook sees the profile in Enforce");
         var denied = kubectl.Run("apply", "-f", badFile);
         Assert.NotEqual(0, denied.ExitCode);
-        Assert.Contains($"admission webhook \"{WebhookRun.WebhookName}\" denied the request: aibaseline: BaselineProfile {ns.Profile} (mode Enforce) denies Deployment {ns.Name}/{bad}", denied.Stderr);
-        Assert.Contains("is not pinned by digest: reference it as docker.io/vllm/vllm-openai@sha256:<64 hex digits>", denied.Stderr);
-        Assert.Contains("SecretsHandling LiteralCredential: container server: env OPENAI_API_KEY", denied.Stderr);
-        Assert.Contains("RuntimeHardening", denied.Stderr);
+        Assert.True(denied.Stderr.Contains($"admission webhook \"{WebhookRun.WebhookName}\" denied the request: aibaseline: BaselineProfile {ns.Profile} (mode Enforce) denies Deployment {ns.Name}/{bad}", StringComparison.Ordinal), denied.Stderr);
+        Assert.True(denied.Stderr.Contains("is not pinned by digest: reference it as docker.io/vllm/vllm-openai@sha256:<64 hex digits>", StringComparison.Ordinal), denied.Stderr);
+        Assert.True(denied.Stderr.Contains("SecretsHandling LiteralCredential: container vllm: env OPENAI_API_KEY holds an OpenAI API key; move it to a Secret", StringComparison.Ordinal), denied.Stderr);
+        Assert.True(denied.Stderr.Contains("RuntimeHardening", StringComparison.Ordinal), denied.Stderr);
         Assert.DoesNotContain("sk-proj-", denied.Stderr);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, await StatusOfGetAsync(ns, bad));
 
@@ -65,7 +65,7 @@ public sealed class WebhookRealClusterTests(RealCluster cluster) : IClassFixture
         var model = noncompliant.OfType<AIModelDeployment>().Single().Metadata.Name;
         var copy = noncompliant.OfType<AIModelDeployment>().Single();
         copy.Metadata.Name = model + "-copy";
-        var refusedModel = kubectl.Run("create", "--dry-run=server", "-f", Write(kubectl, "copy-aimd.yaml", copy));
+        var refusedModel = kubectl.Run("create", "--dry-run=server", "-f", Write(kubectl, "copy-aimd.json", copy));
         Assert.NotEqual(0, refusedModel.ExitCode);
         Assert.Contains($"denies AIModelDeployment {ns.Name}/{model}-copy: ModelIntegrity", refusedModel.Stderr);
 
@@ -153,7 +153,8 @@ public sealed class WebhookRealClusterTests(RealCluster cluster) : IClassFixture
     private static string Write(Kubectl kubectl, string file, object obj)
     {
         var path = Path.Combine(kubectl.Directory, file);
-        File.WriteAllText(path, KubernetesYaml.Serialize(obj), Encoding.UTF8);
+        // JSON, as the API client writes these types (their dates have no YAML form of their own); kubectl reads it as YAML.
+        File.WriteAllText(path, KubernetesJson.Serialize(obj), Encoding.UTF8);
         return path;
     }
 }
