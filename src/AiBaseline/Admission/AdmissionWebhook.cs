@@ -48,7 +48,7 @@ internal sealed class AdmissionWebhook
         }
 
         var url = OperatorSettings.ListenUrl(settings.BindAddress)!;
-        var app = await WebhookServer.StartAsync(url, Certificates, handler, ready, logging, cancellationToken);
+        var app = await WebhookServer.StartAsync(url, () => Certificates.Current, handler, ready, logging, cancellationToken);
         var stop = new CancellationTokenSource();
         var renewal = Task.Run(() => Certificates.RunAsync(stop.Token), CancellationToken.None);
         log.LogInformation("Serving the admission webhook on https://{Address}{Path}", url.Authority, WebhookServer.Path);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace AiBaseline.Admission;
@@ -19,13 +20,13 @@ internal static class WebhookServer
 
     /// <summary>Starts the endpoint on <paramref name="url"/>; the caller stops it by disposing the result.</summary>
     /// <param name="url">Where to listen (http://host:port; served as HTTPS).</param>
-    /// <param name="certificates">The certificate source.</param>
+    /// <param name="certificate">The certificate to present, asked at each handshake (<see cref="WebhookCertificateManager.Current"/>).</param>
     /// <param name="handler">Answers each review.</param>
     /// <param name="ready">Whether the caches have synced; before that the answer is 503, so the failure policy decides.</param>
     /// <param name="logging">Logging for Kestrel.</param>
     /// <param name="cancellationToken">Stops the start.</param>
     public static async Task<WebApplication> StartAsync(
-        Uri url, WebhookCertificateManager certificates, AdmissionHandler handler, Func<bool> ready, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
+        Uri url, Func<X509Certificate2?> certificate, AdmissionHandler handler, Func<bool> ready, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -41,7 +42,7 @@ internal static class WebhookServer
                 listen.UseHttps(https =>
                 {
                     https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-                    https.ServerCertificateSelector = (_, _) => certificates.Current;
+                    https.ServerCertificateSelector = (_, _) => certificate();
                 });
             });
         });
