@@ -13,8 +13,9 @@ namespace AiBaseline.Admission;
 /// <summary>
 /// Keeps the certificate the webhook serves. By default every replica reads the Secret <see cref="WebhookSettings.SecretName"/>:
 /// the first creates it (a CA and a serving certificate), any replica renews the serving certificate under the same CA when
-/// a third of its lifetime is left (a conflict means another replica did, and it reads theirs), and each makes sure the
-/// ValidatingWebhookConfiguration trusts the CA. Renewal keeps the CA, and the old certificate stays valid until long after
+/// a third of its lifetime is left (a conflict means another replica did, and it reads theirs), adds a new CA to the bundle
+/// when the CA has a third of its lifetime left (<see cref="ServingCertificates.RotateCa"/>), and each makes sure the
+/// ValidatingWebhookConfiguration trusts the bundle. Renewal keeps the CA, and the old certificate stays valid until long after
 /// every replica serves the new one, so no request fails. With <see cref="WebhookSettings.CertificateDirectory"/> the files
 /// cert-manager keeps are read instead and nothing is written.
 /// </summary>
@@ -28,8 +29,11 @@ internal sealed class WebhookCertificateManager(KubeApiClient api, WebhookSettin
     /// <summary>The certificate to serve now; null until the first one is loaded.</summary>
     public X509Certificate2? Current => Volatile.Read(ref current);
 
-    /// <summary>Renewals this replica wrote, for tests and logs.</summary>
+    /// <summary>Serving certificate renewals this replica wrote, for tests and logs.</summary>
     public int Renewals { get; private set; }
+
+    /// <summary>New CAs this replica added to the bundle, for tests and logs.</summary>
+    public int CaRotations { get; private set; }
 
     /// <summary>Loads (creating or renewing when due) the certificate and checks the CA bundle once.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
@@ -105,22 +109,24 @@ internal sealed class WebhookCertificateManager(KubeApiClient api, WebhookSettin
                 }
 
                 var set = Read(secret);
+
+                // A new CA first joins the bundle alone; a later pass (once the API server trusts it) signs with it.
+                if (ServingCertificates.CaRotationReason(set, now, settings.CaLifetime) is { } caDue)
+                {
+                    var rotated = ServingCertificates.RotateCa(set, now, settings.CaLifetime);
+                    await PatchAsync(key, secret, new() { ["ca.crt"] = rotated.CaCertificate, ["ca.key"] = rotated.CaKey }, cancellationToken);
+                    CaRotations++;
+                    logger.LogInformation("Added a new webhook CA to Secret {Namespace}/{Secret}: {Reason}", ns, settings.SecretName, caDue);
+                    return rotated;
+                }
+
                 if (ServingCertificates.RenewalReason(set, settings.Hosts, now, settings.ServingLifetime) is not { } why)
                 {
                     return set;
                 }
 
                 var renewed = ServingCertificates.Renew(set, settings.Hosts, now, settings.ServingLifetime);
-                var patch = new JsonObject
-                {
-                    ["metadata"] = new JsonObject { ["resourceVersion"] = secret.Metadata.ResourceVersion },
-                    ["data"] = new JsonObject
-                    {
-                        ["tls.crt"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(renewed.ServingCertificate)),
-                        ["tls.key"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(renewed.ServingKey)),
-                    },
-                };
-                await api.PatchAsync<V1Secret>(OperatorResources.Secrets, key, patch.ToJsonString(), "application/merge-patch+json", null, null, cancellationToken);
+                await PatchAsync(key, secret, new() { ["tls.crt"] = renewed.ServingCertificate, ["tls.key"] = renewed.ServingKey }, cancellationToken);
                 Renewals++;
                 logger.LogInformation("Renewed the webhook serving certificate in Secret {Namespace}/{Secret}: {Reason}", ns, settings.SecretName, why);
                 return renewed;
@@ -130,6 +136,19 @@ internal sealed class WebhookCertificateManager(KubeApiClient api, WebhookSettin
                 // Another replica created or renewed it first: read theirs.
             }
         }
+    }
+
+    /// <summary>Writes the given keys of the Secret, only if it is still the version read (a conflict means another replica wrote first).</summary>
+    private async Task PatchAsync(ObjectKey key, V1Secret read, Dictionary<string, string> data, CancellationToken cancellationToken)
+    {
+        var values = new JsonObject();
+        foreach (var (name, pem) in data)
+        {
+            values[name] = Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
+        }
+
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = read.Metadata.ResourceVersion }, ["data"] = values };
+        await api.PatchAsync<V1Secret>(OperatorResources.Secrets, key, patch.ToJsonString(), "application/merge-patch+json", null, null, cancellationToken);
     }
 
     private async Task EnsureCaBundleAsync(string caPem, CancellationToken cancellationToken)

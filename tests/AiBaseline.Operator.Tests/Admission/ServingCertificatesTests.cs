@@ -64,11 +64,40 @@ public sealed class ServingCertificatesTests
         Assert.Equal("the serving certificate does not name webhook.example", ServingCertificates.RenewalReason(set, [.. Hosts, "webhook.example"], Now, TimeSpan.FromDays(90)));
     }
 
+    [Fact]
+    public void A_new_CA_joins_the_bundle_beside_the_old_one_and_the_next_renewal_signs_with_it()
+    {
+        var late = Now.AddDays(2500);
+        var set = ServingCertificates.Renew(ServingCertificates.IssueAll(Hosts, Now, TimeSpan.FromDays(3650), TimeSpan.FromDays(90)), Hosts, late.AddDays(-1), TimeSpan.FromDays(90));
+        Assert.Null(ServingCertificates.CaRotationReason(set, Now.AddDays(2400), TimeSpan.FromDays(3650)));
+        Assert.NotNull(ServingCertificates.CaRotationReason(set, late, TimeSpan.FromDays(3650)));
+
+        var rotated = ServingCertificates.RotateCa(set, late, TimeSpan.FromDays(3650));
+        var renewed = ServingCertificates.Renew(rotated, Hosts, late.AddMinutes(1), TimeSpan.FromDays(90));
+
+        Assert.Equal(set.ServingCertificate, rotated.ServingCertificate);
+        using var old = ServingCertificates.Load(set);
+        using var fresh = ServingCertificates.Load(renewed);
+        Assert.True(Chains(old, rotated.CaCertificate, late), "the certificate served until the next renewal is still trusted");
+        Assert.True(Chains(fresh, rotated.CaCertificate, late), "the renewed one is signed by the new CA");
+        Assert.False(Chains(fresh, set.CaCertificate, late), "which the old bundle alone does not trust");
+        Assert.Null(ServingCertificates.CaRotationReason(rotated, late, TimeSpan.FromDays(3650)));
+
+        var much = late.AddDays(2500);
+        var again = ServingCertificates.RotateCa(rotated, much, TimeSpan.FromDays(3650));
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPem(again.CaCertificate);
+        Assert.Equal(2, bundle.Count);
+        Assert.DoesNotContain(bundle, c => c.NotAfter.ToUniversalTime() < much.UtcDateTime);
+    }
+
     private static bool Chains(X509Certificate2 served, string caPem, DateTimeOffset at)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(caPem));
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPem(caPem);
+        chain.ChainPolicy.CustomTrustStore.AddRange(bundle);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = at.UtcDateTime;
         return chain.Build(served);

@@ -77,37 +77,42 @@ public sealed class WebhookRealClusterTests(RealCluster cluster) : IClassFixture
     }
 
     [Fact]
-    public async Task Renewing_the_serving_certificate_drops_no_request()
+    public async Task Renewing_the_serving_certificate_and_replacing_the_CA_drop_no_request()
     {
         await using var ns = await ScenarioNamespace.CreateAsync(cluster);
 
-        // A 9-second certificate renewed when 3 seconds are left, checked every second: several renewals in the run.
-        await using var webhook = await WebhookRun.StartAsync(ns, servingLifetime: TimeSpan.FromSeconds(9), checkInterval: TimeSpan.FromSeconds(1));
+        // A 9-second certificate renewed when 3 seconds are left, under a 27-second CA replaced when 9 seconds are left,
+        // checked every second: several renewals and one new CA within the run.
+        await using var webhook = await WebhookRun.StartAsync(ns, servingLifetime: TimeSpan.FromSeconds(9), caLifetime: TimeSpan.FromSeconds(27), checkInterval: TimeSpan.FromSeconds(1));
         var compliant = Manifests.Example("llm-inference-compliant", ns.Name, ns.Profile);
         await ns.CreateAsync(Manifests.Example("profiles", ns.Name, ns.Profile));
         await SetModeAsync(ns, "Enforce");
         await ns.CreateAsync([.. compliant.Where(o => o is not V1Deployment)]);
         var deployment = compliant.OfType<V1Deployment>().Single();
-        var bundle = await webhook.CaBundleAsync();
+        var certificates = webhook.Host.Webhook!.Certificates;
 
         var served = new HashSet<string>(StringComparer.Ordinal);
-        var renewalsBefore = webhook.Host.Webhook!.Certificates.Renewals;
+        var bundles = new HashSet<string>(StringComparer.Ordinal);
+        var (renewalsBefore, rotationsBefore) = (certificates.Renewals, certificates.CaRotations);
         var (throughApiServer, direct) = (0, 0);
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < until)
         {
             // Through the API server (which keeps its connection), and over a new connection each time that trusts only the
-            // bundle: every handshake must present a certificate valid now under the CA the API server was given.
+            // bundle the API server is given now: every handshake must present a certificate valid under it.
             await ns.Client.AppsV1.CreateNamespacedDeploymentAsync(deployment, ns.Name, dryRun: "All", cancellationToken: Ct);
             throughApiServer++;
+            var bundle = await webhook.CaBundleAsync();
+            bundles.Add(bundle);
             served.Add(await HandshakeAsync(webhook.Port, bundle));
             direct++;
             await Task.Delay(100, Ct);
         }
 
-        Assert.True(webhook.Host.Webhook.Certificates.Renewals - renewalsBefore >= 2, $"renewed {webhook.Host.Webhook.Certificates.Renewals - renewalsBefore} times");
+        Assert.True(certificates.Renewals - renewalsBefore >= 2, $"renewed {certificates.Renewals - renewalsBefore} times");
+        Assert.True(certificates.CaRotations - rotationsBefore >= 1, "the CA was replaced");
+        Assert.True(bundles.Count >= 2, $"the API server was given {bundles.Count} bundles");
         Assert.True(served.Count >= 3, $"served {served.Count} certificates");
-        Assert.Equal(bundle, await webhook.CaBundleAsync());
         Assert.True(throughApiServer > 50 && direct > 50, $"{throughApiServer} requests through the API server, {direct} direct");
     }
 

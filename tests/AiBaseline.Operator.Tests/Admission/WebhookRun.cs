@@ -40,7 +40,7 @@ internal sealed class WebhookRun : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<WebhookRun> StartAsync(ScenarioNamespace ns, TimeSpan? servingLifetime = null, TimeSpan? checkInterval = null)
+    public static async Task<WebhookRun> StartAsync(ScenarioNamespace ns, TimeSpan? servingLifetime = null, TimeSpan? caLifetime = null, TimeSpan? checkInterval = null)
     {
         var port = FreePort();
         var webhook = new WebhookSettings
@@ -50,6 +50,7 @@ internal sealed class WebhookRun : IAsyncDisposable
             SecretName = ns.Name + "-webhook-tls",
             ConfigurationName = ns.Name,
             ServingLifetime = servingLifetime ?? new WebhookSettings().ServingLifetime,
+            CaLifetime = caLifetime ?? new WebhookSettings().CaLifetime,
             CheckInterval = checkInterval ?? TimeSpan.FromSeconds(1),
         };
         await ns.Client.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(Configuration(ns.Name, port), cancellationToken: Ct);
