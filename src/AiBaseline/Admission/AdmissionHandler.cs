@@ -49,6 +49,7 @@ internal sealed class AdmissionHandler(
     ILogger<AdmissionHandler> logger)
 {
     private const string DeniedLog = "Denied {Operation} of {Kind} {Namespace}/{Name}{DryRun}: {Message}";
+    private const string UnjudgedLog = "Admitted {Operation} of {Kind} {Namespace}/{Name} without judging it: {Why}";
 
     public async Task<AdmissionAnswer> HandleAsync(ReadOnlyMemory<byte> body, CancellationToken ct)
     {
@@ -68,15 +69,21 @@ internal sealed class AdmissionHandler(
         {
             AdmissionRequest request;
             AdmissionSubject? subject;
+            Skip skip;
             try
             {
                 request = AdmissionReview.Parse(document);
-                (subject, _) = AdmissionSubjects.Of(request, state, options.ExcludedNamespaces);
+                (subject, skip) = AdmissionSubjects.Of(request, state, options.ExcludedNamespaces);
             }
             catch (MalformedReviewException e)
             {
                 metrics?.Record("", "", "error", "", started);
                 return AdmissionAnswer.BadRequest(e.Message);
+            }
+
+            if (subject is null)
+            {
+                logger.LogDebug(UnjudgedLog, request.Operation, request.Kind, request.Namespace, request.Name, skip);
             }
 
             var verdict = subject is null ? AdmissionVerdict.Allow : await JudgeAsync(subject, ct).ConfigureAwait(false);

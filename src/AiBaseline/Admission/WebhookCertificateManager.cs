@@ -74,12 +74,11 @@ internal sealed class WebhookCertificateManager(KubeApiClient api, WebhookSettin
         }
 
         var loaded = ServingCertificates.Load(set);
-        var previous = Interlocked.Exchange(ref current, loaded);
+
+        // The previous certificate is not disposed: a handshake under way may still hold it; the garbage collector frees it.
+        Volatile.Write(ref current, loaded);
         currentPem = set.ServingCertificate;
         logger.LogInformation("Serving the webhook certificate valid until {NotAfter}", loaded.NotAfter.ToUniversalTime());
-
-        // Handshakes already under way may still hold the previous one; it is left to the garbage collector.
-        _ = previous;
     }
 
     private async Task<CertificateSet> EnsureSecretAsync(CancellationToken cancellationToken)
