@@ -171,15 +171,34 @@ public sealed class SigstoreBundleTests
     }
 
     [Fact]
-    public void A_log_time_outside_the_certificate_validity_is_ExpiredAtSigning()
+    public void A_log_time_without_a_signed_entry_timestamp_does_not_date_the_signature()
     {
-        // The SET covers integratedTime, so moving it breaks the SET: drop the SET and keep the proof (a v0.3 bundle needs only the proof).
+        // Only the SET signs integratedTime: a bundle whose entry has only an inclusion proof has no trusted signing time.
         var bundle = JsonNode.Parse(SigstoreVectors.Bundle("v1.0.1-sigstore"))!;
-        var entry = bundle["verificationMaterial"]!["tlogEntries"]![0]!;
-        entry.AsObject().Remove("inclusionPromise");
-        entry["integratedTime"] = (long.Parse(entry["integratedTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) + 3600).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        bundle["verificationMaterial"]!["tlogEntries"]![0]!.AsObject().Remove("inclusionPromise");
 
-        Assert.Equal(SigstoreReasons.ExpiredAtSigning, Reason(Encoding.UTF8.GetBytes(bundle.ToJsonString()), SigstoreVectors.KeylessPolicy()));
+        Assert.Equal(SigstoreReasons.MissingTlogEntry, Reason(Encoding.UTF8.GetBytes(bundle.ToJsonString()), SigstoreVectors.KeylessPolicy()));
+    }
+
+    [Fact]
+    public void The_same_log_entry_twice_is_TlogEntryMismatch()
+    {
+        var bundle = JsonNode.Parse(SigstoreVectors.Bundle("v1.0.1-sigstore"))!;
+        var entries = bundle["verificationMaterial"]!["tlogEntries"]!.AsArray();
+        entries.Add(entries[0]!.DeepClone());
+
+        Assert.Equal(SigstoreReasons.TlogEntryMismatch, Reason(Encoding.UTF8.GetBytes(bundle.ToJsonString()), SigstoreVectors.KeylessPolicy()));
+    }
+
+    [Fact]
+    public void A_private_chain_checked_after_its_CAs_expired_is_UntrustedChain()
+    {
+        // Without a log, a private chain is checked at the verifier's clock; the vector's CA certificates end in 2035.
+        var late = new DateTimeOffset(2036, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var error = Assert.Throws<SigstoreVerificationException>(() =>
+            SigstoreVerifier.Verify(SigstoreBundle.Parse(SigstoreVectors.Bundle("v1.0.1-certificate")), SigstoreVectors.ChainPolicy(), null, late));
+
+        Assert.Equal(SigstoreReasons.UntrustedChain, error.Reason);
     }
 
     [Theory]

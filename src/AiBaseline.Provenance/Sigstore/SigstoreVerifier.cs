@@ -104,30 +104,43 @@ public static class SigstoreVerifier
         }
     }
 
-    /// <summary>Every entry from a log in the trusted root must verify; at least one must. Returns the signing time.</summary>
+    /// <summary>
+    /// Every entry must be from a log in the trusted root and verify, with no entry twice. The signing time is the
+    /// integrated time of an entry whose SET verified: without a SET, the integrated time is not signed by anyone.
+    /// </summary>
     private static DateTimeOffset VerifyLogEntries(SigstoreBundle bundle, TrustedRoot root, byte[] signerDer)
     {
+        if (bundle.TlogEntries.IsEmpty)
+        {
+            throw new SigstoreVerificationException(SigstoreReasons.MissingTlogEntry, "the bundle has no transparency log entry");
+        }
+
         DateTimeOffset? signedAt = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in bundle.TlogEntries)
         {
-            var log = root.Tlogs.FirstOrDefault(l => l.KeyId.AsSpan().SequenceEqual(entry.LogKeyId));
-            if (log is null)
+            var log = root.Tlogs.FirstOrDefault(l => l.KeyId.AsSpan().SequenceEqual(entry.LogKeyId))
+                ?? throw new SigstoreVerificationException(SigstoreReasons.MissingTlogEntry,
+                    $"log entry {entry.LogIndex} is from log {Convert.ToHexStringLower(entry.LogKeyId)}, which is not in the trusted root");
+            if (!seen.Add(Convert.ToBase64String(entry.LogKeyId) + " " + Convert.ToBase64String(entry.CanonicalizedBody)))
             {
-                continue;
+                throw new SigstoreVerificationException(SigstoreReasons.TlogEntryMismatch, $"log entry {entry.LogIndex} is in the bundle twice");
             }
 
             TlogBodyCheck.Verify(entry, bundle, signerDer);
             var time = TlogCheck.Verify(entry, log, bundle.MinorVersion);
-            if (!log.ValidAt(time))
+            if (entry.SignedEntryTimestamp is not null)
             {
-                throw new SigstoreVerificationException(SigstoreReasons.MissingTlogEntry, $"the log {log.BaseUrl} was not valid at the entry's time {time:u}");
-            }
+                if (!log.ValidAt(time))
+                {
+                    throw new SigstoreVerificationException(SigstoreReasons.InvalidSignedEntryTimestamp, $"the log {log.BaseUrl} was not valid at the entry's time {time:u}");
+                }
 
-            signedAt ??= time;
+                signedAt ??= time;
+            }
         }
 
-        return signedAt ?? throw new SigstoreVerificationException(SigstoreReasons.MissingTlogEntry, bundle.TlogEntries.IsEmpty
-            ? "the bundle has no transparency log entry"
-            : "no transparency log entry of the bundle is from a log in the trusted root");
+        return signedAt ?? throw new SigstoreVerificationException(SigstoreReasons.MissingTlogEntry,
+            "no log entry has a signed entry timestamp to date the signature (RFC 3161 timestamps are not supported yet)");
     }
 }
