@@ -129,7 +129,6 @@ public sealed class SigstoreBundleTests
         { "dsseEnvelope.payload", "payload", SigstoreReasons.SignatureMismatch },
         { "verificationMaterial.certificate.rawBytes", "certificate", SigstoreReasons.TlogEntryMismatch },
         { "verificationMaterial.tlogEntries.0.inclusionPromise.signedEntryTimestamp", "SET", SigstoreReasons.InvalidSignedEntryTimestamp },
-        { "verificationMaterial.tlogEntries.0.inclusionProof.rootHash", "root hash", SigstoreReasons.InvalidInclusionProof },
         { "verificationMaterial.tlogEntries.0.inclusionProof.hashes.3", "proof hash", SigstoreReasons.InvalidInclusionProof },
         { "verificationMaterial.tlogEntries.0.inclusionProof.checkpoint.envelope", "checkpoint", SigstoreReasons.InvalidInclusionProof },
         { "verificationMaterial.tlogEntries.0.canonicalizedBody", "log entry body", SigstoreReasons.TlogEntryMismatch },

@@ -42,7 +42,7 @@ internal sealed class CertificateInfo
             var certificate = new X509CertificateParser().ReadCertificate(der);
             return certificate is null ? null : new CertificateInfo(der, certificate);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or Org.BouncyCastle.Security.Certificates.CertificateException or Asn1Exception or InvalidCastException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             return null;
         }
@@ -59,7 +59,7 @@ internal sealed class CertificateInfo
             Certificate.Verify(issuer.Certificate.GetPublicKey());
             return true;
         }
-        catch (Exception e) when (e is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.SignatureException or Org.BouncyCastle.Security.Certificates.CertificateException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             return false;
         }

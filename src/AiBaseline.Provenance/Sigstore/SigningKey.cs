@@ -47,7 +47,7 @@ internal sealed class SigningKey
                     return null;
             }
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or NotSupportedException)
         {
             return null;
         }

@@ -31,8 +31,9 @@ internal static class TlogCheck
 
         if (entry.InclusionProof is { } proof)
         {
-            VerifyInclusion(entry, proof);
-            VerifyCheckpoint(proof, log);
+            // The proof's own treeSize and rootHash are not signed: the checkpoint's are what the log vouches for.
+            var (size, root) = VerifyCheckpoint(proof, log);
+            VerifyInclusion(entry, proof, size, root);
         }
 
         return DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(entry.IntegratedTime, 0, 253402300799));
@@ -42,15 +43,15 @@ internal static class TlogCheck
     internal static byte[] SetPayload(TlogEntry entry) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
         $"{{\"body\":\"{Convert.ToBase64String(entry.CanonicalizedBody)}\",\"integratedTime\":{entry.IntegratedTime},\"logID\":\"{Convert.ToHexStringLower(entry.LogKeyId)}\",\"logIndex\":{entry.LogIndex}}}"));
 
-    private static void VerifyInclusion(TlogEntry entry, InclusionProof proof)
+    private static void VerifyInclusion(TlogEntry entry, InclusionProof proof, long treeSize, byte[] rootHash)
     {
         var leaf = new byte[entry.CanonicalizedBody.Length + 1];
         entry.CanonicalizedBody.CopyTo(leaf, 1);
-        var root = RootFromProof(proof.LogIndex, proof.TreeSize, SHA256.HashData(leaf), proof.Hashes);
-        if (root is null || !root.AsSpan().SequenceEqual(proof.RootHash))
+        var root = RootFromProof(proof.LogIndex, treeSize, SHA256.HashData(leaf), proof.Hashes);
+        if (root is null || !root.AsSpan().SequenceEqual(rootHash))
         {
             throw new SigstoreVerificationException(SigstoreReasons.InvalidInclusionProof,
-                $"the inclusion proof of log entry {entry.LogIndex} (index {proof.LogIndex} of {proof.TreeSize}) does not lead to its root hash");
+                $"the inclusion proof of log entry {entry.LogIndex} (index {proof.LogIndex} of {treeSize}) does not lead to the checkpoint's root hash");
         }
     }
 
@@ -99,8 +100,12 @@ internal static class TlogCheck
         return sn == 0 ? r : null;
     }
 
-    /// <summary>The checkpoint is a signed note: "origin\nsize\nroot\n[extra lines]\n\n— name base64(keyhint‖signature)\n".</summary>
-    private static void VerifyCheckpoint(InclusionProof proof, LogKey log)
+    /// <summary>
+    /// The checkpoint is a signed note: "origin\nsize\nroot\n[extra lines]\n\n— name base64(keyhint‖signature)\n".
+    /// A signature counts when its key hint is the log's, its name is part of the log's URL, and it verifies.
+    /// Returns the signed tree size and root hash.
+    /// </summary>
+    private static (long Size, byte[] RootHash) VerifyCheckpoint(InclusionProof proof, LogKey log)
     {
         var envelope = proof.Checkpoint ?? throw new SigstoreVerificationException(SigstoreReasons.InvalidInclusionProof, "the inclusion proof has no checkpoint");
         var split = envelope.IndexOf("\n\n", StringComparison.Ordinal);
@@ -118,12 +123,6 @@ internal static class TlogCheck
             throw new SigstoreVerificationException(SigstoreReasons.InvalidInclusionProof, "the checkpoint's body is not origin, tree size and root hash");
         }
 
-        if (size != proof.TreeSize || !rootHash.AsSpan().SequenceEqual(proof.RootHash))
-        {
-            throw new SigstoreVerificationException(SigstoreReasons.InvalidInclusionProof,
-                $"the checkpoint is for tree size {size} and another root hash than the inclusion proof (tree size {proof.TreeSize})");
-        }
-
         var bodyBytes = Encoding.UTF8.GetBytes(body);
         foreach (var line in envelope[(split + 2)..].Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -138,9 +137,10 @@ internal static class TlogCheck
                 continue;
             }
 
-            if (signature.AsSpan(0, 4).SequenceEqual(log.KeyId.AsSpan(0, 4)) && log.Key.Verify(bodyBytes, signature[4..]))
+            if (signature.AsSpan(0, 4).SequenceEqual(log.KeyId.AsSpan(0, 4)) && log.BaseUrl.Contains(fields[0], StringComparison.Ordinal)
+                && log.Key.Verify(bodyBytes, signature[4..]))
             {
-                return;
+                return (size, rootHash);
             }
         }
 
