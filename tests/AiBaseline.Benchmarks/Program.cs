@@ -16,5 +16,10 @@ if (args.Length > 0 && args[0] == ModelHashHarness.Mode)
     return await ModelHashHarness.RunAsync([.. args.Skip(1)]);
 }
 
+if (args.Length > 0 && args[0] == "sigstore-cpu")
+{
+    return SigstoreBenchmarks.RunCpuMeasure([.. args.Skip(1)]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkAssembly).Assembly).Run(args);
 return 0;

@@ -103,6 +103,32 @@ internal sealed class SigningKey
         }
     }
 
+    /// <summary>
+    /// Whether the signature is this key's over <paramref name="data"/> with the given hash (an X.509 signature
+    /// algorithm's); null when the key type does not fit the algorithm, so the caller can fall back.
+    /// </summary>
+    public bool? VerifyWithHash(ReadOnlySpan<byte> data, byte[] signature, HashAlgorithmName hash, bool rsaAlgorithm)
+    {
+        try
+        {
+            if (ecdsa is not null && !rsaAlgorithm)
+            {
+                return ecdsa.VerifyData(data, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
+            }
+
+            if (rsa is not null && rsaAlgorithm)
+            {
+                return rsa.VerifyData(data, signature, hash, RSASignaturePadding.Pkcs1);
+            }
+
+            return null;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether the signature is this key's over a message whose digest (of <paramref name="algorithm"/>) is given.</summary>
     public bool VerifyDigest(byte[] digest, HashAlgorithmName algorithm, byte[] signature)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace AiBaseline.Provenance.Sigstore;
 
@@ -99,5 +98,5 @@ public sealed class SigstorePolicy
     }
 
     /// <summary>A stable text of the policy, for cache keys.</summary>
-    public override string ToString() => new StringBuilder(Description).ToString();
+    public override string ToString() => Description;
 }

@@ -44,7 +44,7 @@ public static class SigstoreVerifier
         else
         {
             leaf = CertificateInfo.TryParse(bundle.Certificates[0]) ?? throw SigstoreVerificationException.Malformed("the bundle's signing certificate is not an X.509 certificate");
-            key = SigningKey.FromSpki(leaf.Spki) ?? throw SigstoreVerificationException.Malformed("the signing certificate's key is not of a supported algorithm");
+            key = leaf.Key ?? throw SigstoreVerificationException.Malformed("the signing certificate's key is not of a supported algorithm");
         }
 
         VerifySignature(bundle, key, artifactSha256);
