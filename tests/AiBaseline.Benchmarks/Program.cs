@@ -21,5 +21,15 @@ if (args.Length > 0 && args[0] == AdmissionLoadBenchmark.Mode)
     return await AdmissionLoadBenchmark.RunAsync([.. args.Skip(1)]);
 }
 
+if (args.Length > 0 && args[0] == ModelHashHarness.Mode)
+{
+    return await ModelHashHarness.RunAsync([.. args.Skip(1)]);
+}
+
+if (args.Length > 0 && args[0] == "sigstore-cpu")
+{
+    return SigstoreBenchmarks.RunCpuMeasure([.. args.Skip(1)]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkAssembly).Assembly).Run(args);
 return 0;
