@@ -19,6 +19,9 @@ public interface IClusterState
     /// <summary>Names and types of the Secrets of the namespace, never their data.</summary>
     IReadOnlyList<SecretMetadata> Secrets(string ns);
 
+    /// <summary>Whether <see cref="Secrets"/> lists every Secret of the namespace (a cluster does; manifests may not).</summary>
+    bool ListsAllSecrets(string ns) => true;
+
     /// <summary>The ConfigMap with that name; null when absent.</summary>
     V1ConfigMap? ConfigMap(string ns, string name);
 

@@ -32,6 +32,7 @@ public static class SnapshotAssembler
             Workload = workload,
             NetworkPolicies = [.. state.NetworkPolicies(ns)],
             Secrets = [.. state.Secrets(ns)],
+            SecretsListed = state.ListsAllSecrets(ns),
             ConfigMaps = podSpec is null ? [] : ConfigMapsUsed(podSpec, ns, state),
             ServiceAccount = podSpec is null ? null : state.ServiceAccount(ns, accountName),
             RoleGrants = podSpec is null ? [] : RoleGrants.Of(ns, accountName, state),

@@ -22,6 +22,13 @@ public sealed record Snapshot
     /// <summary>Names and types of the Secrets of the namespace.</summary>
     public ImmutableArray<SecretMetadata> Secrets { get; init; } = [];
 
+    /// <summary>
+    /// Whether <see cref="Secrets"/> is every Secret of the namespace: always in the cluster; in the audit, only when
+    /// the input holds at least one Secret of the namespace. Pull secrets are often made outside Git, so one missing
+    /// from an input without Secrets cannot be judged.
+    /// </summary>
+    public bool SecretsListed { get; init; } = true;
+
     /// <summary>ConfigMaps of the namespace that the pod template uses.</summary>
     public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
 

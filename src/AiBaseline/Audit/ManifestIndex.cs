@@ -59,6 +59,9 @@ public sealed class ManifestIndex : IClusterState
 
     public IReadOnlyList<SecretMetadata> Secrets(string ns) => secrets.GetValueOrDefault(ns) ?? [];
 
+    /// <summary>The input holds the Secrets of a namespace when it holds at least one of them.</summary>
+    public bool ListsAllSecrets(string ns) => secrets.ContainsKey(ns);
+
     public V1ConfigMap? ConfigMap(string ns, string name) => configMaps.GetValueOrDefault((ns, name));
 
     /// <summary>
