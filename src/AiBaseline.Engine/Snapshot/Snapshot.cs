@@ -19,6 +19,15 @@ public sealed record Snapshot
     /// <summary>All NetworkPolicies of the deployment's namespace.</summary>
     public ImmutableArray<V1NetworkPolicy> NetworkPolicies { get; init; } = [];
 
+    /// <summary>The CiliumNetworkPolicies of the deployment's namespace and every CiliumClusterwideNetworkPolicy.</summary>
+    public ImmutableArray<CiliumNetworkPolicy> CiliumPolicies { get; init; } = [];
+
+    /// <summary>
+    /// Policies of kinds NetworkIsolation does not read that may select the pods (a Calico or Antrea policy, an
+    /// AdminNetworkPolicy), each as "apiVersion Kind namespace/name", so messages can name them.
+    /// </summary>
+    public ImmutableArray<string> UnreadNetworkPolicies { get; init; } = [];
+
     /// <summary>Names and types of the Secrets of the namespace.</summary>
     public ImmutableArray<SecretMetadata> Secrets { get; init; } = [];
 
