@@ -211,6 +211,20 @@ public sealed class SecretsHandlingControlTests
         Assert.Equal((before.Result, before.Reason, before.Message), (after.Result, after.Reason, after.Message));
     }
 
+    [Theory]
+    [InlineData(null, "neither the pod spec nor ServiceAccount ml/scorer sets automountServiceAccountToken: false", "unset on both: the default mounts a token")]
+    [InlineData(true, "ServiceAccount ml/scorer sets automountServiceAccountToken: true and the pod spec does not override it", "explicitly true on the ServiceAccount: that is the cause, not an unset field")]
+    public void Token_message_names_the_setting_that_mounts_it(bool? onServiceAccount, string expected, string why)
+    {
+        var snapshot = Snapshot();
+        Pod(snapshot).AutomountServiceAccountToken = null;
+        snapshot.ServiceAccount!.AutomountServiceAccountToken = onServiceAccount;
+
+        var message = Evaluate(Control, snapshot).Message;
+
+        Assert.True(message.Contains(expected, StringComparison.Ordinal), $"{why}: {message}");
+    }
+
     [Fact]
     public void Missing_secret_message_names_where_it_is_referenced_and_the_fix()
     {

@@ -323,6 +323,9 @@ public sealed class SecretsHandlingControl : IControl
             case true:
                 findings.NotMet(ServiceAccountTokenMountedReason, "pod: spec.automountServiceAccountToken is true, so every container holds a Kubernetes API token; set it to false, or mount a bound token with a projected serviceAccountToken volume if the model needs one", 3);
                 break;
+            case null when context.Snapshot.ServiceAccount?.AutomountServiceAccountToken == true:
+                findings.NotMet(ServiceAccountTokenMountedReason, $"pod: a Kubernetes API token is mounted because ServiceAccount {context.Namespace}/{account} sets automountServiceAccountToken: true and the pod spec does not override it; set spec.template.spec.automountServiceAccountToken: false, or false on the ServiceAccount", 3);
+                break;
             case null when context.Snapshot.ServiceAccount?.AutomountServiceAccountToken != false:
                 findings.NotMet(ServiceAccountTokenMountedReason, $"pod: a Kubernetes API token is mounted because neither the pod spec nor ServiceAccount {context.Namespace}/{account} sets automountServiceAccountToken: false; set spec.template.spec.automountServiceAccountToken: false", 3);
                 break;

@@ -31,6 +31,8 @@ public static class SnapshotAssembler
             Deployment = deployment,
             Workload = workload,
             NetworkPolicies = [.. state.NetworkPolicies(ns)],
+            CiliumPolicies = [.. state.CiliumPolicies(ns)],
+            UnreadNetworkPolicies = [.. state.UnreadNetworkPolicies(ns)],
             Secrets = [.. state.Secrets(ns)],
             SecretsListed = state.ListsAllSecrets(ns),
             ConfigMaps = podSpec is null ? [] : ConfigMapsUsed(podSpec, ns, state),

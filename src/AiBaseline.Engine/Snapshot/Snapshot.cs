@@ -76,4 +76,11 @@ public sealed record SecretMetadata(string Name, string? Type);
 /// <param name="RoleKind">Role or ClusterRole.</param>
 /// <param name="RoleName">The role's name.</param>
 /// <param name="Rules">The role's rules; empty when the role does not exist.</param>
-public sealed record RoleGrant(string BindingKind, string BindingName, string RoleKind, string RoleName, ImmutableArray<V1PolicyRule> Rules);
+public sealed record RoleGrant(string BindingKind, string BindingName, string RoleKind, string RoleName, ImmutableArray<V1PolicyRule> Rules)
+{
+    /// <summary>The group subject through which the binding reaches the ServiceAccount (system:authenticated…); null when it names the account.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>For an aggregated ClusterRole, the ClusterRoles whose rules it aggregates, by name.</summary>
+    public ImmutableArray<string> AggregatedFrom { get; init; } = [];
+}
