@@ -2,6 +2,7 @@ using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller;
 using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Informers;
+using AiBaseline.Engine;
 using AiBaseline.Engine.Gathering;
 using AiBaseline.Engine.Waivers;
 using k8s.Models;
@@ -94,6 +95,10 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
 
     public IEnumerable<ObjectKey> OfPersistentVolumeClaim(InformerEvent<PartialObjectMetadata> change) =>
         InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.PersistentVolumeClaims?.Contains(name) ?? false);
+
+    /// <summary>A CiliumNetworkPolicy may select any pod of its namespace; a clusterwide one any pod of the cluster.</summary>
+    public IEnumerable<ObjectKey> OfCiliumPolicy(InformerEvent<CiliumNetworkPolicy> change) =>
+        Keys(change.Object.IsClusterwide ? caches.ModelDeployments.Cache.List() : caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
 
     public IEnumerable<ObjectKey> OfRoleBinding(InformerEvent<V1RoleBinding> change) =>
         Both(change, b => UsingAccounts(b.Subjects, b.Metadata.NamespaceProperty));

@@ -22,6 +22,7 @@ internal sealed class SnapshotGatherer(ClusterCaches caches)
             Deployment = deployment,
             Workload = workload,
             NetworkPolicies = caches.NetworkPolicies.Cache.ListByNamespace(ns),
+            CiliumPolicies = [.. caches.CiliumPolicies.Cache.ListByNamespace(ns), .. caches.CiliumClusterwidePolicies.Cache.List()],
             Secrets = [.. caches.Secrets.Cache.ListByNamespace(ns).Select(s => new SecretMetadata(s.Metadata.Name, null))],
             ConfigMaps = [.. caches.ConfigMaps.Cache.ListByNamespace(ns).Where(c => references.ConfigMaps.Contains(c.Metadata.Name))],
             ServiceAccount = caches.ServiceAccounts.Cache.Get(new ObjectKey(ns, references.ServiceAccount)),
