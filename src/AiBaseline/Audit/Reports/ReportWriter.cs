@@ -9,7 +9,8 @@ public static class ReportWriter
         switch (options.Format)
         {
             case AuditFormat.Json:
-                output.WriteLine(JsonReport.Render(verdicts));
+                JsonReport.Write(verdicts, output);
+                output.WriteLine();
                 break;
             case AuditFormat.Sarif:
                 output.WriteLine(SarifReport.Render(verdicts));
