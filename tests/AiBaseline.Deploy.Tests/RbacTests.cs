@@ -111,7 +111,7 @@ public sealed class RbacTests
     {
         var documents = Renders.Helm(Renders.CiValues);
         var clusterResources = RbacGrants.Expand(documents.Single("ClusterRole", "aibaseline-manager")).Select(g => g.Resource).Distinct().Order(StringComparer.Ordinal);
-        Assert.Equal(["baselineprofiles", "clusterrolebindings", "clusterroles"], clusterResources);
+        Assert.Equal(["baselineprofiles", "ciliumclusterwidenetworkpolicies", "clusterrolebindings", "clusterroles"], clusterResources);
         Assert.Contains(documents, d => d.Identity == "Role team-a/aibaseline-manager");
         Assert.Contains(documents, d => d.Identity == "RoleBinding team-a/aibaseline-manager");
     }
