@@ -71,7 +71,7 @@ public static class AuditRun
 
         var provenance = verification?.Run();
         var verdicts = Evaluate(set, fallback, clock, provenance);
-        Reports.ReportWriter.Write(options, verdicts, stdout);
+        Reports.ReportWriter.Write(options, verdicts, stdout, clock.GetUtcNow());
         var exit = ExitCode(verdicts, options.FailOnUnknown);
         if (options.Format != AuditFormat.Text && verdicts.Any(v => v.Verdict == Verdict.Unknown) && !options.FailOnUnknown)
         {
@@ -89,6 +89,7 @@ public static class AuditRun
     public static List<DeploymentVerdict> Evaluate(ManifestSet set, BaselineProfile? fallback, TimeProvider clock, IReadOnlyList<IReadOnlyDictionary<string, ArtifactVerification>?>? provenance = null)
     {
         var verdicts = new List<DeploymentVerdict>(set.Deployments.Count);
+        var digests = new Dictionary<BaselineProfile, string>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < set.Deployments.Count; i++)
         {
             var located = set.Deployments[i];
@@ -97,7 +98,8 @@ public static class AuditRun
             {
                 Waivers = [.. set.Waivers.Select(w => w.Object).Where(w => WaiverRules.Selects(w, located.Object))],
             };
-            verdicts.Add(new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)));
+            var digest = profile is null ? null : digests.TryGetValue(profile, out var known) ? known : digests[profile] = Report.ProfileDigest.Of(profile);
+            verdicts.Add(new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)) { ProfileSha256 = digest });
         }
 
         return verdicts;
@@ -170,7 +172,8 @@ public static class AuditRun
         return only;
     }
 
-    private static BaselineProfile? LoadProfile(string path, string defaultNamespace, TextReader stdin, List<InputProblem> problems)
+    /// <summary>Reads the --profile file: exactly one BaselineProfile, or a problem.</summary>
+    public static BaselineProfile? LoadProfile(string path, string defaultNamespace, TextReader stdin, List<InputProblem> problems)
     {
         var before = problems.Count;
         var set = Load([path], defaultNamespace, stdin, problems);

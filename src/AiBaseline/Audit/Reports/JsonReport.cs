@@ -8,8 +8,9 @@ using k8s;
 namespace AiBaseline.Audit.Reports;
 
 /// <summary>
-/// The JSON report: <c>{"apiVersion":"aibaseline.io/v1alpha1","kind":"AuditReport","items":[{"metadata":{…},"status":{…}}]}</c>,
-/// each status serialized by KubernetesJson exactly as the operator writes it to the cluster.
+/// The JSON report: <c>{"apiVersion":"aibaseline.io/v1alpha1","kind":"AuditReport","metadata":{…},"items":[{"metadata":{…},"profile":{…},"status":{…}}]}</c>,
+/// the top metadata saying when, by which tool version, against which catalog edition and profiles; each status
+/// serialized by KubernetesJson exactly as the operator writes it to the cluster.
 /// </summary>
 public static class JsonReport
 {
@@ -19,10 +20,10 @@ public static class JsonReport
     private static readonly JsonWriterOptions Indented = new() { Indented = true };
 
     /// <summary>The report as indented JSON.</summary>
-    public static string Render(IEnumerable<DeploymentVerdict> verdicts)
+    public static string Render(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header)
     {
         using var text = new StringWriter();
-        Write(verdicts, text);
+        Write(verdicts, header, text);
         return text.ToString();
     }
 
@@ -30,13 +31,16 @@ public static class JsonReport
     /// Writes the report to <paramref name="output"/> item by item, so a report of many deployments is never held
     /// whole, neither as a tree nor as one string.
     /// </summary>
-    public static void Write(IEnumerable<DeploymentVerdict> verdicts, TextWriter output)
+    public static void Write(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header, TextWriter output)
     {
+        ArgumentNullException.ThrowIfNull(header);
         var buffer = new ArrayBufferWriter<byte>(1 << 16);
         using var json = new Utf8JsonWriter(buffer, Indented);
         json.WriteStartObject();
         json.WriteString("apiVersion", ApiGroup.GroupVersion);
         json.WriteString("kind", Kind);
+        json.WritePropertyName("metadata");
+        header.ToJson().WriteTo(json);
         json.WriteStartArray("items");
         foreach (var verdict in verdicts)
         {
@@ -46,6 +50,8 @@ public static class JsonReport
             json.WriteString("name", metadata.Name);
             json.WriteString("namespace", metadata.NamespaceProperty);
             json.WriteEndObject();
+            json.WritePropertyName("profile");
+            AuditHeader.Profile(new(verdict.ProfileName, verdict.ProfileSource, verdict.ProfileSha256)).WriteTo(json);
             json.WritePropertyName("status");
             JsonNode.Parse(KubernetesJson.Serialize(verdict.Status))!.WriteTo(json);
             json.WriteEndObject();
