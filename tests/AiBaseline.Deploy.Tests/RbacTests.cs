@@ -90,7 +90,7 @@ public sealed class RbacTests
             "patch aimodeldeployments/status.aibaseline.io", "update aimodeldeployments/finalizers.aibaseline.io",
             "watch baselineprofiles.aibaseline.io", "watch baselineexceptions.aibaseline.io", "patch baselineexceptions/status.aibaseline.io",
             "watch deployments.apps", "watch statefulsets.apps",
-            "watch networkpolicies.networking.k8s.io", "watch services.", "watch serviceaccounts.", "watch persistentvolumeclaims.",
+            "watch networkpolicies.networking.k8s.io", "watch ciliumnetworkpolicies.cilium.io", "watch ciliumclusterwidenetworkpolicies.cilium.io", "watch services.", "watch serviceaccounts.", "watch persistentvolumeclaims.",
             "watch configmaps.", "watch secrets.", "watch roles.rbac.authorization.k8s.io", "watch rolebindings.rbac.authorization.k8s.io",
             "watch clusterroles.rbac.authorization.k8s.io", "watch clusterrolebindings.rbac.authorization.k8s.io",
             "create events.events.k8s.io", "patch events.events.k8s.io",
@@ -111,7 +111,7 @@ public sealed class RbacTests
     {
         var documents = Renders.Helm(Renders.CiValues);
         var clusterResources = RbacGrants.Expand(documents.Single("ClusterRole", "aibaseline-manager")).Select(g => g.Resource).Distinct().Order(StringComparer.Ordinal);
-        Assert.Equal(["baselineprofiles", "clusterrolebindings", "clusterroles"], clusterResources);
+        Assert.Equal(["baselineprofiles", "ciliumclusterwidenetworkpolicies", "clusterrolebindings", "clusterroles"], clusterResources);
         Assert.Contains(documents, d => d.Identity == "Role team-a/aibaseline-manager");
         Assert.Contains(documents, d => d.Identity == "RoleBinding team-a/aibaseline-manager");
     }

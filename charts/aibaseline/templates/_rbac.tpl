@@ -9,6 +9,10 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["aibaseline.io"]
   resources: ["baselineprofiles"]
   verbs: ["get", "list", "watch"]
+# Read Cilium's cluster-wide policies, where Cilium is installed (NetworkIsolation).
+- apiGroups: ["cilium.io"]
+  resources: ["ciliumclusterwidenetworkpolicies"]
+  verbs: ["get", "list", "watch"]
 # Read the cluster-wide bindings and roles of the pods' ServiceAccount (LeastPrivilege: wildcards, cluster-admin).
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["clusterroles", "clusterrolebindings"]
@@ -44,6 +48,10 @@ No wildcard, no write on workloads, no write on Secrets.
 # Read the NetworkPolicies that select the model pods (NetworkIsolation).
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
+  verbs: ["get", "list", "watch"]
+# Read the CiliumNetworkPolicies that select the model pods, where Cilium is installed (NetworkIsolation).
+- apiGroups: ["cilium.io"]
+  resources: ["ciliumnetworkpolicies"]
   verbs: ["get", "list", "watch"]
 # Services, ServiceAccounts, volumes and ConfigMaps the pods use: exposure, token mounting, retirement, credentials in ConfigMaps.
 - apiGroups: [""]

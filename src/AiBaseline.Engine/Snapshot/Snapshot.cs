@@ -19,8 +19,24 @@ public sealed record Snapshot
     /// <summary>All NetworkPolicies of the deployment's namespace.</summary>
     public ImmutableArray<V1NetworkPolicy> NetworkPolicies { get; init; } = [];
 
+    /// <summary>The CiliumNetworkPolicies of the deployment's namespace and every CiliumClusterwideNetworkPolicy.</summary>
+    public ImmutableArray<CiliumNetworkPolicy> CiliumPolicies { get; init; } = [];
+
+    /// <summary>
+    /// Policies of kinds NetworkIsolation does not read that may select the pods (a Calico or Antrea policy, an
+    /// AdminNetworkPolicy), each as "apiVersion Kind namespace/name", so messages can name them.
+    /// </summary>
+    public ImmutableArray<string> UnreadNetworkPolicies { get; init; } = [];
+
     /// <summary>Names and types of the Secrets of the namespace.</summary>
     public ImmutableArray<SecretMetadata> Secrets { get; init; } = [];
+
+    /// <summary>
+    /// Whether <see cref="Secrets"/> is every Secret of the namespace: always in the cluster; in the audit, only when
+    /// the input holds at least one Secret of the namespace. Pull secrets are often made outside Git, so one missing
+    /// from an input without Secrets cannot be judged.
+    /// </summary>
+    public bool SecretsListed { get; init; } = true;
 
     /// <summary>ConfigMaps of the namespace that the pod template uses.</summary>
     public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
@@ -60,4 +76,11 @@ public sealed record SecretMetadata(string Name, string? Type);
 /// <param name="RoleKind">Role or ClusterRole.</param>
 /// <param name="RoleName">The role's name.</param>
 /// <param name="Rules">The role's rules; empty when the role does not exist.</param>
-public sealed record RoleGrant(string BindingKind, string BindingName, string RoleKind, string RoleName, ImmutableArray<V1PolicyRule> Rules);
+public sealed record RoleGrant(string BindingKind, string BindingName, string RoleKind, string RoleName, ImmutableArray<V1PolicyRule> Rules)
+{
+    /// <summary>The group subject through which the binding reaches the ServiceAccount (system:authenticated…); null when it names the account.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>For an aggregated ClusterRole, the ClusterRoles whose rules it aggregates, by name.</summary>
+    public ImmutableArray<string> AggregatedFrom { get; init; } = [];
+}

@@ -22,7 +22,8 @@ public enum AuditFormat
 /// <param name="FailOnUnknown">Exit 1 when a deployment's Ready is Unknown.</param>
 /// <param name="Color">Color the text report.</param>
 /// <param name="Verify">Check signatures and attestations at the registries; null leaves them unchecked.</param>
-public sealed record AuditOptions(IReadOnlyList<string> Paths, string Namespace = "default", string? ProfileFile = null, AuditFormat Format = AuditFormat.Text, bool FailOnUnknown = false, bool Color = false, VerifyOptions? Verify = null);
+/// <param name="NamespaceGiven">Whether the user passed -n; when not, objects that name no namespace take the one namespace the others name, if they name exactly one.</param>
+public sealed record AuditOptions(IReadOnlyList<string> Paths, string Namespace = "default", string? ProfileFile = null, AuditFormat Format = AuditFormat.Text, bool FailOnUnknown = false, bool Color = false, VerifyOptions? Verify = null, bool NamespaceGiven = true);
 
 /// <summary>Exit codes of <c>aibaseline audit</c>.</summary>
 public static class AuditExitCodes
@@ -48,7 +49,7 @@ public static class AuditRun
     public static int Execute(AuditOptions options, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock)
     {
         var problems = new List<InputProblem>();
-        var set = Load(options.Paths, options.Namespace, stdin, problems, keepPullSecrets: options.Verify is not null);
+        var set = Load(options.Paths, options.Namespace, stdin, problems, keepPullSecrets: options.Verify is not null, inferNamespace: !options.NamespaceGiven);
         var fallback = options.ProfileFile is null ? null : LoadProfile(options.ProfileFile, options.Namespace, stdin, problems);
         if (problems.Count == 0 && set.Deployments.Count == 0)
         {
@@ -126,20 +127,49 @@ public static class AuditRun
     /// <param name="stdin">Where "-" reads from.</param>
     /// <param name="problems">Collects what is wrong with the input.</param>
     /// <param name="keepPullSecrets">Keep the .dockerconfigjson of image pull secrets (only for --verify).</param>
-    public static ManifestSet Load(IEnumerable<string> paths, string defaultNamespace, TextReader stdin, List<InputProblem> problems, bool keepPullSecrets = false)
+    /// <param name="inferNamespace">
+    /// When the objects that name a namespace all name the same one, objects that name none belong to it rather than to
+    /// <paramref name="defaultNamespace"/>: what <c>helm template -n X</c> prints, where some templates write the release
+    /// namespace and others leave it to <c>helm install -n X</c>.
+    /// </param>
+    public static ManifestSet Load(IEnumerable<string> paths, string defaultNamespace, TextReader stdin, List<InputProblem> problems, bool keepPullSecrets = false, bool inferNamespace = false)
     {
         var (files, missing) = ManifestInput.Read(paths, stdin);
         problems.AddRange(missing);
-        var decoder = new ManifestDecoder(defaultNamespace, problems, keepPullSecrets);
+        var documents = new List<ManifestDocument>();
         foreach (var file in files)
         {
-            foreach (var document in YamlDocuments.Split(file, problems))
-            {
-                decoder.Add(document);
-            }
+            documents.AddRange(YamlDocuments.Split(file, problems));
+        }
+
+        var ns = inferNamespace && OnlyNamespaceNamed(documents) is { } named ? named : defaultNamespace;
+        var decoder = new ManifestDecoder(ns, problems, keepPullSecrets);
+        foreach (var document in documents)
+        {
+            decoder.Add(document);
         }
 
         return decoder.Set;
+    }
+
+    /// <summary>The namespace every object that names one names, or null when none or several are named.</summary>
+    private static string? OnlyNamespaceNamed(List<ManifestDocument> documents)
+    {
+        string? only = null;
+        foreach (var document in documents)
+        {
+            if (YamlDocuments.Mapping(document.Node, "metadata") is { } metadata && YamlDocuments.Scalar(metadata, "namespace") is { Length: > 0 } ns)
+            {
+                if (only is not null && only != ns)
+                {
+                    return null;
+                }
+
+                only = ns;
+            }
+        }
+
+        return only;
     }
 
     /// <summary>Reads the --profile file: exactly one BaselineProfile, or a problem.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine;
 using k8s;
 using k8s.Models;
 
@@ -41,6 +42,13 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
 
         if (!IsKnown(group, kind))
         {
+            if (IsUnreadNetworkPolicy(kind) && !string.IsNullOrEmpty(name))
+            {
+                var written = YamlDocuments.Scalar(YamlDocuments.Mapping(node, "metadata")!, "namespace");
+                var policyNamespace = IsClusterScopedPolicy(kind) ? null : written is { Length: > 0 } ? written : defaultNamespace;
+                Set.Index.AddUnreadPolicy(policyNamespace, $"{apiVersion} {kind} {(policyNamespace is null ? "" : policyNamespace + "/")}{name}");
+            }
+
             return;
         }
 
@@ -70,10 +78,22 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
     {
         ("apps", "Deployment" or "StatefulSet") => true,
         ("networking.k8s.io", "NetworkPolicy") => true,
+        ("cilium.io", CiliumNetworkPolicy.NamespacedKind or CiliumNetworkPolicy.ClusterwideKind) => true,
         ("", "Secret" or "ConfigMap" or "ServiceAccount" or "Service" or "PersistentVolumeClaim") => true,
         ("rbac.authorization.k8s.io", "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding") => true,
         _ => false,
     };
+
+    /// <summary>
+    /// A network policy of another implementation (Calico, Antrea, the AdminNetworkPolicy API, Cilium's other versions):
+    /// not read, but named in NetworkIsolation's message so its effect is not taken for granted either way.
+    /// </summary>
+    private static bool IsUnreadNetworkPolicy(string kind) =>
+        kind.EndsWith("NetworkPolicy", StringComparison.Ordinal) || kind.EndsWith("NetworkPolicies", StringComparison.Ordinal);
+
+    private static bool IsClusterScopedPolicy(string kind) =>
+        kind is "GlobalNetworkPolicy" or "StagedGlobalNetworkPolicy" or "ClusterNetworkPolicy" or "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy"
+            or CiliumNetworkPolicy.ClusterwideKind;
 
     private void AddKubernetes(ManifestDocument document, string kind, string ns, string label)
     {
@@ -93,6 +113,7 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
                 case "Deployment": index.AddDeployment(ns, KubernetesJson.Deserialize<V1Deployment>(json)); break;
                 case "StatefulSet": index.AddStatefulSet(ns, KubernetesJson.Deserialize<V1StatefulSet>(json)); break;
                 case "NetworkPolicy": index.AddNetworkPolicy(ns, KubernetesJson.Deserialize<V1NetworkPolicy>(json)); break;
+                case CiliumNetworkPolicy.NamespacedKind or CiliumNetworkPolicy.ClusterwideKind: index.AddCiliumPolicy(ns, KubernetesJson.Deserialize<CiliumNetworkPolicy>(json)); break;
                 case "ConfigMap": index.AddConfigMap(ns, KubernetesJson.Deserialize<V1ConfigMap>(json)); break;
                 case "ServiceAccount": index.AddServiceAccount(ns, KubernetesJson.Deserialize<V1ServiceAccount>(json)); break;
                 case "Service": index.AddService(ns, KubernetesJson.Deserialize<V1Service>(json).Metadata.Name); break;

@@ -17,7 +17,7 @@ internal static class AuditCommand
         };
         var ns = new Option<string>("--namespace", "-n")
         {
-            Description = "Namespace of objects that name none",
+            Description = "Namespace of objects that name none (default: the one namespace the other objects name, else default)",
             DefaultValueFactory = _ => "default",
         };
         var profile = new Option<string?>("--profile")
@@ -78,7 +78,8 @@ internal static class AuditCommand
                 Color: UseColor(invocation.Output),
                 Verify: result.GetValue(verify)
                     ? new VerifyOptions(result.GetValue(registryCa), result.GetValue(insecure) ?? [], TimeSpan.FromSeconds(result.GetValue(timeout)))
-                    : null);
+                    : null,
+                NamespaceGiven: result.GetResult(ns) is { Implicit: false });
             return AuditRun.Execute(options, stdin ?? Console.In, invocation.Output, invocation.Error, clock);
         });
         return command;

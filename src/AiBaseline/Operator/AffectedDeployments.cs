@@ -2,6 +2,8 @@ using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller;
 using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Informers;
+using AiBaseline.Engine;
+using AiBaseline.Engine.Gathering;
 using AiBaseline.Engine.Waivers;
 using k8s.Models;
 
@@ -94,6 +96,10 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
     public IEnumerable<ObjectKey> OfPersistentVolumeClaim(InformerEvent<PartialObjectMetadata> change) =>
         InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.PersistentVolumeClaims?.Contains(name) ?? false);
 
+    /// <summary>A CiliumNetworkPolicy may select any pod of its namespace; a clusterwide one any pod of the cluster.</summary>
+    public IEnumerable<ObjectKey> OfCiliumPolicy(InformerEvent<CiliumNetworkPolicy> change) =>
+        Keys(change.Object.IsClusterwide ? caches.ModelDeployments.Cache.List() : caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
+
     public IEnumerable<ObjectKey> OfRoleBinding(InformerEvent<V1RoleBinding> change) =>
         Both(change, b => UsingAccounts(b.Subjects, b.Metadata.NamespaceProperty));
 
@@ -111,7 +117,20 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
 
     public IEnumerable<ObjectKey> OfClusterRole(InformerEvent<V1ClusterRole> change)
     {
-        var name = change.Object.Metadata.Name;
+        // An aggregated ClusterRole grants the rules of the roles it selects: a change to one changes what it grants.
+        var labels = change.Object.Metadata.Labels ?? new Dictionary<string, string>();
+        var aggregating = caches.ClusterRoles.Cache.List()
+            .Where(r => r.AggregationRule?.ClusterRoleSelectors?.Any(s => Selects(s, labels)) ?? false)
+            .SelectMany(r => OfClusterRoleNamed(r.Metadata.Name));
+        return OfClusterRoleNamed(change.Object.Metadata.Name).Concat(aggregating).Distinct();
+    }
+
+    private static bool Selects(V1LabelSelector selector, IDictionary<string, string> labels) =>
+        (selector.MatchLabels ?? new Dictionary<string, string>()).All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value)
+        && (selector.MatchExpressions is not { Count: > 0 } || selector.MatchExpressions.Any(r => labels.ContainsKey(r.Key)));
+
+    private IEnumerable<ObjectKey> OfClusterRoleNamed(string name)
+    {
         var viaRoleBindings = caches.RoleBindings.Cache.List()
             .Where(b => b.RoleRef.Kind == "ClusterRole" && b.RoleRef.Name == name)
             .SelectMany(b => UsingAccounts(b.Subjects, b.Metadata.NamespaceProperty));
@@ -135,6 +154,20 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
     {
         foreach (var subject in subjects ?? [])
         {
+            if (subject.Kind == "Group" && RoleGrants.IsServiceAccountGroup(subject.Name, null))
+            {
+                // A group takes in every ServiceAccount of a namespace or of the cluster.
+                var scope = subject.Name.StartsWith(RoleGrants.AllServiceAccountsGroup + ":", StringComparison.Ordinal)
+                    ? caches.ModelDeployments.Cache.ListByNamespace(subject.Name[(RoleGrants.AllServiceAccountsGroup.Length + 1)..])
+                    : caches.ModelDeployments.Cache.List();
+                foreach (var deployment in scope)
+                {
+                    yield return ObjectKey.Of(deployment);
+                }
+
+                continue;
+            }
+
             if (subject.Kind != "ServiceAccount")
             {
                 continue;

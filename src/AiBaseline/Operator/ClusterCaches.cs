@@ -76,6 +76,17 @@ internal sealed class ClusterCaches
         Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null, withoutStatus: true);
         StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null, withoutStatus: true);
         NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
+
+        // Cilium's policies are custom resources: watched only while their CRDs are installed, found by discovery, which
+        // is asked again each minute until they are. The kind is set here because list items may omit it.
+        CiliumPolicies = Watch<CiliumNetworkPolicy>(OperatorResources.CiliumNetworkPolicies, trim: p => p.Kind = CiliumNetworkPolicy.NamespacedKind);
+        CiliumClusterwidePolicies = Watch<CiliumNetworkPolicy>(OperatorResources.CiliumClusterwideNetworkPolicies, trim: p => p.Kind = CiliumNetworkPolicy.ClusterwideKind);
+        IInformer WhenServed(IInformer informer, ResourceType type) => new ConditionalInformer(informer, ct => api.ServesAsync(type, ct), time);
+        optional =
+        [
+            .. CiliumPolicies.Members.Select(m => WhenServed(m, OperatorResources.CiliumNetworkPolicies)),
+            .. CiliumClusterwidePolicies.Members.Select(m => WhenServed(m, OperatorResources.CiliumClusterwideNetworkPolicies)),
+        ];
         Secrets = Watch<PartialObjectMetadata>(OperatorResources.Secrets, metadataOnly: true);
 
         // ConfigMaps are read only for entries that may hold a credential; every namespace has some and a few are large
@@ -113,6 +124,12 @@ internal sealed class ClusterCaches
 
     public InformerSet<V1NetworkPolicy> NetworkPolicies { get; }
 
+    /// <summary>CiliumNetworkPolicies; empty where Cilium is not installed.</summary>
+    public InformerSet<CiliumNetworkPolicy> CiliumPolicies { get; }
+
+    /// <summary>CiliumClusterwideNetworkPolicies; empty where Cilium is not installed.</summary>
+    public InformerSet<CiliumNetworkPolicy> CiliumClusterwidePolicies { get; }
+
     public InformerSet<PartialObjectMetadata> Secrets { get; }
 
     public InformerSet<V1ConfigMap> ConfigMaps { get; }
@@ -137,7 +154,10 @@ internal sealed class ClusterCaches
         .. ModelDeployments.Members, .. Profiles.Members, .. Waivers.Members, .. Deployments.Members, .. StatefulSets.Members,
         .. NetworkPolicies.Members, .. Secrets.Members, .. ConfigMaps.Members, .. ServiceAccounts.Members, .. Services.Members,
         .. PersistentVolumeClaims.Members, .. RoleBindings.Members, .. ClusterRoleBindings.Members, .. Roles.Members, .. ClusterRoles.Members,
+        .. optional,
     ];
+
+    private readonly ImmutableArray<IInformer> optional;
 
     private static void TrimConfigMap(V1ConfigMap configMap)
     {

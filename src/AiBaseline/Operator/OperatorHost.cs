@@ -156,6 +156,8 @@ internal sealed class OperatorHost : IDisposable
         Caches.Deployments.AddHandler(controller.Enqueue<k8s.Models.V1Deployment>(map.OfDeployment));
         Caches.StatefulSets.AddHandler(controller.Enqueue<k8s.Models.V1StatefulSet>(map.OfStatefulSet));
         Caches.NetworkPolicies.AddHandler(controller.Enqueue<k8s.Models.V1NetworkPolicy>(map.OfNetworkPolicy));
+        Caches.CiliumPolicies.AddHandler(controller.Enqueue<Engine.CiliumNetworkPolicy>(map.OfCiliumPolicy));
+        Caches.CiliumClusterwidePolicies.AddHandler(controller.Enqueue<Engine.CiliumNetworkPolicy>(map.OfCiliumPolicy));
         Caches.Secrets.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfSecret));
         Caches.ConfigMaps.AddHandler(controller.Enqueue<k8s.Models.V1ConfigMap>(map.OfConfigMap));
         Caches.ServiceAccounts.AddHandler(controller.Enqueue<k8s.Models.V1ServiceAccount>(map.OfServiceAccount));

@@ -12,6 +12,8 @@ internal static class OperatorResources
     public static readonly ResourceType Deployments = new("apps", "v1", "deployments", Namespaced: true);
     public static readonly ResourceType StatefulSets = new("apps", "v1", "statefulsets", Namespaced: true);
     public static readonly ResourceType NetworkPolicies = new("networking.k8s.io", "v1", "networkpolicies", Namespaced: true);
+    public static readonly ResourceType CiliumNetworkPolicies = new("cilium.io", "v2", "ciliumnetworkpolicies", Namespaced: true);
+    public static readonly ResourceType CiliumClusterwideNetworkPolicies = new("cilium.io", "v2", "ciliumclusterwidenetworkpolicies", Namespaced: false);
     public static readonly ResourceType Secrets = new("", "v1", "secrets", Namespaced: true);
     public static readonly ResourceType ConfigMaps = new("", "v1", "configmaps", Namespaced: true);
     public static readonly ResourceType ServiceAccounts = new("", "v1", "serviceaccounts", Namespaced: true);

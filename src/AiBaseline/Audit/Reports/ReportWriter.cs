@@ -10,7 +10,8 @@ public static class ReportWriter
         switch (options.Format)
         {
             case AuditFormat.Json:
-                output.WriteLine(JsonReport.Render(verdicts, header));
+                JsonReport.Write(verdicts, header, output);
+                output.WriteLine();
                 break;
             case AuditFormat.Sarif:
                 output.WriteLine(SarifReport.Render(verdicts, header));
