@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine.Workloads;
 using k8s;
 using k8s.Models;
 
@@ -63,12 +64,47 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             return;
         }
 
+        if (WorkloadTypes.Of(group, kind) is { } workloadType && workloadType.Kind is not (WorkloadKind.Deployment or WorkloadKind.StatefulSet))
+        {
+            AddWorkload(document, workloadType, ns, label);
+            return;
+        }
+
         AddKubernetes(document, kind, ns, label);
     }
 
-    private static bool IsKnown(string group, string kind) => (group, kind) switch
+    // Workloads beyond Deployment and StatefulSet, built-in or from a serving stack's CRD: their pod templates are read
+    // by the same reader the operator uses on the objects it watches.
+    private void AddWorkload(ManifestDocument document, WorkloadType type, string ns, string label)
     {
-        ("apps", "Deployment" or "StatefulSet") => true,
+        var before = problems.Count;
+        KubernetesQuantities.Check(document.Node, (field, line, message) => problems.Add(new InputProblem(document.File, line, label, field, message)));
+        if (problems.Count > before)
+        {
+            return;
+        }
+
+        var json = YamlToJson.Convert(document.Node) as JsonObject ?? [];
+        try
+        {
+            Set.Index.AddWorkload(ns, WorkloadReader.Read(type.Kind, json), Owned(json), document.File, document.Line);
+        }
+        catch (WorkloadFormatException e)
+        {
+            problems.Add(new InputProblem(document.File, LineOf(document, e.Field), label, e.Field, e.Message + " for a " + type.ObjectKind));
+        }
+        catch (FormatException)
+        {
+            problems.Add(new InputProblem(document.File, document.Line, label, null, $"a resource quantity cannot be read: {KubernetesQuantities.Advice}"));
+        }
+    }
+
+    // An object another controls (a Pod of a Job, a Deployment KServe made) is part of its owner, not a workload of its own.
+    private static bool Owned(JsonObject json) =>
+        json["metadata"]?["ownerReferences"] is JsonArray owners && owners.Any(o => o?["controller"] is JsonValue v && v.GetValueKind() == JsonValueKind.True);
+
+    private static bool IsKnown(string group, string kind) => WorkloadTypes.Of(group, kind) is not null || (group, kind) switch
+    {
         ("networking.k8s.io", "NetworkPolicy") => true,
         ("", "Secret" or "ConfigMap" or "ServiceAccount" or "Service" or "PersistentVolumeClaim") => true,
         ("rbac.authorization.k8s.io", "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding") => true,
@@ -90,8 +126,8 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         {
             switch (kind)
             {
-                case "Deployment": index.AddDeployment(ns, KubernetesJson.Deserialize<V1Deployment>(json)); break;
-                case "StatefulSet": index.AddStatefulSet(ns, KubernetesJson.Deserialize<V1StatefulSet>(json)); break;
+                case "Deployment": index.AddDeployment(ns, KubernetesJson.Deserialize<V1Deployment>(json), document.File, document.Line); break;
+                case "StatefulSet": index.AddStatefulSet(ns, KubernetesJson.Deserialize<V1StatefulSet>(json), document.File, document.Line); break;
                 case "NetworkPolicy": index.AddNetworkPolicy(ns, KubernetesJson.Deserialize<V1NetworkPolicy>(json)); break;
                 case "ConfigMap": index.AddConfigMap(ns, KubernetesJson.Deserialize<V1ConfigMap>(json)); break;
                 case "ServiceAccount": index.AddServiceAccount(ns, KubernetesJson.Deserialize<V1ServiceAccount>(json)); break;
