@@ -13,6 +13,10 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["clusterroles", "clusterrolebindings"]
   verbs: ["get", "list", "watch"]
+# See which serving stacks are installed (metadata only), to watch their kinds while their CRDs exist.
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  verbs: ["list", "watch"]
 {{- end }}
 
 {{/* Rules on namespaced kinds: in the ClusterRole, or in a Role per watched namespace. */}}
@@ -39,7 +43,26 @@ No wildcard, no write on workloads, no write on Secrets.
   verbs: ["get", "patch", "update"]
 # Read the pod templates of the workloads that serve the models.
 - apiGroups: ["apps"]
-  resources: ["deployments", "statefulsets"]
+  resources: ["deployments", "statefulsets", "daemonsets"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["batch"]
+  resources: ["jobs", "cronjobs"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch"]
+# The serving stacks' workloads: LeaderWorkerSet, KServe, KubeRay, Knative Serving.
+- apiGroups: ["leaderworkerset.x-k8s.io"]
+  resources: ["leaderworkersets"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["serving.kserve.io"]
+  resources: ["inferenceservices"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["ray.io"]
+  resources: ["rayservices", "rayclusters"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["serving.knative.dev"]
+  resources: ["services"]
   verbs: ["get", "list", "watch"]
 # Read the NetworkPolicies that select the model pods (NetworkIsolation).
 - apiGroups: ["networking.k8s.io"]

@@ -146,6 +146,16 @@ internal sealed class OperatorHost : IDisposable
         Caches.Profiles.AddHandler(waiverController.Enqueue<Api.V1Alpha1.BaselineProfile>(map.WaiversOfProfile));
         Caches.Deployments.AddHandler(controller.Enqueue<k8s.Models.V1Deployment>(map.OfDeployment));
         Caches.StatefulSets.AddHandler(controller.Enqueue<k8s.Models.V1StatefulSet>(map.OfStatefulSet));
+        Caches.Deployments.AddHandler(controller.Enqueue<k8s.Models.V1Deployment>(map.OfOwningInferenceService));
+        Caches.DaemonSets.AddHandler(controller.Enqueue(map.OfWorkloadKind<k8s.Models.V1DaemonSet>(Api.V1Alpha1.WorkloadKind.DaemonSet)));
+        Caches.Jobs.AddHandler(controller.Enqueue(map.OfWorkloadKind<k8s.Models.V1Job>(Api.V1Alpha1.WorkloadKind.Job)));
+        Caches.CronJobs.AddHandler(controller.Enqueue(map.OfWorkloadKind<k8s.Models.V1CronJob>(Api.V1Alpha1.WorkloadKind.CronJob)));
+        Caches.Pods.AddHandler(controller.Enqueue(map.OfWorkloadKind<k8s.Models.V1Pod>(Api.V1Alpha1.WorkloadKind.Pod)));
+        foreach (var (kind, informer) in Caches.Custom)
+        {
+            informer.AddHandler(controller.Enqueue(map.OfWorkloadKind<CustomWorkload>(kind)));
+        }
+
         Caches.NetworkPolicies.AddHandler(controller.Enqueue<k8s.Models.V1NetworkPolicy>(map.OfNetworkPolicy));
         Caches.Secrets.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfSecret));
         Caches.ConfigMaps.AddHandler(controller.Enqueue<k8s.Models.V1ConfigMap>(map.OfConfigMap));
