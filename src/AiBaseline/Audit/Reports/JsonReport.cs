@@ -16,8 +16,8 @@ public static class JsonReport
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>The report as indented JSON.</summary>
-    public static string Render(IEnumerable<DeploymentVerdict> verdicts)
+    /// <summary>The report as indented JSON; with --discover, an <c>undeclared</c> list of model servers no deployment declares.</summary>
+    public static string Render(IEnumerable<DeploymentVerdict> verdicts, JsonArray? undeclared = null)
     {
         var items = new JsonArray();
         foreach (var verdict in verdicts)
@@ -36,6 +36,11 @@ public static class JsonReport
             ["kind"] = Kind,
             ["items"] = items,
         };
+        if (undeclared is not null)
+        {
+            report["undeclared"] = undeclared;
+        }
+
         return report.ToJsonString(Indented);
     }
 }

@@ -3,13 +3,13 @@ namespace AiBaseline.Audit.Reports;
 /// <summary>Writes the report in the format the user chose.</summary>
 public static class ReportWriter
 {
-    /// <summary>Writes <paramref name="verdicts"/> to <paramref name="output"/>.</summary>
-    public static void Write(AuditOptions options, IReadOnlyList<DeploymentVerdict> verdicts, TextWriter output)
+    /// <summary>Writes <paramref name="verdicts"/> to <paramref name="output"/>, and the inventory when one was taken (--discover).</summary>
+    public static void Write(AuditOptions options, IReadOnlyList<DeploymentVerdict> verdicts, TextWriter output, IReadOnlyList<Located<Engine.Inventory.UndeclaredWorkload>>? undeclared = null)
     {
         switch (options.Format)
         {
             case AuditFormat.Json:
-                output.WriteLine(JsonReport.Render(verdicts));
+                output.WriteLine(JsonReport.Render(verdicts, undeclared is null ? null : AuditDiscovery.ToJson(undeclared)));
                 break;
             case AuditFormat.Sarif:
                 output.WriteLine(SarifReport.Render(verdicts));
@@ -18,7 +18,16 @@ public static class ReportWriter
                 output.WriteLine(JunitReport.Render(verdicts));
                 break;
             default:
-                TextReport.Write(verdicts, output, options.Color, options.FailOnUnknown);
+                if (verdicts.Count > 0 || undeclared is null)
+                {
+                    TextReport.Write(verdicts, output, options.Color, options.FailOnUnknown);
+                }
+
+                if (undeclared is not null)
+                {
+                    AuditDiscovery.WriteText(undeclared, output);
+                }
+
                 break;
         }
     }
