@@ -219,25 +219,23 @@ internal sealed class ClusterCaches
         meta.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == "InferenceService" && o.ApiVersion.StartsWith("serving.kserve.io/", StringComparison.Ordinal))?.Name;
 
     /// <summary>The pod templates of the workload a deployment names, when it exists.</summary>
-    public WorkloadState? WorkloadOf(AIModelDeployment deployment)
-    {
-        if (deployment.Spec.WorkloadRef is not { } reference)
-        {
-            return null;
-        }
+    public WorkloadState? WorkloadOf(AIModelDeployment deployment) =>
+        deployment.Spec.WorkloadRef is { } reference ? Workload(reference.Kind, deployment.Metadata.NamespaceProperty, reference.Name)?.State : null;
 
-        var ns = deployment.Metadata.NamespaceProperty;
-        var key = new ObjectKey(ns, reference.Name);
-        return reference.Kind switch
+    /// <summary>A workload of any kind from the caches, with its metadata; null when it does not exist.</summary>
+    public CachedWorkload? Workload(WorkloadKind kind, string ns, string name)
+    {
+        var key = new ObjectKey(ns, name);
+        return kind switch
         {
-            WorkloadKind.Deployment when Deployments.Cache.Get(key) is { } d => new WorkloadState(reference.Kind, reference.Name, d.Spec?.Replicas, d.Spec?.Template ?? new()),
-            WorkloadKind.StatefulSet when StatefulSets.Cache.Get(key) is { } s => new WorkloadState(reference.Kind, reference.Name, s.Spec?.Replicas, s.Spec?.Template ?? new()),
-            WorkloadKind.DaemonSet when DaemonSets.Cache.Get(key) is { } d => new WorkloadState(reference.Kind, reference.Name, null, d.Spec?.Template ?? new()),
-            WorkloadKind.Job when Jobs.Cache.Get(key) is { } j => new WorkloadState(reference.Kind, reference.Name, j.Spec?.Suspend == true ? 0 : null, j.Spec?.Template ?? new()),
-            WorkloadKind.CronJob when CronJobs.Cache.Get(key) is { } c => new WorkloadState(reference.Kind, reference.Name, c.Spec?.Suspend == true ? 0 : null, c.Spec?.JobTemplate?.Spec?.Template ?? new()),
-            WorkloadKind.Pod when Pods.Cache.Get(key) is { Spec: not null } p => new WorkloadState(reference.Kind, reference.Name, null, new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = p.Metadata.Labels }, Spec = p.Spec }),
-            WorkloadKind.InferenceService when Custom[reference.Kind].Cache.Get(key) is { } isvc => WithOwnedDeployments(WorkloadReader.Read(reference.Kind, isvc.ToJson()), ns),
-            _ when Custom.TryGetValue(reference.Kind, out var informer) && informer.Cache.Get(key) is { } custom => WorkloadReader.Read(reference.Kind, custom.ToJson()),
+            WorkloadKind.Deployment when Deployments.Cache.Get(key) is { } d => new(new WorkloadState(kind, name, d.Spec?.Replicas, d.Spec?.Template ?? new()), d.Metadata, d.ApiVersion ?? "apps/v1"),
+            WorkloadKind.StatefulSet when StatefulSets.Cache.Get(key) is { } s => new(new WorkloadState(kind, name, s.Spec?.Replicas, s.Spec?.Template ?? new()), s.Metadata, s.ApiVersion ?? "apps/v1"),
+            WorkloadKind.DaemonSet when DaemonSets.Cache.Get(key) is { } d => new(new WorkloadState(kind, name, null, d.Spec?.Template ?? new()), d.Metadata, d.ApiVersion ?? "apps/v1"),
+            WorkloadKind.Job when Jobs.Cache.Get(key) is { } j => new(new WorkloadState(kind, name, j.Spec?.Suspend == true ? 0 : null, j.Spec?.Template ?? new()), j.Metadata, j.ApiVersion ?? "batch/v1"),
+            WorkloadKind.CronJob when CronJobs.Cache.Get(key) is { } c => new(new WorkloadState(kind, name, c.Spec?.Suspend == true ? 0 : null, c.Spec?.JobTemplate?.Spec?.Template ?? new()), c.Metadata, c.ApiVersion ?? "batch/v1"),
+            WorkloadKind.Pod when Pods.Cache.Get(key) is { Spec: not null } p => new(new WorkloadState(kind, name, null, new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = p.Metadata.Labels }, Spec = p.Spec }), p.Metadata, p.ApiVersion ?? "v1"),
+            WorkloadKind.InferenceService when Custom[kind].Cache.Get(key) is { } isvc => new(WithOwnedDeployments(WorkloadReader.Read(kind, isvc.ToJson()), ns), isvc.Metadata, isvc.ApiVersion),
+            _ when Custom.TryGetValue(kind, out var informer) && informer.Cache.Get(key) is { } custom => new(WorkloadReader.Read(kind, custom.ToJson()), custom.Metadata, custom.ApiVersion),
             _ => null,
         };
     }
@@ -256,4 +254,14 @@ internal sealed class ClusterCaches
             .Concat(owned.Select(d => new PodTemplate("Deployment " + d.Metadata.Name, d.Spec?.Template ?? new V1PodTemplateSpec())));
         return WorkloadState.Of(isvc.Kind, isvc.Name, isvc.Replicas, [.. templates]);
     }
+}
+
+/// <summary>A workload read from the caches.</summary>
+/// <param name="State">Its pod templates, as the engine judges them.</param>
+/// <param name="Metadata">Its metadata (owner references, uid for events).</param>
+/// <param name="ApiVersion">Its apiVersion.</param>
+internal sealed record CachedWorkload(WorkloadState State, V1ObjectMeta Metadata, string ApiVersion)
+{
+    /// <summary>Another object controls it (ownerReferences with controller: true).</summary>
+    public bool Owned => Metadata.OwnerReferences?.Any(o => o.Controller == true) == true;
 }

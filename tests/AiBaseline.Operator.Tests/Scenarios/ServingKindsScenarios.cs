@@ -72,6 +72,54 @@ public abstract class ServingKindsScenarios(ClusterTarget target)
         Assert.StartsWith("Deployment granite-chat-predictor template: container kserve-container:", hardening!.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_model_server_nobody_declared_is_counted_and_warned_about_until_it_is_declared()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        var run = await ns.StartOperatorAsync();
+        await ns.Client.AppsV1.CreateNamespacedDeploymentAsync(Server("shadow-llm", "vllm/vllm-openai:v0.6.3"), ns.Name, cancellationToken: Ct);
+        await ns.Client.AppsV1.CreateNamespacedDeploymentAsync(Server("web", "nginx:1.27"), ns.Name, cancellationToken: Ct);
+        await ns.Client.AppsV1.CreateNamespacedDeploymentAsync(Server("db", "postgres:16"), ns.Name, cancellationToken: Ct);
+
+        await ns.EventuallyAsync(async () => await UndeclaredAsync(run) == 1, "aibaseline_undeclared_workloads{kind=\"Deployment\"} is 1");
+        await ns.EventuallyAsync(
+            async () => (await ns.EventsAsync()).Any(e => e.Type == "Warning" && e.Reason == "UndeclaredModelServer" && e.Regarding.Kind == "Deployment" && e.Regarding.Name == "shadow-llm"),
+            "a Warning event on the undeclared vLLM Deployment");
+        Assert.DoesNotContain(await ns.EventsAsync(), e => e.Reason == "UndeclaredModelServer" && e.Regarding.Name != "shadow-llm");
+
+        // Declaring it takes it off the inventory's list.
+        await ns.CreateAsync([new AIModelDeployment
+        {
+            Metadata = new V1ObjectMeta { Name = "shadow-llm", NamespaceProperty = ns.Name },
+            Spec = new AIModelDeploymentSpec { Profile = ns.Profile, Stage = LifecycleStage.Deployment, WorkloadRef = new WorkloadReference { Kind = WorkloadKind.Deployment, Name = "shadow-llm" } },
+        }]);
+        await Waiting.UntilAsync(async () => await UndeclaredAsync(run) == 0, ClusterTarget.ChangePatience, "the declared server leaves the inventory");
+    }
+
+    private static V1Deployment Server(string name, string image)
+    {
+        var labels = new Dictionary<string, string> { ["app"] = name };
+        return new V1Deployment
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 0,
+                Selector = new V1LabelSelector { MatchLabels = labels },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = labels }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = image }] } },
+            },
+        };
+    }
+
+    /// <summary>What <c>/metrics</c> says of undeclared Deployments.</summary>
+    private static async Task<int> UndeclaredAsync(OperatorRun run)
+    {
+        using var scrape = new MemoryStream();
+        await run.Host.Registry.CollectAndExportAsTextAsync(scrape, Ct);
+        var line = System.Text.Encoding.UTF8.GetString(scrape.ToArray()).Split('\n').FirstOrDefault(l => l.StartsWith("aibaseline_undeclared_workloads{kind=\"Deployment\"}", StringComparison.Ordinal));
+        return line is null ? 0 : (int)double.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Installs the vendored CRDs of LeaderWorkerSet, KServe, KubeRay and Knative Serving, and waits until each is served.</summary>
     private async Task InstallServingCrdsAsync(Kubernetes client)
     {
