@@ -45,22 +45,27 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["apps"]
   resources: ["deployments", "statefulsets", "daemonsets"]
   verbs: ["get", "list", "watch"]
+# Jobs and CronJobs that serve or download models.
 - apiGroups: ["batch"]
   resources: ["jobs", "cronjobs"]
   verbs: ["get", "list", "watch"]
+# Bare Pods (the pods of other workloads are kept as metadata only).
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch"]
-# The serving stacks' workloads: LeaderWorkerSet, KServe, KubeRay, Knative Serving.
+# The serving stacks' workloads, watched while their CRDs exist: LeaderWorkerSets first.
 - apiGroups: ["leaderworkerset.x-k8s.io"]
   resources: ["leaderworkersets"]
   verbs: ["get", "list", "watch"]
+# KServe InferenceServices.
 - apiGroups: ["serving.kserve.io"]
   resources: ["inferenceservices"]
   verbs: ["get", "list", "watch"]
+# KubeRay RayServices and RayClusters.
 - apiGroups: ["ray.io"]
   resources: ["rayservices", "rayclusters"]
   verbs: ["get", "list", "watch"]
+# Knative Serving Services.
 - apiGroups: ["serving.knative.dev"]
   resources: ["services"]
   verbs: ["get", "list", "watch"]
