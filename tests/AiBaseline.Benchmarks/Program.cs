@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == AuditScaleBenchmark.Mode)
     return AuditScaleBenchmark.Run(args.Skip(1));
 }
 
+if (args.Length > 0 && args[0] == ServingKindsScaleBenchmark.Mode)
+{
+    return ServingKindsScaleBenchmark.Run(args.Skip(1));
+}
+
 if (args.Length > 0 && args[0] == OperatorScaleBenchmark.Mode)
 {
     return await OperatorScaleBenchmark.RunAsync([.. args.Skip(1)]);

@@ -26,7 +26,7 @@ public static class WorkloadReader
     /// <summary>The workload's state; throws <see cref="WorkloadFormatException"/> naming the field that cannot be read.</summary>
     public static WorkloadState Read(WorkloadKind kind, JsonObject obj)
     {
-        var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
+        var name = Text(obj["metadata"]?["name"]) ?? "";
         var spec = obj["spec"] as JsonObject ?? [];
         return kind switch
         {
@@ -113,7 +113,7 @@ public static class WorkloadReader
         {
             for (var i = 0; i < groups.Count; i++)
             {
-                var group = groups[i]?["groupName"]?.GetValue<string>() ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var group = Text(groups[i]?["groupName"]) ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 parts.Add(new($"worker group {group}", RayLabelled(Template(groups[i]?["template"], $"{path}.workerGroupSpecs[{i}].template"), clusterName, "worker", group)));
             }
         }
@@ -157,6 +157,10 @@ public static class WorkloadReader
         return merged;
     }
 
+    // A scalar as text, whatever YAML made of it (a name of digits is a number there).
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value ? (value.TryGetValue<string>(out var text) ? text : value.ToJsonString()) : null;
+
     private static V1PodTemplateSpec Template(JsonNode? node, string path) =>
         node is JsonObject template ? Deserialize<V1PodTemplateSpec>(template, path) : new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [] } };
 
@@ -175,6 +179,11 @@ public static class WorkloadReader
         try
         {
             return KubernetesJson.Deserialize<T>(node.ToJsonString());
+        }
+        catch (NotSupportedException)
+        {
+            // The client library's IntOrString converter refuses a mapping or list where a port belongs.
+            throw new WorkloadFormatException(path, "holds a value of the wrong type (a port or percentage must be a number or a string): fix the value");
         }
         catch (JsonException e)
         {

@@ -85,6 +85,11 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         }
 
         var json = YamlToJson.Convert(document.Node) as JsonObject ?? [];
+        if (!NoEmptyListItems(document, json, label))
+        {
+            return;
+        }
+
         try
         {
             Set.Index.AddWorkload(ns, WorkloadReader.Read(type.Kind, json), Owned(json), document.File, document.Line);
@@ -98,6 +103,46 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             problems.Add(new InputProblem(document.File, document.Line, label, null, $"a resource quantity cannot be read: {KubernetesQuantities.Advice}"));
         }
     }
+
+    // A dash with nothing after it is a null list item; Kubernetes' typed lists have no place for one, and the
+    // controls would trip over it.
+    private bool NoEmptyListItems(ManifestDocument document, JsonNode node, string label)
+    {
+        var before = problems.Count;
+        void Walk(JsonNode? current, string path)
+        {
+            switch (current)
+            {
+                case JsonObject obj:
+                    foreach (var (key, value) in obj)
+                    {
+                        Walk(value, path.Length == 0 ? key : $"{path}.{key}");
+                    }
+
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        if (array[i] is null)
+                        {
+                            problems.Add(new InputProblem(document.File, LineOf(document, path), label, $"{path}[{i}]", "is an empty list item: fill it in or remove the dash"));
+                        }
+                        else
+                        {
+                            Walk(array[i], $"{path}[{i}]");
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        Walk(node, "");
+        return problems.Count == before;
+    }
+
+    private static string? WrongTypePath(NotSupportedException e) =>
+        System.Text.RegularExpressions.Regex.Match(e.Message, @"Path: \$\.?(\S+?)(?: \||$)") is { Success: true } match ? JsonPath("$." + match.Groups[1].Value) : null;
 
     // An object another controls (a Pod of a Job, a Deployment KServe made) is part of its owner, not a workload of its own.
     private static bool Owned(JsonObject json) =>
@@ -121,7 +166,13 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         }
 
         var index = Set.Index;
-        var json = YamlToJson.Convert(document.Node)!.ToJsonString();
+        var converted = YamlToJson.Convert(document.Node)!;
+        if (!NoEmptyListItems(document, converted, label))
+        {
+            return;
+        }
+
+        var json = converted.ToJsonString();
         try
         {
             switch (kind)
@@ -143,6 +194,11 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         {
             var field = JsonPath(e.Path);
             problems.Add(new InputProblem(document.File, LineOf(document, field), label, field, "has the wrong type for a " + kind + ": fix the value"));
+        }
+        catch (NotSupportedException e) when (WrongTypePath(e) is { } path)
+        {
+            // The client library's IntOrString converter refuses a mapping or list where a port or percentage belongs.
+            problems.Add(new InputProblem(document.File, LineOf(document, path), label, path, "has the wrong type for a " + kind + ": fix the value"));
         }
         catch (FormatException)
         {
