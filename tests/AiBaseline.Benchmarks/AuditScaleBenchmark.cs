@@ -35,7 +35,7 @@ public static class AuditScaleBenchmark
                 var loaded = watch.ElapsedMilliseconds;
                 var verdicts = AuditRun.Evaluate(set, null, TimeProvider.System);
                 var evaluated = watch.ElapsedMilliseconds;
-                ReportWriter.Write(new AuditOptions([dir]), verdicts, TextWriter.Null);
+                ReportWriter.Write(new AuditOptions([dir]), verdicts, TextWriter.Null, DateTimeOffset.UnixEpoch);
                 var exit = problems.Count > 0 ? AuditExitCodes.BadInput : AuditRun.ExitCode(verdicts, failOnUnknown: false);
                 watch.Stop();
                 if (exit != AuditExitCodes.NotCompliant)

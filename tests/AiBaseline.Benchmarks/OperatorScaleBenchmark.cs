@@ -66,7 +66,8 @@ public static class OperatorScaleBenchmark
         Console.WriteLine($"operator: --max-concurrent-reconciles {options.MaxConcurrentReconciles} --log-level Warning; {options.Changes} steady-state changes per size");
         try
         {
-            foreach (var count in sizes.DefaultIfEmpty(1000).Order())
+            var ordered = sizes.DefaultIfEmpty(1000).Order().ToList();
+            foreach (var count in ordered)
             {
                 Console.WriteLine();
                 Console.WriteLine($"== {count:N0} AIModelDeployments ==");
@@ -76,9 +77,11 @@ public static class OperatorScaleBenchmark
                 }
                 else
                 {
-                    var real = await RealServerScaleRun.RunAsync(count, options, kubeconfig);
+                    var real = await RealServerScaleRun.RunAsync(count, options, kubeconfig, plane?.ProcessIds, cleanUp: plane is null || count != ordered[^1]);
                     Print(real.Figures);
                     Console.WriteLine($"  API server flow control while converging: {real.Flow.Throttled:N0} answered 429, {real.Flow.Rejected:N0} rejected, {real.Flow.QueuedSeconds:F2} s queued in all");
+                    var server = real.Cpu.ServerSeconds is { } s ? $"{s:F1} s by the server ({s * 1000 / count:F1} ms per deployment: {string.Join(", ", real.Cpu.ServerByProcess.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value * 1000 / count:F1}"))})" : "unknown for the server (not started here)";
+                    Console.WriteLine($"  CPU time from operator start to convergence: {real.Cpu.OperatorSeconds:F1} s by the operator ({real.Cpu.OperatorSeconds * 1000 / count:F1} ms per deployment), {server}");
                     Console.WriteLine($"  one compliant deployment's status plus the managed fields of its status writes: {real.StatusBytes:N0} bytes (target < 6 KB)");
                     Console.WriteLine($"  profile change re-judging every deployment: all statuses followed in {real.Rejudged.TotalSeconds:F1} s; operator peak resident memory then {real.PeakAfterRejudge.PeakResidentMiB:F0} MiB, resident {real.PeakAfterRejudge.ResidentMiB:F0} MiB");
                 }

@@ -11,9 +11,19 @@ if (args.Length > 0 && args[0] == ServingKindsScaleBenchmark.Mode)
     return ServingKindsScaleBenchmark.Run(args.Skip(1));
 }
 
+if (args.Length > 0 && args[0] == ReportScaleBenchmark.Mode)
+{
+    return await ReportScaleBenchmark.RunAsync(args.Skip(1));
+}
+
 if (args.Length > 0 && args[0] == OperatorScaleBenchmark.Mode)
 {
     return await OperatorScaleBenchmark.RunAsync([.. args.Skip(1)]);
+}
+
+if (args.Length > 0 && args[0] == AdmissionLoadBenchmark.Mode)
+{
+    return await AdmissionLoadBenchmark.RunAsync([.. args.Skip(1)]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkAssembly).Assembly).Run(args);

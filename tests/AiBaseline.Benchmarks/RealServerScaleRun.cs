@@ -24,7 +24,51 @@ internal sealed record FlowControl(double Throttled, double Rejected, double Que
 /// <param name="StatusBytes">One compliant deployment's status plus the managed fields of its status writes, in bytes.</param>
 /// <param name="Rejudged">From a profile change that turns every compliant deployment not compliant to every status showing it.</param>
 /// <param name="PeakAfterRejudge">The operator's peak resident memory after that re-judgement.</param>
-internal sealed record RealServerFigures(OperatorScaleFigures Figures, FlowControl Flow, int StatusBytes, TimeSpan Rejudged, ProcessMemory PeakAfterRejudge);
+/// <param name="Cpu">CPU time spent from operator start to convergence, by the operator and by the server's processes.</param>
+internal sealed record RealServerFigures(OperatorScaleFigures Figures, FlowControl Flow, int StatusBytes, TimeSpan Rejudged, ProcessMemory PeakAfterRejudge, CpuTime Cpu);
+
+/// <summary>CPU seconds (user plus system) of the operator and of the server's processes over one interval; the server's are unknown for a cluster reached by kubeconfig.</summary>
+internal sealed record CpuTime(double OperatorSeconds, double? ServerSeconds)
+{
+    /// <summary>The server's CPU seconds by process name (etcd, kube-apiserver, kube-controller-manager), when started here.</summary>
+    public IReadOnlyDictionary<string, double> ServerByProcess { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>CPU seconds so far of each process, by its name.</summary>
+    public static Dictionary<string, double> ByName(IReadOnlyList<int>? pids) =>
+        (pids ?? []).Select(pid => (Name: NameOf(pid), Seconds: Of(pid))).Where(p => p.Seconds is not null)
+            .GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.Sum(p => p.Seconds!.Value));
+
+    private static string NameOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return pid.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>User plus system CPU seconds of a process so far, from <c>/proc/PID/stat</c>; null when it cannot be read.</summary>
+    public static double? Of(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The summed CPU seconds of <paramref name="pids"/>, or null when any cannot be read.</summary>
+    public static double? Sum(IReadOnlyList<int>? pids) =>
+        pids is null ? null : pids.Select(Of).Aggregate((double?)0, (total, one) => total is null || one is null ? null : total + one);
+}
 
 /// <summary>
 /// <c>operator-scale</c> on a real API server (<c>--kubeconfig FILE</c>, or <c>--control-plane</c> to start one from
@@ -35,7 +79,12 @@ internal sealed record RealServerFigures(OperatorScaleFigures Figures, FlowContr
 /// </summary>
 internal static class RealServerScaleRun
 {
-    public static async Task<RealServerFigures> RunAsync(int count, OperatorScaleOptions options, string kubeconfig)
+    /// <param name="count">How many deployments.</param>
+    /// <param name="options">The operator's options.</param>
+    /// <param name="kubeconfig">The cluster.</param>
+    /// <param name="serverProcesses">The server's processes, when started here, for their CPU time.</param>
+    /// <param name="cleanUp">Delete what was seeded and wait until it is gone; not needed when the cluster is thrown away next.</param>
+    public static async Task<RealServerFigures> RunAsync(int count, OperatorScaleOptions options, string kubeconfig, IReadOnlyList<int>? serverProcesses, bool cleanUp)
     {
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         var repository = RepositoryRoot.Find();
@@ -55,11 +104,20 @@ internal static class RealServerScaleRun
         ];
 
         var flowBefore = await FlowControlAsync(client);
-        var clock = Stopwatch.StartNew();
+        var clock = new Stopwatch();
+        await using var observed = await StatusObserver.StartAsync(client, Observed, clock);
+        var serverCpuBefore = CpuTime.Sum(serverProcesses);
+        var serverByProcessBefore = CpuTime.ByName(serverProcesses);
+        clock.Start();
         await using var child = OperatorProcess.Start(repository, arguments, line => Console.WriteLine("    [operator] " + line));
         try
         {
-            var (first, converged) = await UntilEveryAsync(client, count, child, clock, Observed);
+            var (first, converged) = await observed.UntilEveryAsync(count, child);
+            await observed.DisposeAsync();
+            var cpu = new CpuTime(CpuTime.Of(child.Id) ?? double.NaN, CpuTime.Sum(serverProcesses) - serverCpuBefore)
+            {
+                ServerByProcess = CpuTime.ByName(serverProcesses).ToDictionary(p => p.Key, p => p.Value - serverByProcessBefore.GetValueOrDefault(p.Key)),
+            };
             var flowAfter = await FlowControlAsync(client);
             var calls = await metrics.RequestsAsync();
             var reconciles = await metrics.ReconcilesAsync();
@@ -73,19 +131,24 @@ internal static class RealServerScaleRun
             var heap = await metrics.ManagedHeapMiBAsync();
 
             // A policy change that concerns every deployment: no registry is trusted any more.
-            var rejudge = Stopwatch.StartNew();
+            var rejudge = new Stopwatch();
+            await using var rejudged = await StatusObserver.StartAsync(client, item => ReadyIs(item, "False"), rejudge);
+            rejudge.Start();
             var profile = new JsonObject { ["spec"] = new JsonObject { ["images"] = new JsonObject { ["trustedRegistries"] = new JsonArray("registry.other.example/") } } };
             await client.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(profile.ToJsonString(), V1Patch.PatchType.MergePatch), ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, "default");
-            await UntilEveryAsync(client, count, child, rejudge, (c, i) => ReadyIsAsync(c, i, "False"));
+            await rejudged.UntilEveryAsync(count, child);
             var afterRejudge = child.Memory() ?? throw new InvalidOperationException("the operator ended during the re-judgement");
 
             var figures = new OperatorScaleFigures(count, objects, seedClock.Elapsed, first, converged, reconciles, calls, latencies, peak, steady, heap);
-            return new RealServerFigures(figures, flowAfter with { Throttled = flowAfter.Throttled - flowBefore.Throttled, Rejected = flowAfter.Rejected - flowBefore.Rejected, QueuedSeconds = flowAfter.QueuedSeconds - flowBefore.QueuedSeconds }, statusBytes, rejudge.Elapsed, afterRejudge);
+            return new RealServerFigures(figures, flowAfter with { Throttled = flowAfter.Throttled - flowBefore.Throttled, Rejected = flowAfter.Rejected - flowBefore.Rejected, QueuedSeconds = flowAfter.QueuedSeconds - flowBefore.QueuedSeconds }, statusBytes, rejudge.Elapsed, afterRejudge, cpu);
         }
         finally
         {
             await child.StopAsync(TimeSpan.FromSeconds(10));
-            await RemoveAsync(client, count);
+            if (cleanUp)
+            {
+                await RemoveAsync(client, count);
+            }
         }
     }
 
@@ -164,33 +227,148 @@ internal static class RealServerScaleRun
         }
     }
 
-    /// <summary>Polls the deployments in a fixed order with a cursor, one GET each until it holds, as the emulator run does.</summary>
-    private static async Task<(TimeSpan First, TimeSpan All)> UntilEveryAsync(Kubernetes client, int count, OperatorProcess child, Stopwatch clock, Func<Kubernetes, int, Task<bool>> holds)
+    /// <summary>
+    /// Waits until every deployment's status satisfies a condition, as a user watching them would see it:
+    /// one list, then one watch of every AIModelDeployment, so that observing costs the server what a
+    /// <c>kubectl get -w</c> costs and not a GET per deployment per poll.
+    /// </summary>
+    private sealed class StatusObserver : IAsyncDisposable
     {
-        TimeSpan? first = null;
-        for (var cursor = 0; cursor < count;)
+        private readonly Kubernetes client;
+        private readonly Func<JsonElement, bool> holds;
+        private readonly HashSet<string> done = [];
+        private readonly CancellationTokenSource stop = new();
+        private readonly Stopwatch clock;
+        private TimeSpan? first;
+        private string resourceVersion = "";
+        private Task watching = Task.CompletedTask;
+
+        private StatusObserver(Kubernetes client, Func<JsonElement, bool> holds, Stopwatch clock) => (this.client, this.holds, this.clock) = (client, holds, clock);
+
+        private static string Path => $"/apis/{ApiGroup.Group}/{ApiGroup.Version}/{ApiGroup.AIModelDeploymentPlural}";
+
+        /// <summary>Lists now; what changes after this call is seen by the watch, timed by <paramref name="clock"/>.</summary>
+        public static async Task<StatusObserver> StartAsync(Kubernetes client, Func<JsonElement, bool> holds, Stopwatch clock)
         {
-            if (await holds(client, cursor))
+            var observer = new StatusObserver(client, holds, clock);
+            string? next = null;
+            do
             {
-                first ??= clock.Elapsed;
-                cursor++;
-                continue;
-            }
+                var query = "?limit=500" + (next is null ? "" : "&continue=" + Uri.EscapeDataString(next));
+                using var page = JsonDocument.Parse(await client.HttpClient.GetStringAsync(new Uri(client.BaseUri, Path + query)));
+                foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
+                {
+                    observer.See(item);
+                }
 
-            if (child.Exited.IsCompleted)
-            {
-                throw new InvalidOperationException($"the operator exited with code {await child.Exited}");
+                var metadata = page.RootElement.GetProperty("metadata");
+                observer.resourceVersion = metadata.GetProperty("resourceVersion").GetString()!;
+                next = metadata.TryGetProperty("continue", out var c) ? c.GetString() : null;
             }
+            while (!string.IsNullOrEmpty(next));
 
-            if (clock.Elapsed > TimeSpan.FromMinutes(15))
-            {
-                throw new TimeoutException($"{count - cursor} deployments still waiting after 15 minutes");
-            }
-
-            await Task.Delay(50);
+            observer.watching = Task.Run(observer.WatchAsync);
+            return observer;
         }
 
-        return (first ?? clock.Elapsed, clock.Elapsed);
+        /// <summary>The time of the first and of the last deployment to satisfy the condition.</summary>
+        public async Task<(TimeSpan First, TimeSpan All)> UntilEveryAsync(int count, OperatorProcess child)
+        {
+            while (true)
+            {
+                lock (done)
+                {
+                    if (done.Count >= count)
+                    {
+                        return (first ?? clock.Elapsed, clock.Elapsed);
+                    }
+                }
+
+                if (child.Exited.IsCompleted)
+                {
+                    throw new InvalidOperationException($"the operator exited with code {await child.Exited}");
+                }
+
+                if (watching.IsFaulted)
+                {
+                    await watching;
+                }
+
+                if (clock.Elapsed > TimeSpan.FromMinutes(15))
+                {
+                    lock (done)
+                    {
+                        throw new TimeoutException($"{count - done.Count} deployments still waiting after 15 minutes");
+                    }
+                }
+
+                await Task.Delay(20);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await stop.CancelAsync();
+            try
+            {
+                await watching;
+            }
+            catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
+            {
+                // Stopped.
+            }
+
+        }
+
+        private void See(JsonElement item)
+        {
+            if (!holds(item))
+            {
+                return;
+            }
+
+            var metadata = item.GetProperty("metadata");
+            lock (done)
+            {
+                if (done.Add(metadata.GetProperty("namespace").GetString() + "/" + metadata.GetProperty("name").GetString()))
+                {
+                    first ??= clock.Elapsed;
+                }
+            }
+        }
+
+        private async Task WatchAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var query = "?watch=true&allowWatchBookmarks=true&timeoutSeconds=600&resourceVersion=" + Uri.EscapeDataString(resourceVersion);
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, Path + query));
+                using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
+                response.EnsureSuccessStatusCode();
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+                while (await reader.ReadLineAsync(stop.Token) is { } line)
+                {
+                    using var watchEvent = JsonDocument.Parse(line);
+                    var type = watchEvent.RootElement.GetProperty("type").GetString();
+                    var obj = watchEvent.RootElement.GetProperty("object");
+                    if (type == "ERROR")
+                    {
+                        throw new InvalidOperationException("the watch of AIModelDeployments failed: " + obj.GetRawText());
+                    }
+
+                    resourceVersion = obj.GetProperty("metadata").GetProperty("resourceVersion").GetString()!;
+                    if (type is "ADDED" or "MODIFIED")
+                    {
+                        See(obj);
+                    }
+                }
+            }
+        }
     }
 
     private static async Task<JsonElement?> StatusAsync(Kubernetes client, int i)
@@ -199,8 +377,12 @@ internal static class RealServerScaleRun
         return obj.TryGetProperty("status", out var status) ? status : null;
     }
 
-    private static async Task<bool> Observed(Kubernetes client, int i) =>
-        await StatusAsync(client, i) is { } status && status.TryGetProperty("observedGeneration", out _);
+    private static bool Observed(JsonElement item) =>
+        item.TryGetProperty("status", out var status) && status.TryGetProperty("observedGeneration", out _);
+
+    private static bool ReadyIs(JsonElement item, string expected) =>
+        item.TryGetProperty("status", out var status) && status.TryGetProperty("conditions", out var conditions)
+        && conditions.EnumerateArray().Any(c => c.GetProperty("type").GetString() == ConditionTypes.Ready && c.GetProperty("status").GetString() == expected);
 
     private static async Task<bool> ReadyIsAsync(Kubernetes client, int i, string expected) =>
         await StatusAsync(client, i) is { } status && status.TryGetProperty("conditions", out var conditions)
@@ -211,6 +393,9 @@ internal static class RealServerScaleRun
     {
         var obj = JsonNode.Parse(((JsonElement)await client.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ScaleManifests.Namespace(i), ApiGroup.AIModelDeploymentPlural, ScaleManifests.Name(i))).GetRawText())!;
         var managed = new JsonArray([.. obj["metadata"]!["managedFields"]!.AsArray().Where(m => (string?)m!["subresource"] == "status").Select(m => m!.DeepClone())]);
+        var sample = Path.Combine(RepositoryRoot.Find(), "artifacts", "operator-scale-status.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(sample)!);
+        await File.WriteAllTextAsync(sample, new JsonObject { ["status"] = obj["status"]!.DeepClone(), ["managedFields"] = managed.DeepClone() }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return obj["status"]!.ToJsonString().Length + managed.ToJsonString().Length;
     }
 

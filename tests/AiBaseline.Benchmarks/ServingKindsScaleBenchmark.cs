@@ -37,7 +37,7 @@ public static class ServingKindsScaleBenchmark
                 var problems = new List<InputProblem>();
                 var set = AuditRun.Load([dir], "default", TextReader.Null, problems);
                 var verdicts = AuditRun.Evaluate(set, null, TimeProvider.System);
-                ReportWriter.Write(new AuditOptions([dir]), verdicts, TextWriter.Null);
+                ReportWriter.Write(new AuditOptions([dir]), verdicts, TextWriter.Null, DateTimeOffset.UnixEpoch);
                 watch.Stop();
                 var exit = problems.Count > 0 ? AuditExitCodes.BadInput : AuditRun.ExitCode(verdicts, failOnUnknown: false);
                 if (exit != AuditExitCodes.NotCompliant || verdicts.Count != count)

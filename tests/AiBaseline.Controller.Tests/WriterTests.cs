@@ -24,6 +24,47 @@ public sealed class WriterTests
     }
 
     [Fact]
+    public async Task A_first_status_is_written_from_the_watched_copy_without_reading_the_object_again()
+    {
+        await using var env = await Emulated.StartAsync();
+        Widget.Install(env.Server);
+        env.Server.Create(Widget.New("default", "w1", 7));
+        var watched = env.Server.Get<Widget>("default", "w1")!;
+        var writer = new StatusWriter(env.Api);
+
+        var outcome = await writer.UpdateAsync<Widget>(Widget.Type, Key, w => new WidgetStatus { ObservedValue = w.Spec.Value }, TestContext.Current.CancellationToken, withoutStatus: watched);
+
+        Assert.Equal(StatusWriteOutcome.Written, outcome);
+        Assert.Equal(7, env.Server.Get<Widget>("default", "w1")!.Status!.ObservedValue);
+        Assert.Equal((0, 1), (env.Server.Requests.Count("get", "widgets.test.example"), env.Server.Requests.Count("patch", "widgets.test.example/status")));
+    }
+
+    [Fact]
+    public async Task A_watched_copy_that_is_out_of_date_is_not_trusted_the_newest_object_is_judged()
+    {
+        await using var env = await Emulated.StartAsync();
+        Widget.Install(env.Server);
+        env.Server.Create(Widget.New("default", "w1", 7));
+        var watched = env.Server.Get<Widget>("default", "w1")!;
+        var writer = new StatusWriter(env.Api);
+
+        // Since the watch delivered its copy, the spec changed and another writer set a status.
+        await env.Api.PatchAsync<System.Text.Json.Nodes.JsonNode>(Widget.Type, Key, """{"spec":{"value":9}}""", "application/merge-patch+json", null, null, TestContext.Current.CancellationToken);
+        Assert.Equal(StatusWriteOutcome.Written, await writer.UpdateAsync<Widget>(Widget.Type, Key, _ => new WidgetStatus { ObservedValue = 1 }, TestContext.Current.CancellationToken));
+
+        var outcome = await writer.UpdateAsync<Widget>(Widget.Type, Key, w => new WidgetStatus { ObservedValue = w.Spec.Value }, TestContext.Current.CancellationToken, withoutStatus: watched);
+
+        Assert.Equal(StatusWriteOutcome.Written, outcome);
+        Assert.Equal(9, env.Server.Get<Widget>("default", "w1")!.Status!.ObservedValue);
+
+        // Deleted since the watch delivered it.
+        env.Server.Create(Widget.New("default", "gone", 1));
+        var deleted = env.Server.Get<Widget>("default", "gone")!;
+        Assert.True(env.Server.Delete(Widget.Type.ApiVersion, "Widget", "default", "gone"));
+        Assert.Equal(StatusWriteOutcome.NotFound, await writer.UpdateAsync<Widget>(Widget.Type, new ObjectKey("default", "gone"), _ => new WidgetStatus(), TestContext.Current.CancellationToken, withoutStatus: deleted));
+    }
+
+    [Fact]
     public async Task Conflicts_are_retried_by_reading_again_and_never_reach_the_caller()
     {
         await using var env = await Emulated.StartAsync();
@@ -108,5 +149,22 @@ public sealed class WriterTests
         env.Server.Faults.Reset();
         var events = env.Server.List("events.k8s.io/v1", "Event", "default");
         Assert.Equal([.. Enumerable.Range(0, 20).Select(i => $"w{i:00}")], events.Select(e => e["regarding"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Events_recorded_by_many_reconciles_at_once_each_appear_once_and_repeats_still_fold()
+    {
+        await using var env = await Emulated.StartAsync();
+        using var recorder = new EventRecorder(env.Api, new EventRecorderOptions("test.example/controller", "pod-0"), new TestLog<EventRecorder>());
+        V1ObjectReference Regarding(int i) => new() { ApiVersion = "test.example/v1", Kind = "Widget", NamespaceProperty = "default", Name = $"w{i:000}", Uid = $"u{i}" };
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            await recorder.RecordAsync(Regarding(i), EventType.Warning, "NotCompliant", "Evaluated", "Ready is False", ct));
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            await recorder.RecordAsync(Regarding(i), EventType.Warning, "NotCompliant", "Evaluated", "Ready is False", ct));
+
+        var events = env.Server.List("events.k8s.io/v1", "Event", "default");
+        Assert.Equal(200, events.Count);
+        Assert.All(events, e => Assert.Equal(2, e["series"]?["count"]?.GetValue<int>()));
     }
 }

@@ -20,9 +20,12 @@ public sealed class CachedDeploymentTests
         await OperatorFixture.EventuallyAsync(() => cluster.Condition("llm-serving", "llama-chat", ConditionTypes.Ready)?.Status == "True", "llama-chat Ready=True");
         var readySince = cluster.Condition("llm-serving", "llama-chat", ConditionTypes.Ready)!.LastTransitionTime;
 
-        var cached = host.Caches.ModelDeployments.Cache.Get(new ObjectKey("llm-serving", "llama-chat"));
-        Assert.NotNull(cached);
-        Assert.Null(cached.Status);
+        // Once the watch has delivered the written status, the cache knows there is one and holds none of it: the one
+        // shared empty status, no conditions, controls or provisions.
+        AIModelDeployment? Cached() => host.Caches.ModelDeployments.Cache.Get(new ObjectKey("llm-serving", "llama-chat"));
+        await OperatorFixture.EventuallyAsync(() => Cached()?.Status is not null, "the written status seen by the watch");
+        Assert.Same(ClusterCaches.StatusNotCached, Cached()!.Status);
+        Assert.Equal((null, null, null, null), (ClusterCaches.StatusNotCached.Conditions, ClusterCaches.StatusNotCached.Controls, ClusterCaches.StatusNotCached.Provisions, ClusterCaches.StatusNotCached.Images));
 
         // Transition times have one-second resolution: a re-evaluation that forgot the stored status would stamp a later one.
         await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);

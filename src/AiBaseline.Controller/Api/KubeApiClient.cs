@@ -45,7 +45,12 @@ public sealed class KubeApiClient
     }
 
     /// <summary>Lists a collection page by page and returns the items with the list's resourceVersion.</summary>
-    public async Task<ListResult<T>> ListAsync<T>(ResourceType type, string? ns, bool metadataOnly, CancellationToken cancellationToken)
+    /// <param name="type">The resource.</param>
+    /// <param name="ns">The namespace, or null for all namespaces and cluster-scoped resources.</param>
+    /// <param name="metadataOnly">Ask for <c>PartialObjectMetadata</c>.</param>
+    /// <param name="cancellationToken">Stops the list.</param>
+    /// <param name="filter">What to leave out of each item before it is decoded.</param>
+    public async Task<ListResult<T>> ListAsync<T>(ResourceType type, string? ns, bool metadataOnly, CancellationToken cancellationToken, DecodeFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         var items = new List<T>();
@@ -60,7 +65,7 @@ public sealed class KubeApiClient
             using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
             if (document.RootElement.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
             {
-                items.AddRange(array.EnumerateArray().Select(item => KubernetesJson.Deserialize<T>(item)));
+                items.AddRange(array.EnumerateArray().Select(item => filter is null ? KubernetesJson.Deserialize<T>(item) : filter.Decode<T>(item)));
             }
 
             var metadata = document.RootElement.TryGetProperty("metadata", out var m) ? m : default;
@@ -83,7 +88,8 @@ public sealed class KubeApiClient
         bool metadataOnly,
         TimeSpan serverTimeout,
         Action? onConnected,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        DecodeFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         var query = "?watch=true&allowWatchBookmarks=true&resourceVersion=" + Uri.EscapeDataString(resourceVersion)
@@ -104,7 +110,7 @@ public sealed class KubeApiClient
         {
             if (line.Length > 0)
             {
-                yield return WatchEventParser.Parse<T>(line);
+                yield return WatchEventParser.Parse<T>(line, filter);
             }
         }
     }
@@ -118,6 +124,19 @@ public sealed class KubeApiClient
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         using var response = await SendAsync(HttpMethod.Patch, type.ObjectPath(key, subresource) + (query ?? string.Empty), content, null, cancellationToken);
         return await ReadBodyAsync<T>(response, cancellationToken);
+    }
+
+    /// <summary>
+    /// Patches as <see cref="PatchAsync{T}"/> does without decoding the answer, for writers that do not read it: a
+    /// status write's answer is the whole object with its managed fields.
+    /// </summary>
+    public async Task PatchDiscardingAsync(
+        ResourceType type, ObjectKey key, string body, string contentType, string? subresource, string? query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        using var response = await SendAsync(HttpMethod.Patch, type.ObjectPath(key, subresource) + (query ?? string.Empty), content, null, cancellationToken);
     }
 
     /// <summary>Creates an object in a collection.</summary>

@@ -23,8 +23,8 @@ public sealed record WatchEvent<T>(WatchEventKind Kind, T? Object, V1Status? Err
 /// <summary>Reads the lines of a watch response.</summary>
 public static class WatchEventParser
 {
-    /// <summary>Parses one JSON line of a watch response.</summary>
-    public static WatchEvent<T> Parse<T>(string line)
+    /// <summary>Parses one JSON line of a watch response, leaving out of its object what <paramref name="filter"/> says.</summary>
+    public static WatchEvent<T> Parse<T>(string line, DecodeFilter? filter = null)
     {
         using var document = JsonDocument.Parse(line);
         var root = document.RootElement;
@@ -47,7 +47,7 @@ public static class WatchEventParser
         var resourceVersion = element.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("resourceVersion", out var rv)
             ? rv.GetString()
             : null;
-        var obj = kind == WatchEventKind.Bookmark ? default : KubernetesJson.Deserialize<T>(element);
+        var obj = kind == WatchEventKind.Bookmark ? default : filter is null ? KubernetesJson.Deserialize<T>(element) : filter.Decode<T>(element);
         return new WatchEvent<T>(kind, obj, null, resourceVersion);
     }
 }

@@ -17,6 +17,9 @@ public sealed record InformerOptions(ResourceType Resource)
     /// </summary>
     public bool MetadataOnly { get; init; }
 
+    /// <summary>What to leave out of every listed or watched object before it is decoded; null decodes all of it.</summary>
+    public DecodeFilter? Decode { get; init; }
+
     /// <summary>
     /// How often to list the whole collection again and deliver every object as an update, which repairs any event
     /// the watch may have lost. Zero turns it off.

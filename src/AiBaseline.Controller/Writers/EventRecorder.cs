@@ -27,6 +27,9 @@ public enum EventType
 /// patches the series count of the existing event. Throttling and server errors are retried a few times within about
 /// a second, as an event says what changed and a user reading <c>kubectl describe</c> should not miss it; after that
 /// events are best effort: failures are logged, never thrown, since everything an event says is also in status.
+/// Recording is safe from any number of reconciles at once: only the bookkeeping of recent events is locked, never a
+/// request, and each is remembered by a 128-bit digest of its identity, so ten thousand first verdicts cost neither
+/// a queue nor their notes' memory.
 /// </summary>
 public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions options, ILogger<EventRecorder>? logger = null, TimeProvider? time = null)
     : IDisposable
@@ -38,8 +41,9 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
     private const int Attempts = 5;
     private readonly ILogger log = logger ?? NullLogger<EventRecorder>.Instance;
     private readonly TimeProvider clock = time ?? TimeProvider.System;
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly Dictionary<string, Recorded> recent = [];
+    private readonly Lock bookkeeping = new();
+    private readonly Dictionary<UInt128, Recorded> recent = [];
+    private DateTimeOffset lastSweep = DateTimeOffset.MinValue;
 
     /// <summary>Records that <paramref name="action"/> happened to <paramref name="regarding"/> for <paramref name="reason"/>.</summary>
     public async Task RecordAsync(
@@ -48,17 +52,11 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
         ArgumentNullException.ThrowIfNull(regarding);
         note = note.Length > MaxNoteLength ? note[..MaxNoteLength] : note;
         var ns = string.IsNullOrEmpty(regarding.NamespaceProperty) ? "default" : regarding.NamespaceProperty;
-        var identity = string.Join('\u001f', regarding.Uid ?? string.Empty, regarding.Kind, ns, regarding.Name, type, reason, action, note);
+        var identity = Digest(regarding.Uid ?? string.Empty, regarding.Kind, ns, regarding.Name, type.ToString(), reason, action, note);
         var now = clock.GetUtcNow();
-        await gate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var stale in recent.Where(pair => now - pair.Value.FirstSeen > options.DeduplicationWindow).Select(pair => pair.Key).ToList())
-            {
-                recent.Remove(stale);
-            }
-
-            if (recent.TryGetValue(identity, out var seen) && await RetryingAsync(() => TryBumpAsync(seen, now, cancellationToken), cancellationToken))
+            if (Recent(identity, now) is { } seen && await RetryingAsync(() => TryBumpAsync(seen, now, cancellationToken), cancellationToken))
             {
                 return;
             }
@@ -66,7 +64,10 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
             var name = await RetryingAsync(() => CreateAsync(regarding, ns, type, reason, action, note, now, cancellationToken), cancellationToken);
             if (name is not null)
             {
-                recent[identity] = new Recorded(name, ns, 1, now);
+                lock (bookkeeping)
+                {
+                    recent[identity] = new Recorded(name, ns, 1, now);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -77,14 +78,48 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
         {
             log.LogWarning(e, "Could not record event {Reason} on {Kind} {Namespace}/{Name}", reason, regarding.Kind, ns, regarding.Name);
         }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     /// <inheritdoc/>
-    public void Dispose() => gate.Dispose();
+    public void Dispose()
+    {
+        lock (bookkeeping)
+        {
+            recent.Clear();
+        }
+    }
+
+    /// <summary>The event recorded with this identity within the window, forgetting (at most every tenth of a window) those older.</summary>
+    private Recorded? Recent(UInt128 identity, DateTimeOffset now)
+    {
+        lock (bookkeeping)
+        {
+            if (now - lastSweep > options.DeduplicationWindow / 10)
+            {
+                lastSweep = now;
+                foreach (var stale in recent.Where(pair => now - pair.Value.FirstSeen > options.DeduplicationWindow).Select(pair => pair.Key).ToList())
+                {
+                    recent.Remove(stale);
+                }
+            }
+
+            return recent.TryGetValue(identity, out var seen) && now - seen.FirstSeen <= options.DeduplicationWindow ? seen : null;
+        }
+    }
+
+    /// <summary>A 128-bit digest of an event's identity: its parts, each length-prefixed so no two identities share one text.</summary>
+    private static UInt128 Digest(params ReadOnlySpan<string> parts)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var part in parts)
+        {
+            text.Append(part.Length).Append(':').Append(part);
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString()), hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash);
+    }
 
     private async Task<T> RetryingAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
@@ -115,7 +150,7 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
         try
         {
             await api.PatchAsync<JsonNode>(Events, new ObjectKey(seen.Namespace, seen.Name), patch.ToJsonString(), "application/merge-patch+json", null, null, cancellationToken);
-            seen.Count++;
+            seen.Bump();
             return true;
         }
         catch (KubeApiException e) when (e.IsNotFound)
@@ -162,8 +197,12 @@ public sealed class EventRecorder(KubeApiClient api, EventRecorderOptions option
 
         public string Namespace { get; } = ns;
 
-        public int Count { get; set; } = count;
+        private int count = count;
+
+        public int Count => Volatile.Read(ref count);
 
         public DateTimeOffset FirstSeen { get; } = firstSeen;
+
+        public void Bump() => Interlocked.Increment(ref count);
     }
 }

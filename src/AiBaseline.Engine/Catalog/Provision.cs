@@ -32,7 +32,11 @@ public sealed record Provision(
     bool Shall,
     string Summary,
     Automation Automation,
-    string? Parent);
+    string? Parent)
+{
+    /// <summary>Who the provision is addressed to, such as "Developer" or "System Operator".</summary>
+    public ImmutableArray<string> Stakeholders { get; init; } = [];
+}
 
 /// <summary>One of the thirteen principles.</summary>
 public sealed record Principle(int Number, string Clause, string Title, string Phase, string Iso22989Stage);

@@ -53,7 +53,12 @@ public static class ProvisionCatalog
                     Text(node["obligation"]) == "shall",
                     Text(node["summary"]),
                     Enum.Parse<Automation>(Text(node["automation"]), ignoreCase: true),
-                    node.Children.TryGetValue(new YamlScalarNode("parent"), out var parent) ? Text(parent) : null);
+                    node.Children.TryGetValue(new YamlScalarNode("parent"), out var parent) ? Text(parent) : null)
+                {
+                    Stakeholders = node.Children.TryGetValue(new YamlScalarNode("stakeholders"), out var who) && who is YamlSequenceNode list
+                        ? [.. list.Children.Select(Text)]
+                        : [],
+                };
             })
             .ToImmutableArray();
 

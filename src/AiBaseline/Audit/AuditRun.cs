@@ -72,7 +72,7 @@ public static class AuditRun
         var provenance = verification?.Run();
         var verdicts = Evaluate(set, fallback, clock, provenance);
         var undeclared = options.Discover ? AuditDiscovery.Find(set) : null;
-        Reports.ReportWriter.Write(options, verdicts, stdout, undeclared);
+        Reports.ReportWriter.Write(options, verdicts, stdout, clock.GetUtcNow(), undeclared);
         var exit = undeclared is { Count: > 0 } ? AuditExitCodes.NotCompliant : ExitCode(verdicts, options.FailOnUnknown);
         if (options.Format != AuditFormat.Text && verdicts.Any(v => v.Verdict == Verdict.Unknown) && !options.FailOnUnknown)
         {
@@ -90,6 +90,7 @@ public static class AuditRun
     public static List<DeploymentVerdict> Evaluate(ManifestSet set, BaselineProfile? fallback, TimeProvider clock, IReadOnlyList<IReadOnlyDictionary<string, ArtifactVerification>?>? provenance = null)
     {
         var verdicts = new List<DeploymentVerdict>(set.Deployments.Count);
+        var digests = new Dictionary<BaselineProfile, string>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < set.Deployments.Count; i++)
         {
             var located = set.Deployments[i];
@@ -98,7 +99,8 @@ public static class AuditRun
             {
                 Waivers = [.. set.Waivers.Select(w => w.Object).Where(w => WaiverRules.Selects(w, located.Object))],
             };
-            verdicts.Add(new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)));
+            var digest = profile is null ? null : digests.TryGetValue(profile, out var known) ? known : digests[profile] = Report.ProfileDigest.Of(profile);
+            verdicts.Add(new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)) { ProfileSha256 = digest });
         }
 
         return verdicts;
@@ -142,7 +144,8 @@ public static class AuditRun
         return decoder.Set;
     }
 
-    private static BaselineProfile? LoadProfile(string path, string defaultNamespace, TextReader stdin, List<InputProblem> problems)
+    /// <summary>Reads the --profile file: exactly one BaselineProfile, or a problem.</summary>
+    public static BaselineProfile? LoadProfile(string path, string defaultNamespace, TextReader stdin, List<InputProblem> problems)
     {
         var before = problems.Count;
         var set = Load([path], defaultNamespace, stdin, problems);

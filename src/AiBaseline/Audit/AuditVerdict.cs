@@ -23,6 +23,9 @@ public enum Verdict
 /// <param name="Status">The status, exactly as the operator would write it.</param>
 public sealed record DeploymentVerdict(Located<AIModelDeployment> Deployment, string ProfileName, string ProfileSource, AIModelDeploymentStatus Status)
 {
+    /// <summary>The sha256 of the canonical spec of the profile it was judged against; null when the profile was not found.</summary>
+    public string? ProfileSha256 { get; init; }
+
     /// <summary>"namespace/name".</summary>
     public string Id => $"{Deployment.Object.Metadata.NamespaceProperty}/{Deployment.Object.Metadata.Name}";
 

@@ -34,14 +34,22 @@ internal sealed class ClusterCaches
         // own annotations, except an AIModelDeployment's (the retired allow-deletion one is warned about); kubectl's
         // client-side apply keeps a whole copy of each object in one (last-applied-configuration). Pod template
         // annotations are spec: kept.
-        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null)
+        // All of that is left out as each object is decoded (DecodeFilter), so it is never built; the Transform below
+        // says the same of what a cached object holds.
+        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null, bool withoutStatus = false)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
             var cache = new InformerCache<T>();
             IReadOnlyList<string?> scopes = type.Namespaced && namespaces.Count > 0 ? [.. namespaces] : [null];
             return new InformerSet<T>(cache, scopes.Select(ns => new Informer<T>(
                 api,
-                new InformerOptions(type) { Namespace = ns, MetadataOnly = metadataOnly, Name = scopes.Count > 1 ? $"{type} in {ns}" : type.ToString() },
+                new InformerOptions(type)
+                {
+                    Namespace = ns,
+                    MetadataOnly = metadataOnly,
+                    Name = scopes.Count > 1 ? $"{type} in {ns}" : type.ToString(),
+                    Decode = new DecodeFilter(EmptyStatus: withoutStatus, KeepAnnotations: typeof(T) == typeof(AIModelDeployment)),
+                },
                 loggers.CreateLogger<Informer<T>>(),
                 time)
             {
@@ -61,15 +69,16 @@ internal sealed class ClusterCaches
         }
 
         // The reconciler reads each deployment afresh before writing its status, so the cache does without the status,
-        // which is most of the object (every provision and control): at 10,000 deployments hundreds of MiB. Workload
-        // status (rollout progress) is never read either.
-        ModelDeployments = Watch<AIModelDeployment>(OperatorResources.AIModelDeployments, trim: d => d.Status = null);
+        // which is most of the object (every provision and control): at 10,000 deployments hundreds of MiB. It keeps
+        // whether there was one (StatusNotCached, one shared empty instance): a deployment that has none yet gets its
+        // first verdict written without that read. Workload status (rollout progress) is never read either.
+        ModelDeployments = Watch<AIModelDeployment>(OperatorResources.AIModelDeployments, trim: d => d.Status = d.Status is null ? null : StatusNotCached, withoutStatus: true);
         Profiles = Watch<BaselineProfile>(OperatorResources.BaselineProfiles);
 
         // A waiver's own status is the operator's output, read afresh before it is written, as a deployment's is.
-        Waivers = Watch<BaselineException>(OperatorResources.BaselineExceptions, trim: w => w.Status = null);
-        Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null);
-        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null);
+        Waivers = Watch<BaselineException>(OperatorResources.BaselineExceptions, trim: w => w.Status = null, withoutStatus: true);
+        Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null, withoutStatus: true);
+        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null, withoutStatus: true);
         NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
         Secrets = Watch<PartialObjectMetadata>(OperatorResources.Secrets, metadataOnly: true);
 
@@ -137,6 +146,12 @@ internal sealed class ClusterCaches
         ModelDeployments.Cache.AddIndexer(ByProfile, d => [BaselineEngine.ProfileName(d)]);
         ModelDeployments.Cache.AddIndexer(ByWorkload, d => d.Spec.WorkloadRef is { } w ? [WorkloadIndexValue(d.Metadata.NamespaceProperty, w.Kind, w.Name)] : []);
     }
+
+    /// <summary>
+    /// What a cached AIModelDeployment holds for a status that the API server has: nothing of it (an empty status,
+    /// shared). A cached status of null means the deployment has no status yet.
+    /// </summary>
+    public static readonly AIModelDeploymentStatus StatusNotCached = new();
 
     /// <summary>AIModelDeployments without their status: read a deployment from the API server when its status matters.</summary>
     public InformerSet<AIModelDeployment> ModelDeployments { get; }

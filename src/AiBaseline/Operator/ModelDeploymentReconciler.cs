@@ -53,7 +53,8 @@ internal sealed class ModelDeploymentReconciler(
                 after = ReconcilingCondition.Apply(Evaluate(current, checkedProvenance.Provenance), checkedProvenance.Retry, current, time.GetUtcNow());
                 return after;
             },
-            cancellationToken);
+            cancellationToken,
+            withoutStatus: cached.Status is null ? cached : null);
 
         if (outcome == StatusWriteOutcome.NotFound)
         {

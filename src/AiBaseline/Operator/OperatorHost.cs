@@ -1,3 +1,4 @@
+using AiBaseline.Admission;
 using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Hosting;
 using AiBaseline.Controller.Leadership;
@@ -62,17 +63,18 @@ internal sealed class OperatorHost : IDisposable
         var productMetrics = new ProductMetrics(Registry);
         productMetrics.Watch(Caches.All);
         events = new EventRecorder(api, new EventRecorderOptions("aibaseline.io/operator", settings.Identity), loggers.CreateLogger<EventRecorder>(), time);
+        var provenance = new ProvenanceChecker(
+            verifier,
+            settings.ReadPullSecrets ? new PullSecretReader(api, Caches, loggers.CreateLogger<PullSecretReader>()) : null,
+            settings.VerificationCache,
+            time,
+            loggers.CreateLogger<ProvenanceChecker>());
         Reconciler = new ModelDeploymentReconciler(
             Caches,
             new StatusWriter(api, loggers.CreateLogger<StatusWriter>()),
             events,
             productMetrics,
-            new ProvenanceChecker(
-                verifier,
-                settings.ReadPullSecrets ? new PullSecretReader(api, Caches, loggers.CreateLogger<PullSecretReader>()) : null,
-                settings.VerificationCache,
-                time,
-                loggers.CreateLogger<ProvenanceChecker>()),
+            provenance,
             new RetirementHold(new FinalizerWriter(api, loggers.CreateLogger<FinalizerWriter>()), events, loggers.CreateLogger<RetirementHold>()),
             time,
             loggers.CreateLogger<ModelDeploymentReconciler>());
@@ -100,6 +102,9 @@ internal sealed class OperatorHost : IDisposable
             loggers.CreateLogger<Controller.Hosting.Controller>(),
             time);
         Wire();
+        Webhook = OperatorSettings.ListenUrl(settings.Webhook.BindAddress) is null
+            ? null
+            : new AdmissionWebhook(settings.Webhook, settings.LeaseNamespace, api, Caches, provenance, Registry, events, time, loggers);
 
         var election = settings.LeaderElect
             ? new LeaderElection(
@@ -133,6 +138,9 @@ internal sealed class OperatorHost : IDisposable
 
     public ControllerManager Manager { get; }
 
+    /// <summary>The admission webhook every replica serves, or null when --webhook-bind-address is 0.</summary>
+    public AdmissionWebhook? Webhook { get; }
+
     /// <summary>All metrics of this process, served on <c>/metrics</c>.</summary>
     public CollectorRegistry Registry { get; }
 
@@ -140,6 +148,7 @@ internal sealed class OperatorHost : IDisposable
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var web = await StartEndpointsAsync(cancellationToken);
+        await using var webhook = Webhook is null ? null : await Webhook.StartAsync(() => Manager.Informers.All(i => i.HasSynced), webLogging, cancellationToken);
         var outcome = await Manager.RunAsync(cancellationToken);
         return outcome == LeadershipOutcome.Lost ? 1 : 0;
     }

@@ -16,14 +16,14 @@ public sealed class ReportFormatTests
         var run = AuditHarness.Run(AuditHarness.Examples(), "-o", "json");
 
         var report = JsonNode.Parse(run.Stdout)!.AsObject();
-        Assert.Equal(["apiVersion", "kind", "items"], report.Select(p => p.Key));
+        Assert.Equal(["apiVersion", "kind", "metadata", "items"], report.Select(p => p.Key));
         Assert.Equal("aibaseline.io/v1alpha1", (string?)report["apiVersion"]);
         Assert.Equal("AuditReport", (string?)report["kind"]);
         var items = report["items"]!.AsArray();
         Assert.Equal(5, items.Count);
         foreach (var item in items)
         {
-            Assert.Equal(["metadata", "status"], item!.AsObject().Select(p => p.Key));
+            Assert.Equal(["metadata", "profile", "status"], item!.AsObject().Select(p => p.Key));
             Assert.Equal(["name", "namespace"], item["metadata"]!.AsObject().Select(p => p.Key));
         }
 

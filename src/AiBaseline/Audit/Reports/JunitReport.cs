@@ -11,8 +11,9 @@ namespace AiBaseline.Audit.Reports;
 public static class JunitReport
 {
     /// <summary>The JUnit document.</summary>
-    public static string Render(IEnumerable<DeploymentVerdict> verdicts)
+    public static string Render(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header)
     {
+        ArgumentNullException.ThrowIfNull(header);
         var suites = new XElement("testsuites", new XAttribute("name", "aibaseline audit"));
         foreach (var verdict in verdicts)
         {
@@ -24,7 +25,12 @@ public static class JunitReport
                 new XAttribute("skipped", controls.Count(c => c.Result is ControlResult.NotApplicable or ControlResult.Unknown or ControlResult.Waived)),
                 new XAttribute("errors", 0),
                 new XAttribute("file", verdict.Deployment.File),
+                new XAttribute("timestamp", header.EvaluatedAtText),
                 new XElement("properties",
+                    new XElement("property", new XAttribute("name", "tool-version"), new XAttribute("value", AuditHeader.Tool.Version)),
+                    new XElement("property", new XAttribute("name", "catalog"), new XAttribute("value", AuditHeader.CatalogText)),
+                    new XElement("property", new XAttribute("name", "profile"), new XAttribute("value", $"{verdict.ProfileName} ({verdict.ProfileSource})")),
+                    new XElement("property", new XAttribute("name", "profile-sha256"), new XAttribute("value", verdict.ProfileSha256 ?? "not found")),
                     new XElement("property", new XAttribute("name", "verdict"), new XAttribute("value", (verdict.Status.Summary?.Verdict ?? ConformityVerdict.Inconclusive).ToString())),
                     new XElement("property", new XAttribute("name", "ready"), new XAttribute("value", verdict.Ready?.Status ?? "Unknown"))));
             foreach (var control in controls)

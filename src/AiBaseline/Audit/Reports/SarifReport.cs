@@ -17,8 +17,9 @@ public static class SarifReport
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The SARIF log as indented JSON.</summary>
-    public static string Render(IEnumerable<DeploymentVerdict> verdicts)
+    public static string Render(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header)
     {
+        ArgumentNullException.ThrowIfNull(header);
         var rules = new JsonArray();
         foreach (var control in ControlSet.All)
         {
@@ -57,6 +58,10 @@ public static class SarifReport
                     ["level"] = level,
                     ["message"] = new JsonObject { ["text"] = $"{verdict.Id}: {control.Reason}: {control.Message} (EN 304 223 {string.Join(", ", control.Provisions)})" },
                     ["locations"] = new JsonArray(Location(verdict)),
+
+                    // Stable across runs, files and line moves: the same deployment's same control failing for the same
+                    // reason is the same alert, so code scanning does not reopen it when the manifest is reformatted.
+                    ["partialFingerprints"] = new JsonObject { [FingerprintKey] = Fingerprint(verdict.Id, control.Name, control.Reason) },
                     ["properties"] = new JsonObject
                     {
                         ["deployment"] = verdict.Id,
@@ -91,18 +96,34 @@ public static class SarifReport
                     ["driver"] = new JsonObject
                     {
                         ["name"] = "aibaseline",
+                        ["version"] = AuditHeader.Tool.Version,
+                        ["semanticVersion"] = AuditHeader.Tool.Version,
                         ["informationUri"] = "https://www.etsi.org/deliver/etsi_en/304200_304299/304223/",
                         ["rules"] = rules,
                     },
                 },
+                ["invocations"] = new JsonArray(new JsonObject { ["executionSuccessful"] = true, ["endTimeUtc"] = header.EvaluatedAtText }),
                 ["results"] = results,
 
-                // The standard's verdict (ETSI TS 104 216: Pass, Fail, Inconclusive) of each deployment.
-                ["properties"] = new JsonObject { ["verdicts"] = standard },
+                // The standard's verdict (ETSI TS 104 216: Pass, Fail, Inconclusive) of each deployment, the catalog
+                // edition and the profiles judged against, by the sha256 of their canonical spec.
+                ["properties"] = new JsonObject
+                {
+                    ["verdicts"] = standard,
+                    ["catalog"] = AuditHeader.CatalogText,
+                    ["profiles"] = new JsonArray([.. header.Profiles.Select(AuditHeader.Profile)]),
+                },
             }),
         };
         return log.ToJsonString(Indented);
     }
+
+    /// <summary>The key of our partial fingerprint; the version changes only if what it hashes changes.</summary>
+    public const string FingerprintKey = "aibaselineControl/v1";
+
+    /// <summary>The sha256, in hex, of the deployment, control and reason.</summary>
+    public static string Fingerprint(string deployment, string control, string reason) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{deployment}\n{control}\n{reason}")));
 
     private static JsonObject Location(DeploymentVerdict verdict) => new()
     {

@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using k8s;
+
+namespace AiBaseline.Controller.Api;
+
+/// <summary>
+/// Parts of every listed or watched object that are left out before it becomes a .NET object, so that what a cache
+/// never keeps is never built: <c>metadata.managedFields</c> always; <c>metadata.annotations</c> unless kept (kubectl's
+/// client-side apply stores a whole copy of the object in one); and the <c>status</c>, when asked, as an empty object,
+/// so that whether the server has one is still known.
+/// </summary>
+/// <param name="EmptyStatus">Decode a present status as an empty one.</param>
+/// <param name="KeepAnnotations">Keep <c>metadata.annotations</c>.</param>
+public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
+{
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? scratch;
+
+    /// <summary>Decodes <paramref name="element"/>, a Kubernetes object, without the parts this filter leaves out.</summary>
+    public T Decode<T>(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return KubernetesJson.Deserialize<T>(element);
+        }
+
+        var buffer = scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in element.EnumerateObject())
+            {
+                if (EmptyStatus && property.NameEquals("status") && property.Value.ValueKind == JsonValueKind.Object)
+                {
+                    writer.WritePropertyName("status");
+                    writer.WriteStartObject();
+                    writer.WriteEndObject();
+                }
+                else if (property.NameEquals("metadata") && property.Value.ValueKind == JsonValueKind.Object)
+                {
+                    writer.WritePropertyName("metadata");
+                    writer.WriteStartObject();
+                    foreach (var field in property.Value.EnumerateObject())
+                    {
+                        if (!field.NameEquals("managedFields") && (KeepAnnotations || !field.NameEquals("annotations")))
+                        {
+                            field.WriteTo(writer);
+                        }
+                    }
+
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        if (!MemoryMarshal.TryGetArray(buffer.WrittenMemory, out var written))
+        {
+            throw new InvalidOperationException("an array buffer writer is backed by an array");
+        }
+
+        using var filtered = new MemoryStream(written.Array!, written.Offset, written.Count, writable: false);
+        var result = KubernetesJson.Deserialize<T>(filtered);
+        if (buffer.Capacity > 1024 * 1024)
+        {
+            scratch = null;
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using AiBaseline.Api.V1Alpha1;
+using k8s;
+using k8s.Autorest;
+
+namespace AiBaseline.Report;
+
+/// <summary>
+/// The deployments of a report made from a cluster: the AIModelDeployments with the status the operator wrote,
+/// their BaselineProfiles (for the digest of what they were judged against), and the BaselineExceptions a waived
+/// provision names. Nothing is judged again: the report shows what
+/// the cluster shows.
+/// </summary>
+public sealed class ClusterReportSource(IKubernetes client)
+{
+    /// <summary>Reads everything the report needs; throws <see cref="ClusterReadException"/> naming what could not be read.</summary>
+    public async Task<(List<JudgedDeployment> Deployments, List<BaselineException> Waivers, List<RetirementRecordReport> Records)> LoadAsync(
+        IReadOnlyList<string> namespaces, string? selector, CancellationToken cancellationToken)
+    {
+        var deployments = new List<AIModelDeployment>();
+        var waivers = new List<BaselineException>();
+        foreach (var ns in namespaces.Count == 0 ? [null] : namespaces.Cast<string?>())
+        {
+            deployments.AddRange(await ListAsync<AIModelDeployment>(ns, ApiGroup.AIModelDeploymentPlural, selector, cancellationToken));
+            waivers.AddRange(await ListAsync<BaselineException>(ns, ApiGroup.BaselineExceptionPlural, null, cancellationToken));
+        }
+
+        var profiles = (await ListAsync<BaselineProfile>(null, ApiGroup.BaselineProfilePlural, null, cancellationToken))
+            .ToDictionary(p => p.Metadata.Name ?? "", StringComparer.Ordinal);
+        List<RetirementRecordReport> records = [];
+
+        var judged = deployments
+            .OrderBy(d => d.Metadata.NamespaceProperty, StringComparer.Ordinal)
+            .ThenBy(d => d.Metadata.Name, StringComparer.Ordinal)
+            .Select(d =>
+            {
+                var name = string.IsNullOrEmpty(d.Spec?.Profile) ? ApiGroup.DefaultProfileName : d.Spec.Profile;
+                var identity = profiles.TryGetValue(name, out var profile)
+                    ? new ProfileIdentity(name, "cluster", ProfileDigest.Of(profile))
+                    : new ProfileIdentity(name, "not found", null);
+                return new JudgedDeployment(d, d.Status ?? new AIModelDeploymentStatus(), identity, "cluster");
+            })
+            .ToList();
+        return (judged, waivers, records);
+    }
+
+    private async Task<List<T>> ListAsync<T>(string? ns, string plural, string? selector, CancellationToken cancellationToken)
+    {
+        object list;
+        try
+        {
+            list = ns is null
+                ? await client.CustomObjects.ListClusterCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, plural, labelSelector: selector, cancellationToken: cancellationToken)
+                : await client.CustomObjects.ListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns, plural, labelSelector: selector, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e)
+        {
+            throw new ClusterReadException($"list {plural}{(ns is null ? "" : $" in namespace {ns}")}: {(int)e.Response.StatusCode} {e.Response.ReasonPhrase}: {FirstLine(e.Response.Content)}", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ClusterReadException($"list {plural}: the API server cannot be reached: {e.Message}", e);
+        }
+
+        var element = (JsonElement)list;
+        return [.. element.GetProperty("items").EnumerateArray().Select(item => KubernetesJson.Deserialize<T>(item.GetRawText()))];
+    }
+
+    private static string FirstLine(string? text) =>
+        text is null ? "" : text.Split('\n', 2)[0].Trim() is { Length: > 300 } line ? line[..300] : text.Split('\n', 2)[0].Trim();
+}
+
+/// <summary>Something the report needs could not be read from the cluster.</summary>
+public sealed class ClusterReadException(string message, Exception inner) : Exception(message, inner);
