@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == AuditStreamBenchmark.Mode)
     return AuditStreamBenchmark.Run(args.Skip(1));
 }
 
+if (args.Length > 0 && args[0] == ServingKindsScaleBenchmark.Mode)
+{
+    return ServingKindsScaleBenchmark.Run(args.Skip(1));
+}
+
 if (args.Length > 0 && args[0] == ReportScaleBenchmark.Mode)
 {
     return await ReportScaleBenchmark.RunAsync(args.Skip(1));

@@ -23,7 +23,8 @@ public enum AuditFormat
 /// <param name="Color">Color the text report.</param>
 /// <param name="Verify">Check signatures and attestations at the registries; null leaves them unchecked.</param>
 /// <param name="NamespaceGiven">Whether the user passed -n; when not, objects that name no namespace take the one namespace the others name, if they name exactly one.</param>
-public sealed record AuditOptions(IReadOnlyList<string> Paths, string Namespace = "default", string? ProfileFile = null, AuditFormat Format = AuditFormat.Text, bool FailOnUnknown = false, bool Color = false, VerifyOptions? Verify = null, bool NamespaceGiven = true);
+/// <param name="Discover">Also list the model servers that no AIModelDeployment declares, and exit 1 when there are any.</param>
+public sealed record AuditOptions(IReadOnlyList<string> Paths, string Namespace = "default", string? ProfileFile = null, AuditFormat Format = AuditFormat.Text, bool FailOnUnknown = false, bool Color = false, VerifyOptions? Verify = null, bool NamespaceGiven = true, bool Discover = false);
 
 /// <summary>Exit codes of <c>aibaseline audit</c>.</summary>
 public static class AuditExitCodes
@@ -51,7 +52,7 @@ public static class AuditRun
         var problems = new List<InputProblem>();
         var set = Load(options.Paths, options.Namespace, stdin, problems, keepPullSecrets: options.Verify is not null, inferNamespace: !options.NamespaceGiven);
         var fallback = options.ProfileFile is null ? null : LoadProfile(options.ProfileFile, options.Namespace, stdin, problems);
-        if (problems.Count == 0 && set.Deployments.Count == 0)
+        if (problems.Count == 0 && set.Deployments.Count == 0 && !options.Discover)
         {
             problems.Add(new InputProblem(string.Join(" ", options.Paths), 0, null, null,
                 $"no {ApiGroup.AIModelDeploymentKind} found: add one (apiVersion {ApiGroup.GroupVersion}) beside the workload it describes, or point the audit at the folder that holds it"));
@@ -71,8 +72,9 @@ public static class AuditRun
 
         var provenance = verification?.Run();
         var verdicts = Evaluate(set, fallback, clock, provenance);
-        Reports.ReportWriter.Write(options, verdicts, stdout, clock.GetUtcNow());
-        var exit = ExitCode(verdicts, options.FailOnUnknown);
+        var undeclared = options.Discover ? AuditDiscovery.Find(set) : null;
+        Reports.ReportWriter.Write(options, verdicts, stdout, clock.GetUtcNow(), undeclared);
+        var exit = undeclared is { Count: > 0 } ? AuditExitCodes.NotCompliant : ExitCode(verdicts, options.FailOnUnknown);
         if (options.Format != AuditFormat.Text && verdicts.Any(v => v.Verdict == Verdict.Unknown) && !options.FailOnUnknown)
         {
             stderr.WriteLine("aibaseline audit: warning: some deployments could not be fully checked offline (Ready Unknown); --fail-on-unknown makes that exit 1");

@@ -28,9 +28,22 @@ public sealed class ManifestIndex : IClusterState
     private readonly Dictionary<string, List<string>> claims = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), ReadOnlyMemory<byte>> pullSecrets = [];
 
-    internal void AddDeployment(string ns, V1Deployment deployment) => workloads[(WorkloadKind.Deployment, ns, deployment.Metadata.Name)] = Workloads.From(deployment);
+    private readonly List<Located<NamespacedWorkload>> allWorkloads = [];
 
-    internal void AddStatefulSet(string ns, V1StatefulSet statefulSet) => workloads[(WorkloadKind.StatefulSet, ns, statefulSet.Metadata.Name)] = Workloads.From(statefulSet);
+    internal void AddDeployment(string ns, V1Deployment deployment, string file = "", int line = 0) =>
+        AddWorkload(ns, Workloads.From(deployment), deployment.Metadata.OwnerReferences?.Any(o => o.Controller == true) == true, file, line);
+
+    internal void AddStatefulSet(string ns, V1StatefulSet statefulSet, string file = "", int line = 0) =>
+        AddWorkload(ns, Workloads.From(statefulSet), statefulSet.Metadata.OwnerReferences?.Any(o => o.Controller == true) == true, file, line);
+
+    internal void AddWorkload(string ns, WorkloadState workload, bool owned, string file, int line)
+    {
+        workloads[(workload.Kind, ns, workload.Name)] = workload;
+        allWorkloads.Add(new Located<NamespacedWorkload>(new NamespacedWorkload(ns, workload, owned), file, line));
+    }
+
+    /// <summary>Every workload of the input, of every kind, in input order, for the inventory.</summary>
+    public IReadOnlyList<Located<NamespacedWorkload>> AllWorkloads => allWorkloads;
 
     internal void AddNetworkPolicy(string ns, V1NetworkPolicy policy) => ListOf(networkPolicies, ns).Add(Namespaced(policy.Metadata, ns, policy));
 

@@ -36,6 +36,11 @@ internal static class AuditCommand
             Description = "Exit 1 when a deployment could not be fully checked (Ready Unknown); by default that only warns",
         };
 
+        var discover = new Option<bool>("--discover")
+        {
+            Description = "Also list the model servers (known serving images, GPU requests, serving kinds) that no AIModelDeployment declares; exit 1 when there are any",
+        };
+
         var verify = new Option<bool>("--verify")
         {
             Description = "Check image and oci:// model signatures and attestations at their registries against the profile's signatureKeys",
@@ -57,7 +62,7 @@ internal static class AuditCommand
 
         var command = new Command("audit", "Check AIModelDeployments and their workloads in manifests against EN 304 223; exit 0 compliant, 1 not compliant, 2 bad input")
         {
-            paths, ns, profile, output, failOnUnknown, verify, registryCa, insecure, timeout,
+            paths, ns, profile, output, failOnUnknown, discover, verify, registryCa, insecure, timeout,
         };
         command.Validators.Add(r =>
         {
@@ -79,7 +84,8 @@ internal static class AuditCommand
                 Verify: result.GetValue(verify)
                     ? new VerifyOptions(result.GetValue(registryCa), result.GetValue(insecure) ?? [], TimeSpan.FromSeconds(result.GetValue(timeout)))
                     : null,
-                NamespaceGiven: result.GetResult(ns) is { Implicit: false });
+                NamespaceGiven: result.GetResult(ns) is { Implicit: false },
+                Discover: result.GetValue(discover));
             return AuditRun.Execute(options, stdin ?? Console.In, invocation.Output, invocation.Error, clock);
         });
         return command;

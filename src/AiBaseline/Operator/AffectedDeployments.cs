@@ -71,6 +71,20 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
         StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) ? [] : OfWorkload(WorkloadKind.StatefulSet, change.Object.Metadata);
 
     /// <summary>
+    /// A change of a workload of any other kind: DaemonSets, Jobs, CronJobs and Pods, and the serving stacks' custom
+    /// resources. A Deployment that an InferenceService controls is part of that InferenceService's pods.
+    /// </summary>
+    public Func<InformerEvent<T>, IEnumerable<ObjectKey>> OfWorkloadKind<T>(WorkloadKind kind)
+        where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
+        change => StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) ? [] : OfWorkload(kind, change.Object.Metadata);
+
+    /// <summary>The deployments of the InferenceService that controls a changed Deployment.</summary>
+    public IEnumerable<ObjectKey> OfOwningInferenceService(InformerEvent<V1Deployment> change) =>
+        StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) || ClusterCaches.InferenceServiceOwner(change.Object.Metadata) is not { } owner
+            ? []
+            : Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByWorkload, ClusterCaches.WorkloadIndexValue(change.Object.Metadata.NamespaceProperty, WorkloadKind.InferenceService, owner)));
+
+    /// <summary>
     /// A workload update that kept its generation changed only its status (rollout progress, ready replicas), which
     /// the evaluation never reads: in a busy cluster these are most workload events. Resyncs still pass.
     /// </summary>
@@ -88,7 +102,7 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
         InNamespace(change.Object.Metadata, (_, refs, name) => refs.ConfigMaps.Contains(name));
 
     public IEnumerable<ObjectKey> OfServiceAccount(InformerEvent<V1ServiceAccount> change) =>
-        InNamespace(change.Object.Metadata, (_, refs, name) => refs.ServiceAccount == name);
+        InNamespace(change.Object.Metadata, (_, refs, name) => refs.RunsAs(name));
 
     public IEnumerable<ObjectKey> OfService(InformerEvent<PartialObjectMetadata> change) =>
         InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.Services?.Contains(name) ?? false);
@@ -146,7 +160,7 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
     /// <summary>Deployments of the object's namespace for which <paramref name="uses"/> holds, given their pod references.</summary>
     private IEnumerable<ObjectKey> InNamespace(V1ObjectMeta meta, Func<AIModelDeployment, PodReferences, string, bool> uses) =>
         caches.ModelDeployments.Cache.ListByNamespace(meta.NamespaceProperty)
-            .Where(d => uses(d, PodReferences.Of(caches.WorkloadOf(d)?.Template.Spec), meta.Name))
+            .Where(d => uses(d, PodReferences.Of(caches.WorkloadOf(d)), meta.Name))
             .Select(ObjectKey.Of);
 
     /// <summary>Deployments whose pods run as one of the ServiceAccount subjects.</summary>
@@ -181,7 +195,7 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
 
             foreach (var deployment in caches.ModelDeployments.Cache.ListByNamespace(ns))
             {
-                if (PodReferences.Of(caches.WorkloadOf(deployment)?.Template.Spec).ServiceAccount == subject.Name)
+                if (PodReferences.Of(caches.WorkloadOf(deployment)).RunsAs(subject.Name))
                 {
                     yield return ObjectKey.Of(deployment);
                 }

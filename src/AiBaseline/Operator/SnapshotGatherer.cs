@@ -14,8 +14,17 @@ internal sealed class SnapshotGatherer(ClusterCaches caches)
 
     public Snapshot Gather(AIModelDeployment deployment)
     {
-        var ns = deployment.Metadata.NamespaceProperty;
         var workload = caches.WorkloadOf(deployment);
+        var snapshot = Gather(deployment, workload);
+        return workload is null || workload.Templates.IsDefaultOrEmpty ? snapshot : snapshot with
+        {
+            PerTemplate = [.. workload.Templates.Select(t => new TemplateSnapshot(t.Role, Gather(deployment, workload with { Template = t.Template, Templates = [] })))],
+        };
+    }
+
+    private Snapshot Gather(AIModelDeployment deployment, WorkloadState? workload)
+    {
+        var ns = deployment.Metadata.NamespaceProperty;
         var references = PodReferences.Of(workload?.Template.Spec);
         return new Snapshot
         {

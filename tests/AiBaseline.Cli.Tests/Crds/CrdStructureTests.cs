@@ -68,7 +68,7 @@ public sealed class CrdStructureTests
 
     [Theory]
     [InlineData("AIModelDeployment", "spec.stage", "Design,Development,Deployment,Maintenance,Retirement")]
-    [InlineData("AIModelDeployment", "spec.workloadRef.kind", "Deployment,StatefulSet")]
+    [InlineData("AIModelDeployment", "spec.workloadRef.kind", "Deployment,StatefulSet,DaemonSet,Job,CronJob,Pod,LeaderWorkerSet,InferenceService,RayService,RayCluster,Service")]
     [InlineData("AIModelDeployment", "status.controls[].result", "Met,NotMet,Unknown,NotApplicable,Waived")]
     [InlineData("BaselineProfile", "spec.mode", "Audit,Enforce")]
     [InlineData("BaselineProfile", "spec.runtime.level", "Restricted,Baseline,Privileged")]

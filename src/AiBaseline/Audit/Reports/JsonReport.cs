@@ -19,19 +19,19 @@ public static class JsonReport
 
     private static readonly JsonWriterOptions Indented = new() { Indented = true };
 
-    /// <summary>The report as indented JSON.</summary>
-    public static string Render(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header)
+    /// <summary>The report as indented JSON; with --discover, an <c>undeclared</c> list of model servers no deployment declares.</summary>
+    public static string Render(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header, JsonArray? undeclared = null)
     {
         using var text = new StringWriter();
-        Write(verdicts, header, text);
+        Write(verdicts, header, text, undeclared);
         return text.ToString();
     }
 
     /// <summary>
     /// Writes the report to <paramref name="output"/> item by item, so a report of many deployments is never held
-    /// whole, neither as a tree nor as one string.
+    /// whole, neither as a tree nor as one string; with --discover, the <paramref name="undeclared"/> model servers last.
     /// </summary>
-    public static void Write(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header, TextWriter output)
+    public static void Write(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header, TextWriter output, JsonArray? undeclared = null)
     {
         ArgumentNullException.ThrowIfNull(header);
         var buffer = new ArrayBufferWriter<byte>(1 << 16);
@@ -62,6 +62,12 @@ public static class JsonReport
         }
 
         json.WriteEndArray();
+        if (undeclared is not null)
+        {
+            json.WritePropertyName("undeclared");
+            undeclared.WriteTo(json);
+        }
+
         json.WriteEndObject();
         Drain(json, buffer, output);
     }
