@@ -30,12 +30,13 @@ public sealed class OptionalInformerTests
         Widget.Install(cluster.Server);
         cluster.Server.Create(Widget.New("default", "one", 1));
         optional.SetAvailable(true);
-        await Emulated.EventuallyAsync(() => optional.Cache.Get(new ObjectKey("default", "one")) is not null, "the widget is cached once widgets are served");
+        // The cache is filled before handlers hear of it: wait for both.
+        await Emulated.EventuallyAsync(() => optional.Cache.Get(new ObjectKey("default", "one")) is not null && !seen.IsEmpty, "the widget is cached and announced once widgets are served");
         Assert.Equal(["Added one"], seen);
 
         // The CRD goes away, and its objects with it.
         optional.SetAvailable(false);
-        await Emulated.EventuallyAsync(() => optional.Cache.Count == 0, "the cache is emptied");
+        await Emulated.EventuallyAsync(() => optional.Cache.Count == 0 && seen.Count == 2, "the cache is emptied and the deletion announced");
         Assert.Equal(["Added one", "Deleted one"], seen);
         Assert.True(optional.HasSynced);
 
