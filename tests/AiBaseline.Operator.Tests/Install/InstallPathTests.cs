@@ -44,8 +44,12 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         {
             await UntilAsync(async () => await ReadyAsync(client, "models", "llama-chat") == "True", "llama-chat is Ready", running);
             await UntilAsync(async () => await ReadyAsync(client, "models", "support-bot") == "False", "support-bot is not Ready", running);
-            var events = await client.EventsV1.ListNamespacedEventAsync("models", cancellationToken: Ct);
-            Assert.Contains(events.Items, e => e.Regarding.Name == "support-bot" && e.Type == "Warning" && e.ReportingController == "aibaseline.io/operator");
+            // The event follows the status write that it announces.
+            await UntilAsync(
+                async () => (await client.EventsV1.ListNamespacedEventAsync("models", cancellationToken: Ct)).Items
+                    .Any(e => e.Regarding.Name == "support-bot" && e.Type == "Warning" && e.ReportingController == "aibaseline.io/operator"),
+                "a Warning event about support-bot from the operator",
+                running);
             var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync("aibaseline-leader", release, cancellationToken: Ct);
             Assert.Equal("aibaseline-test-0", lease.Spec.HolderIdentity);
             Assert.Equal(HttpStatusCode.OK, (await running.ProbeAsync("readyz")).Status);

@@ -107,12 +107,7 @@ public sealed class FaultScenarios(EmulatedCluster cluster) : IClassFixture<Emul
         Assert.False(run.Exited, "the operator is still running");
     }
 
-    private static async Task SetImageAsync(ScenarioNamespace ns, string name, string image)
-    {
-        var workload = await ns.Client.AppsV1.ReadNamespacedDeploymentAsync(name, ns.Name, cancellationToken: Ct);
-        workload.Spec.Template.Spec.Containers.Single(c => c.Name == "vllm").Image = image;
-        await ns.Client.AppsV1.ReplaceNamespacedDeploymentAsync(workload, name, ns.Name, cancellationToken: Ct);
-    }
+    private static Task SetImageAsync(ScenarioNamespace ns, string name, string image) => ns.SetImageAsync(name, "vllm", image);
 
     private static async Task SetSecretAsync(ScenarioNamespace ns, string name, bool present)
     {

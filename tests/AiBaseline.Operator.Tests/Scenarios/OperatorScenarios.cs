@@ -97,14 +97,12 @@ public abstract class OperatorScenarios(ClusterTarget target)
         await ns.ConditionFollowsAsync(changed, ConditionTypes.SecretsProtected, "True");
 
         // The serving image moves to an unpinned tag.
-        var workload = await ns.Client.AppsV1.ReadNamespacedDeploymentAsync(changed, ns.Name, cancellationToken: Ct);
-        workload.Spec.Template.Spec.Containers[0].Image = "registry.acme.example/mirror/vllm/vllm-openai:latest";
-        await ns.Client.AppsV1.ReplaceNamespacedDeploymentAsync(workload, changed, ns.Name, cancellationToken: Ct);
+        await ns.SetImageAsync(changed, "vllm", "registry.acme.example/mirror/vllm/vllm-openai:latest");
         await ns.ConditionFollowsAsync(changed, ConditionTypes.ImageProvenanceVerified, "False");
 
         // A rollout's progress (a status-only change of the workload) cannot change a verdict.
         var readsBeforeRollout = run.Reads(changed);
-        workload = await ns.Client.AppsV1.ReadNamespacedDeploymentAsync(changed, ns.Name, cancellationToken: Ct);
+        var workload = await ns.Client.AppsV1.ReadNamespacedDeploymentAsync(changed, ns.Name, cancellationToken: Ct);
         workload.Status = new V1DeploymentStatus { ObservedGeneration = workload.Metadata.Generation, Replicas = 0, UpdatedReplicas = 0 };
         await ns.Client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(workload, changed, ns.Name, cancellationToken: Ct);
         await Task.Delay(1000, Ct);
@@ -261,9 +259,7 @@ public abstract class OperatorScenarios(ClusterTarget target)
         Assert.Equal(0, second.WritesBesidesTheLease());
 
         Assert.Equal(0, await first.StopAsync());
-        var workload = await ns.Client.AppsV1.ReadNamespacedDeploymentAsync(Chat, ns.Name, cancellationToken: Ct);
-        workload.Spec.Template.Spec.Containers[0].Image = "registry.acme.example/mirror/vllm/vllm-openai:latest";
-        await ns.Client.AppsV1.ReplaceNamespacedDeploymentAsync(workload, Chat, ns.Name, cancellationToken: Ct);
+        await ns.SetImageAsync(Chat, "vllm", "registry.acme.example/mirror/vllm/vllm-openai:latest");
 
         await ns.ConditionBecomesAsync(Chat, ConditionTypes.ImageProvenanceVerified, "False");
         Assert.Equal("replica-b", (await ns.Client.CoordinationV1.ReadNamespacedLeaseAsync("aibaseline-leader", ns.Name, cancellationToken: Ct)).Spec.HolderIdentity);

@@ -35,6 +35,19 @@ internal sealed class ScenarioNamespace : IAsyncDisposable
     /// <summary>The client a user would use (not the operator's).</summary>
     public Kubernetes Client { get; }
 
+    /// <summary>
+    /// Sets the image of one container of a Deployment by JSON patch, as <c>kubectl set image</c> does: a read and a
+    /// replace would race the controller manager's status writes on a real cluster and fail with 409.
+    /// </summary>
+    public async Task SetImageAsync(string deployment, string container, string image)
+    {
+        var current = await Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, Name, cancellationToken: TestContext.Current.CancellationToken);
+        var index = current.Spec.Template.Spec.Containers.Select(c => c.Name).ToList().IndexOf(container);
+        Assert.True(index >= 0, $"Deployment {deployment} has no container {container}");
+        var patch = $$"""[{"op":"replace","path":"/spec/template/spec/containers/{{index}}/image","value":"{{image}}"}]""";
+        await Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch, V1Patch.PatchType.JsonPatch), deployment, Name, cancellationToken: TestContext.Current.CancellationToken);
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static async Task<ScenarioNamespace> CreateAsync(ClusterTarget target)
@@ -88,7 +101,8 @@ internal sealed class ScenarioNamespace : IAsyncDisposable
     {
         var run = OperatorRun.Start(Target, Name, identity, leaderElect);
         operators.Add(run);
-        await EventuallyAsync(() => Task.FromResult(run.Host.Manager.IsReady), $"{identity} synced its caches");
+        // A first sync lists every watched resource: with many deployments on a loaded machine, it takes longer than a change.
+        await Waiting.UntilAsync(() => Task.FromResult(run.Host.Manager.IsReady), Target.Patience * 3, $"{identity} synced its caches");
         return run;
     }
 
