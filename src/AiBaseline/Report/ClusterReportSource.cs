@@ -7,8 +7,8 @@ namespace AiBaseline.Report;
 
 /// <summary>
 /// The deployments of a report made from a cluster: the AIModelDeployments with the status the operator wrote,
-/// their BaselineProfiles (for the digest of what they were judged against), and the BaselineExceptions a waived
-/// provision names. Nothing is judged again: the report shows what
+/// their BaselineProfiles (for the digest of what they were judged against), the BaselineExceptions a waived
+/// provision names, and the RetirementRecords of deployments already retired and gone. Nothing is judged again: the report shows what
 /// the cluster shows.
 /// </summary>
 public sealed class ClusterReportSource(IKubernetes client)
@@ -27,7 +27,10 @@ public sealed class ClusterReportSource(IKubernetes client)
 
         var profiles = (await ListAsync<BaselineProfile>(null, ApiGroup.BaselineProfilePlural, null, cancellationToken))
             .ToDictionary(p => p.Metadata.Name ?? "", StringComparer.Ordinal);
-        List<RetirementRecordReport> records = [];
+        // Records are cluster-scoped and carry their deployment's labels: the selector goes to the server, the
+        // namespaces are those of the retired deployments.
+        var records = RetirementRecordReports.From(
+            await ListAsync<RetirementRecord>(null, ApiGroup.RetirementRecordPlural, selector, cancellationToken), namespaces, null);
 
         var judged = deployments
             .OrderBy(d => d.Metadata.NamespaceProperty, StringComparer.Ordinal)
