@@ -91,6 +91,23 @@ public sealed class RetirementRecordReportTests : IDisposable
         Assert.Empty(run.Stdout);
     }
 
+    [Fact]
+    public async Task A_cluster_whose_CRDs_predate_records_reports_none_instead_of_failing()
+    {
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Crds, "*.yaml").Where(f => !f.EndsWith("_retirementrecords.yaml", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(folder.FullName, Path.GetFileName(file)));
+        }
+
+        await using var api = await KubeEmulator.KubeEmulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        api.ApplyCrdsFrom(folder.FullName);
+        var kubeconfig = api.WriteKubeconfig(Path.Combine(folder.FullName, "kubeconfig"));
+
+        var report = ReportHarness.Json("--kubeconfig", kubeconfig);
+
+        Assert.Empty(report.GetProperty("retirementRecords").EnumerateArray());
+    }
+
     private string Write(string name, string text)
     {
         var path = Path.Combine(folder.FullName, name);
