@@ -79,8 +79,7 @@ public static class BaselineEngine
             return [.. ControlSet.All.Select(c => new EvaluatedControl(c, missing))];
         }
 
-        var context = new EvaluationContext(snapshot, profile.Spec, now);
-        return [.. ControlSet.All.Select(c => new EvaluatedControl(c, c.Evaluate(context)))];
+        return [.. ControlSet.All.Select(c => new EvaluatedControl(c, TemplateOutcomes.Evaluate(c, snapshot, profile.Spec, now)))];
     }
 
     private static Stall? StallOf(Snapshot snapshot, BaselineProfile? profile, string profileName)

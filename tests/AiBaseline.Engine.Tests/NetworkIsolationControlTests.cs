@@ -14,7 +14,8 @@ public sealed class NetworkIsolationControlTests
     public static TheoryData<string, V1NetworkPolicy[], BaselineProfile, ControlResult, string, string> Cases => new()
     {
         { "ingress from one namespace and egress to DNS and in-cluster pods is isolated", [.. Isolating()], Profile(), ControlResult.Met, NetworkIsolationControl.IsolatedReason, "ingress isolated by scorer-ingress; egress isolated by scorer-egress" },
-        { "no policy at all isolates nothing", [], Profile(), ControlResult.NotMet, NetworkIsolationControl.NoEgressPolicyReason, "ingress: no NetworkPolicy in namespace ml isolates the pods (app=scorer)" },
+        { "no policy at all: the reason says both directions are open", [], Profile(), ControlResult.NotMet, NetworkIsolationControl.NoNetworkPolicyReason, "no NetworkPolicy or Cilium policy in namespace ml selects the pods (app=scorer), so ingress and egress are both open" },
+        { "no policy, only ingress required: the reason names ingress", [], Profile(p => p.Network.RequireEgressPolicy = false), ControlResult.NotMet, NetworkIsolationControl.NoIngressPolicyReason, "ingress: no NetworkPolicy or Cilium policy in namespace ml isolates the pods" },
         { "an ingress policy alone leaves egress open", [IngressPolicy()], Profile(), ControlResult.NotMet, NetworkIsolationControl.NoEgressPolicyReason, "policyTypes [Egress]" },
         { "egress is skipped when the profile does not require it", [IngressPolicy()], Profile(p => p.Network.RequireEgressPolicy = false), ControlResult.Met, NetworkIsolationControl.IsolatedReason, "egress not required" },
         { "ingress is skipped when the profile does not require it, even if a rule is open", [Policy("open", types: ["Ingress"], ingress: [From()]), EgressPolicy(Dns())], Profile(p => p.Network.RequireIngressPolicy = false), ControlResult.Met, NetworkIsolationControl.IsolatedReason, "ingress not required" },
@@ -41,7 +42,10 @@ public sealed class NetworkIsolationControlTests
         { "an IPv4 allow entry never covers an IPv6 block", [IngressPolicy(), EgressPolicy(To(IpBlock("::ffff:0:0/96")))], Allowing("0.0.0.0/1", "128.0.0.0/1"), ControlResult.NotMet, NetworkIsolationControl.EgressOutsideAllowListReason, "" },
         { "with no allow list any ipBlock is outside", [IngressPolicy(), EgressPolicy(To(IpBlock("198.51.100.7/32")))], Profile(), ControlResult.NotMet, NetworkIsolationControl.EgressOutsideAllowListReason, "egressAllowList (empty)" },
         { "a malformed ipBlock is named", [IngressPolicy(), EgressPolicy(To(IpBlock("10.0.0.0/33")))], Allowing("10.0.0.0/8"), ControlResult.NotMet, NetworkIsolationControl.EgressOutsideAllowListReason, "not a valid CIDR" },
-        { "egress to every namespace stays in the cluster", [IngressPolicy(), EgressPolicy(To(AllNamespaces()))], Profile(), ControlResult.Met, NetworkIsolationControl.IsolatedReason, "" },
+        { "egress to every namespace reaches every pod of the cluster", [IngressPolicy(), EgressPolicy(To(AllNamespaces()))], Profile(), ControlResult.NotMet, NetworkIsolationControl.EgressToEveryNamespaceReason, "NetworkPolicy scorer-egress egress rule 0 allows namespaceSelector {}, every pod of every namespace" },
+        { "egress to every namespace with podSelector {} is the same", [IngressPolicy(), EgressPolicy(To(new V1NetworkPolicyPeer { NamespaceSelector = new V1LabelSelector(), PodSelector = new V1LabelSelector() }))], Profile(), ControlResult.NotMet, NetworkIsolationControl.EgressToEveryNamespaceReason, "namespaceSelector {} with podSelector {}" },
+        { "egress to chosen pods in any namespace is bounded", [IngressPolicy(), EgressPolicy(To(new V1NetworkPolicyPeer { NamespaceSelector = new V1LabelSelector(), PodSelector = Select(("app", "model-store")) }))], Profile(), ControlResult.Met, NetworkIsolationControl.IsolatedReason, "" },
+        { "egress to labelled namespaces is bounded", [IngressPolicy(), EgressPolicy(To(NamespacesLabelled("team", "ml")))], Profile(), ControlResult.Met, NetworkIsolationControl.IsolatedReason, "" },
         { "a DNS-only rule without to is fine", [IngressPolicy(), EgressPolicy(DnsAnywhere())], Profile(), ControlResult.Met, NetworkIsolationControl.IsolatedReason, "" },
         { "a DNS rule that also opens 443 is not DNS-only", [IngressPolicy(), EgressPolicy(DnsAnywhere(443))], Profile(), ControlResult.NotMet, NetworkIsolationControl.UnrestrictedEgressReason, "egress rule 0 has no to" },
         { "an ingress rule without from admits every source", [IngressPolicy(rule: new V1NetworkPolicyIngressRule()), EgressPolicy(Dns())], Profile(), ControlResult.NotMet, NetworkIsolationControl.UnrestrictedIngressReason, "NetworkPolicy scorer-ingress ingress rule 0 has no from" },
@@ -60,6 +64,23 @@ public sealed class NetworkIsolationControlTests
     public void Judges_network_policies(string reason, V1NetworkPolicy[] policies, BaselineProfile profile, ControlResult result, string expectedReason, string fragment)
     {
         AssertRow(Control, reason, Snapshot() with { NetworkPolicies = [.. policies] }, profile, result, expectedReason, fragment);
+    }
+
+    [Theory]
+    [InlineData(true, "NetworkIsolated is not met, and the message names the policy it could not read")]
+    [InlineData(false, "a met verdict names it too, so nobody takes its silence for a verdict")]
+    public void Policies_of_kinds_it_does_not_read_are_named(bool isolated, string why)
+    {
+        var snapshot = Snapshot() with
+        {
+            NetworkPolicies = isolated ? Isolating() : [],
+            UnreadNetworkPolicies = ["projectcalico.org/v3 NetworkPolicy ml/default-deny"],
+        };
+
+        var outcome = Evaluate(Control, snapshot);
+
+        Assert.True(outcome.Result == (isolated ? ControlResult.Met : ControlResult.NotMet), why);
+        Assert.Contains("not read: projectcalico.org/v3 NetworkPolicy ml/default-deny; aibaseline reads NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy only", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,6 +12,8 @@ public sealed class SecretsHandlingControlTests
     private const string OpenAiKey = "sk-proj-Qm7Wn2Er5Ty8Ui1Op4As6Df9Gh3Jk0Lz";
     private const string PemKey = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
     private const string Password = "Tr0ub4dor-horse-battery";
+    private const string NvidiaKey = "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";
+    private const string GroqKey = "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";
 
     private static readonly SecretsHandlingControl Control = new();
 
@@ -46,6 +48,23 @@ public sealed class SecretsHandlingControlTests
         ["ConfigMap allowed by the profile"] = (s => MountConfigMap(s, "settings"), p => p.Secrets.ForbidSecretsInConfigMaps = false),
         ["ConfigMap by configMapKeyRef"] = (s => (Server(s).Env ??= []).Add(new V1EnvVar { Name = "LOG_LEVEL", ValueFrom = new V1EnvVarSource { ConfigMapKeyRef = new V1ConfigMapKeySelector { Name = "settings", Key = "log_level" } } }), null),
         ["ConfigMap the pods do not use"] = (_ => { }, null),
+        ["git clone with $VAR as the URL password"] = (s => Server(s).Command = ["sh", "-c", "git clone https://oauth2:$HUGGING_FACE_HUB_TOKEN@huggingface.co/acme/scorer /models"], null),
+        ["${VAR} as the URL password"] = (s => Server(s).Args = ["--source=https://oauth2:${HF_TOKEN}@huggingface.co/acme/scorer"], null),
+        ["$(VAR) as the URL password"] = (s => Server(s).Args = ["--source", "https://oauth2:$(HF_TOKEN)@huggingface.co/acme/scorer"], null),
+        ["literal password in a git URL"] = (s => Server(s).Command = ["sh", "-c", "git clone https://oauth2:" + Password + "@huggingface.co/acme/scorer /models"], null),
+        ["--token $VAR"] = (s => Server(s).Args = ["--token", "$HF_TOKEN"], null),
+        ["OpenAI key in a probe header"] = (s => Server(s).ReadinessProbe = HttpProbe(("Authorization", "Bearer " + OpenAiKey)), null),
+        ["literal Authorization header in a probe"] = (s => Server(s).LivenessProbe = HttpProbe(("Authorization", "Bearer " + Password)), null),
+        ["ordinary probe header"] = (s => Server(s).StartupProbe = HttpProbe(("Accept", "application/json")), null),
+        ["hf_ token in a postStart hook"] = (s => Server(s).Lifecycle = new V1Lifecycle { PostStart = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["huggingface-cli", "login", "--token", HuggingFaceToken] } } }, null),
+        ["X-Api-Key literal in a preStop httpGet"] = (s => Server(s).Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { HttpGet = new V1HTTPGetAction { Port = 8080, HttpHeaders = [new V1HTTPHeader { Name = "X-Api-Key", Value = Password }] } } }, null),
+        ["probe exec command with $(VAR)"] = (s => Server(s).LivenessProbe = new V1Probe { Exec = new V1ExecAction { Command = ["check", "--api-key", "$(API_KEY)"] } }, null),
+        ["NVIDIA key in args"] = (s => Server(s).Args = ["--nim-key", NvidiaKey], null),
+        ["Groq key under a neutral name"] = (s => AddEnv(Server(s), "LLM_BACKEND_CONFIG", GroqKey), null),
+        ["pull secret that exists"] = (s => Pod(s).ImagePullSecrets = [new V1LocalObjectReference { Name = "hf-token" }], null),
+        ["pull secret missing, the namespace's Secrets known"] = (s => Pod(s).ImagePullSecrets = [new V1LocalObjectReference { Name = "regcred" }], null),
+        ["pull secret missing, no Secret of the namespace known"] = (s => { Pod(s).ImagePullSecrets = [new V1LocalObjectReference { Name = "regcred" }]; }, null),
+        ["ServiceAccount's pull secret missing"] = (s => s.ServiceAccount!.ImagePullSecrets = [new V1LocalObjectReference { Name = "regcred" }], null),
     };
 
     [Theory]
@@ -78,10 +97,28 @@ public sealed class SecretsHandlingControlTests
     [InlineData("ConfigMap allowed by the profile", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "forbidSecretsInConfigMaps: false")]
     [InlineData("ConfigMap by configMapKeyRef", ControlResult.NotMet, SecretsHandlingControl.SecretInConfigMapReason, "using one key still exposes a ConfigMap holding credentials")]
     [InlineData("ConfigMap the pods do not use", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "an unused ConfigMap is not the pods' concern")]
+    [InlineData("git clone with $VAR as the URL password", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "the shell fills the password from a Secret-backed variable")]
+    [InlineData("${VAR} as the URL password", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "a braced shell variable is a reference too")]
+    [InlineData("$(VAR) as the URL password", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "Kubernetes expands $(VAR) in args")]
+    [InlineData("literal password in a git URL", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a written password in a URL")]
+    [InlineData("--token $VAR", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "a flag given a shell variable")]
+    [InlineData("OpenAI key in a probe header", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a real sk-proj- key in a readiness probe's httpHeaders")]
+    [InlineData("literal Authorization header in a probe", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a bearer credential written in a liveness probe")]
+    [InlineData("ordinary probe header", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "an Accept header holds nothing secret")]
+    [InlineData("hf_ token in a postStart hook", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "lifecycle hooks run commands too")]
+    [InlineData("X-Api-Key literal in a preStop httpGet", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a credential header of a lifecycle hook")]
+    [InlineData("probe exec command with $(VAR)", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "an exec probe may take a Secret-backed variable")]
+    [InlineData("NVIDIA key in args", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "an nvapi- key under a flag name that says nothing")]
+    [InlineData("Groq key under a neutral name", ControlResult.NotMet, SecretsHandlingControl.LiteralCredentialReason, "a gsk_ key found by its format")]
+    [InlineData("pull secret that exists", ControlResult.Met, SecretsHandlingControl.ProtectedReason, "the pull secret is there")]
+    [InlineData("pull secret missing, the namespace's Secrets known", ControlResult.NotMet, SecretsHandlingControl.SecretNotFoundReason, "private images could not be pulled")]
+    [InlineData("pull secret missing, no Secret of the namespace known", ControlResult.Unknown, SecretsHandlingControl.PullSecretNotCheckedReason, "offline input without the namespace's Secrets cannot tell")]
+    [InlineData("ServiceAccount's pull secret missing", ControlResult.NotMet, SecretsHandlingControl.SecretNotFoundReason, "the API server copies the ServiceAccount's pull secrets to the pod")]
     public void Judges_how_credentials_reach_the_pods(string name, ControlResult result, string reason, string why)
     {
         var snapshot = Snapshot() with
         {
+            SecretsListed = !name.Contains("no Secret of the namespace known", StringComparison.Ordinal),
             Secrets = [Secret("hf-token")],
             ConfigMaps = [ConfigMap("settings", ("log_level", "info"), ("api_key", Password), ("signing.pem", PemKey))],
         };
@@ -112,6 +149,18 @@ public sealed class SecretsHandlingControlTests
         {
             Assert.DoesNotContain(secretPart.Substring(i, 5), message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Header_findings_name_the_probe_and_header_but_not_the_value()
+    {
+        var snapshot = Snapshot();
+        Server(snapshot).ReadinessProbe = HttpProbe(("Accept", "application/json"), ("Authorization", "Bearer " + OpenAiKey));
+
+        var message = Evaluate(Control, snapshot).Message;
+
+        Assert.StartsWith("container server: readinessProbe.httpGet.httpHeaders[1] (Authorization) holds an OpenAI API key; ", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(OpenAiKey[8..], message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,6 +209,20 @@ public sealed class SecretsHandlingControlTests
         var (before, after) = (Evaluate(Control, whole), Evaluate(Control, trimmed));
 
         Assert.Equal((before.Result, before.Reason, before.Message), (after.Result, after.Reason, after.Message));
+    }
+
+    [Theory]
+    [InlineData(null, "neither the pod spec nor ServiceAccount ml/scorer sets automountServiceAccountToken: false", "unset on both: the default mounts a token")]
+    [InlineData(true, "ServiceAccount ml/scorer sets automountServiceAccountToken: true and the pod spec does not override it", "explicitly true on the ServiceAccount: that is the cause, not an unset field")]
+    public void Token_message_names_the_setting_that_mounts_it(bool? onServiceAccount, string expected, string why)
+    {
+        var snapshot = Snapshot();
+        Pod(snapshot).AutomountServiceAccountToken = null;
+        snapshot.ServiceAccount!.AutomountServiceAccountToken = onServiceAccount;
+
+        var message = Evaluate(Control, snapshot).Message;
+
+        Assert.True(message.Contains(expected, StringComparison.Ordinal), $"{why}: {message}");
     }
 
     [Fact]
@@ -239,6 +302,18 @@ public sealed class SecretsHandlingControlTests
     [InlineData("sk-ant-api03-abcdefghijklmnopqrstuvwxyz", "an Anthropic API key")]
     [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzY29yZXIifQ.c2lnbmF0dXJl", "a JSON Web Token")]
     [InlineData("-----BEGIN EC PRIVATE KEY-----", "a PEM private key")]
+    [InlineData(NvidiaKey, "an NVIDIA API key")]
+    [InlineData(GroqKey, "a Groq API key")]
+    [InlineData("r8_Y5eV3cyEw61yReJHrfYYA1Q79vFSECc5D8QK0", "a Replicate API token")]
+    [InlineData("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", "a Perplexity API key")]
+    [InlineData("xai-35YA5q6WnY6hAJQPfgVU6PrlUfUAmWsOV7D2Lp3gu8G1ukZV352IVGUVdvnjnek6HZ7ylAGy2Jtpd1Kp", "an xAI API key")]
+    [InlineData("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", "an OpenRouter API key")]
+    [InlineData("fw_myQYdzcZsogwHKq9Uc6eVtkd", "a Fireworks AI API key")]
+    [InlineData("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", "a LangSmith API key")]
+    [InlineData("glpat-YVqVGxIfO9rvOkq0ELsh", "a GitLab token")]
+    [InlineData("dckr_pat_sTQNPfQf2L1P1zf7XK4hpqN87j2", "a Docker Hub access token")]
+    [InlineData("https://oauth2:" + HuggingFaceToken + "@huggingface.co/acme/scorer", "a Hugging Face token")]
+    [InlineData("https://oauth2:hunter2-batteries@huggingface.co/acme/scorer", "a URL with a password")]
     public void Well_known_key_formats_are_named(string value, string format)
     {
         Assert.Equal(format, CredentialPatterns.KeyFormatIn(value));
@@ -249,6 +324,17 @@ public sealed class SecretsHandlingControlTests
     [InlineData("https://huggingface.co/models/scorer", "a URL without userinfo")]
     [InlineData("-----BEGIN PUBLIC KEY-----", "public keys are not secret")]
     [InlineData("sk-learn", "too short to be a key")]
+    [InlineData("xai-org/grok-1", "a model id of xAI")]
+    [InlineData("pplx-7b-online", "a Perplexity model name")]
+    [InlineData("nvapi-reference-docs", "too short to be a key")]
+    [InlineData("r8_model_cache", "a directory name")]
+    [InlineData("fw_version=2", "a setting")]
+    [InlineData("gsk_ready", "too short to be a key")]
+    [InlineData("/var/cache/glpat-runner", "a path")]
+    [InlineData("https://oauth2:$HUGGING_FACE_HUB_TOKEN@huggingface.co/acme/scorer", "$VAR filled in by the shell")]
+    [InlineData("https://${GIT_USER}:${GIT_PASSWORD}@github.com/acme/scorer", "${VAR} filled in by the shell")]
+    [InlineData("https://oauth2:$(HF_TOKEN)@huggingface.co/acme/scorer", "$(VAR) filled in by Kubernetes")]
+    [InlineData("nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3", "a NIM image")]
     public void Ordinary_values_match_no_key_format(string value, string why)
     {
         Assert.True(CredentialPatterns.KeyFormatIn(value) is null, why);
@@ -267,6 +353,11 @@ public sealed class SecretsHandlingControlTests
         AddEnv(container, name, value);
         return container;
     }
+
+    private static V1Probe HttpProbe(params (string Name, string Value)[] headers) => new()
+    {
+        HttpGet = new V1HTTPGetAction { Path = "/health", Port = 8080, HttpHeaders = [.. headers.Select(h => new V1HTTPHeader { Name = h.Name, Value = h.Value })] },
+    };
 
     private static V1Volume Projected(V1VolumeProjection source) =>
         new() { Name = "projected", Projected = new V1ProjectedVolumeSource { Sources = [source] } };

@@ -194,6 +194,13 @@ internal static class CrdSchemaRules
 
         foreach (var junctor in Junctors)
         {
+            // The server allows x-kubernetes-int-or-string with anyOf: [{type: integer}, {type: string}], which every
+            // IntOrString field of a generated pod template schema carries (ports, quantities).
+            if (junctor == "anyOf" && Flag(schema, "x-kubernetes-int-or-string") && IsIntOrStringAnyOf(schema[junctor]))
+            {
+                continue;
+            }
+
             foreach (var (nested, i) in (schema[junctor] as JsonArray ?? []).Select((n, i) => (n, i)))
             {
                 Nested(nested, $"{path}.{junctor}[{i}]", violations);
@@ -202,6 +209,11 @@ internal static class CrdSchemaRules
 
         Nested(schema["not"], $"{path}.not", violations);
     }
+
+    private static bool IsIntOrStringAnyOf(JsonNode? anyOf) =>
+        anyOf is JsonArray { Count: 2 } items
+        && items.All(i => i is JsonObject { Count: 1 } o && Text(o, "type") is "integer" or "string")
+        && items.Select(i => Text(i!, "type")).Distinct().Count() == 2;
 
     /// <summary>A schema under allOf/anyOf/oneOf/not only validates values: it may not shape them.</summary>
     private static void Nested(JsonNode? schema, string path, List<SchemaViolation> violations)

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using YamlDotNet.Core;
 using k8s;
 using k8s.Models;
 
@@ -121,10 +122,15 @@ public sealed class KubeEmulator : IAsyncDisposable
     /// </summary>
     public int CreateFromYaml(string yaml, IDictionary<string, Type>? kinds = null)
     {
-        List<object> documents;
+        List<JsonObject> documents;
         try
         {
-            documents = KubernetesYaml.LoadAllFromString(yaml, kinds);
+            documents = [.. KubernetesYaml.LoadAllFromString(yaml, kinds).Select(d => JsonNode.Parse(KubernetesJson.Serialize(d))!.AsObject())];
+        }
+        catch (KeyNotFoundException)
+        {
+            // A custom resource without a type here (a serving stack's kind): read as plain YAML, as kubectl reads it.
+            documents = Untyped(yaml);
         }
         catch (Exception e) when (e is YamlDotNet.Core.YamlException or ArgumentException or InvalidOperationException)
         {
@@ -133,7 +139,7 @@ public sealed class KubeEmulator : IAsyncDisposable
 
         foreach (var document in documents)
         {
-            Create(JsonNode.Parse(KubernetesJson.Serialize(document))!.AsObject());
+            Create(document);
         }
 
         return documents.Count;
@@ -219,6 +225,23 @@ public sealed class KubeEmulator : IAsyncDisposable
         }
 
         return crds.Count;
+    }
+
+    private static List<JsonObject> Untyped(string yaml)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(yaml));
+        var deserializer = new YamlDotNet.Serialization.DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
+        var documents = new List<JsonObject>();
+        parser.Consume<YamlDotNet.Core.Events.StreamStart>();
+        while (parser.Accept<YamlDotNet.Core.Events.DocumentStart>(out _))
+        {
+            if (JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(deserializer.Deserialize<object>(parser))) is JsonObject document)
+            {
+                documents.Add(document);
+            }
+        }
+
+        return documents;
     }
 
     public async ValueTask DisposeAsync()

@@ -14,10 +14,18 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["aibaseline.io"]
   resources: ["retirementrecords"]
   verbs: ["create", "get", "list", "watch"]
+# Read Cilium's cluster-wide policies, where Cilium is installed (NetworkIsolation).
+- apiGroups: ["cilium.io"]
+  resources: ["ciliumclusterwidenetworkpolicies"]
+  verbs: ["get", "list", "watch"]
 # Read the cluster-wide bindings and roles of the pods' ServiceAccount (LeastPrivilege: wildcards, cluster-admin).
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["clusterroles", "clusterrolebindings"]
   verbs: ["get", "list", "watch"]
+# See which serving stacks are installed (metadata only), to watch their kinds while their CRDs exist.
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  verbs: ["list", "watch"]
 {{- end }}
 
 {{/* Rules on namespaced kinds: in the ClusterRole, or in a Role per watched namespace. */}}
@@ -44,11 +52,39 @@ No wildcard, no write on workloads, no write on Secrets.
   verbs: ["get", "patch", "update"]
 # Read the pod templates of the workloads that serve the models.
 - apiGroups: ["apps"]
-  resources: ["deployments", "statefulsets"]
+  resources: ["deployments", "statefulsets", "daemonsets"]
+  verbs: ["get", "list", "watch"]
+# Jobs and CronJobs that serve or download models.
+- apiGroups: ["batch"]
+  resources: ["jobs", "cronjobs"]
+  verbs: ["get", "list", "watch"]
+# Bare Pods (the pods of other workloads are kept as metadata only).
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch"]
+# The serving stacks' workloads, watched while their CRDs exist: LeaderWorkerSets first.
+- apiGroups: ["leaderworkerset.x-k8s.io"]
+  resources: ["leaderworkersets"]
+  verbs: ["get", "list", "watch"]
+# KServe InferenceServices.
+- apiGroups: ["serving.kserve.io"]
+  resources: ["inferenceservices"]
+  verbs: ["get", "list", "watch"]
+# KubeRay RayServices and RayClusters.
+- apiGroups: ["ray.io"]
+  resources: ["rayservices", "rayclusters"]
+  verbs: ["get", "list", "watch"]
+# Knative Serving Services.
+- apiGroups: ["serving.knative.dev"]
+  resources: ["services"]
   verbs: ["get", "list", "watch"]
 # Read the NetworkPolicies that select the model pods (NetworkIsolation).
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
+  verbs: ["get", "list", "watch"]
+# Read the CiliumNetworkPolicies that select the model pods, where Cilium is installed (NetworkIsolation).
+- apiGroups: ["cilium.io"]
+  resources: ["ciliumnetworkpolicies"]
   verbs: ["get", "list", "watch"]
 # Services, ServiceAccounts, volumes and ConfigMaps the pods use: exposure, token mounting, retirement, credentials in ConfigMaps.
 - apiGroups: [""]

@@ -17,7 +17,7 @@ public sealed class AIModelDeploymentSpec
     [Required]
     public LifecycleStage Stage { get; set; }
 
-    /// <summary>The Deployment or StatefulSet, in the same namespace, that serves the model.</summary>
+    /// <summary>The workload, in the same namespace, that serves the model: any kind of <see cref="WorkloadKind"/>.</summary>
     [JsonPropertyName("workloadRef")]
     public WorkloadReference? WorkloadRef { get; set; }
 
@@ -52,7 +52,7 @@ public enum LifecycleStage
 /// <summary>A reference to the workload that serves the model.</summary>
 public sealed class WorkloadReference
 {
-    /// <summary>Kind of the workload: Deployment or StatefulSet.</summary>
+    /// <summary>Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, LeaderWorkerSet, InferenceService (KServe), RayService, RayCluster (KubeRay) or Service (Knative Serving).</summary>
     [JsonPropertyName("kind")]
     [Required]
     public WorkloadKind Kind { get; set; }
@@ -64,12 +64,24 @@ public sealed class WorkloadReference
     public string Name { get; set; } = "";
 }
 
-/// <summary>Workload kinds that can serve a model.</summary>
+/// <summary>
+/// Workload kinds that can serve a model: the built-in controllers and bare Pods, and the serving stacks' own kinds.
+/// Service means a Knative Serving Service (serving.knative.dev): a core Service carries no pods.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<WorkloadKind>))]
 public enum WorkloadKind
 {
     Deployment,
     StatefulSet,
+    DaemonSet,
+    Job,
+    CronJob,
+    Pod,
+    LeaderWorkerSet,
+    InferenceService,
+    RayService,
+    RayCluster,
+    Service,
 }
 
 /// <summary>A model artifact: weights, adapters or a packaged model.</summary>

@@ -39,6 +39,10 @@ public sealed class BaselineProfileSpec
     [JsonPropertyName("waivers")]
     public WaiverPolicy Waivers { get; set; } = new();
 
+    /// <summary>How the admission webhook treats artifacts whose signatures are not verified yet.</summary>
+    [JsonPropertyName("admission")]
+    public AdmissionPolicy Admission { get; set; } = new();
+
     /// <summary>Provisions the platform declares outside the scope of its deployments, each with the reason.</summary>
     [JsonPropertyName("scope")]
     public ScopePolicy Scope { get; set; } = new();

@@ -44,6 +44,25 @@ public sealed class KubeApiClient
         return await ReadBodyAsync<T>(response, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether the API server serves <paramref name="type"/> (discovery of its group version): false while the group
+    /// version is unknown (404), such as a custom resource whose CRD is not installed.
+    /// </summary>
+    public async Task<bool> ServesAsync(ResourceType type, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Get, type.Group.Length == 0 ? $"/api/{type.Version}" : $"/apis/{type.Group}/{type.Version}", null, null, cancellationToken);
+            var list = await ReadBodyAsync<V1APIResourceList>(response, cancellationToken);
+            return list.Resources?.Any(r => r.Name == type.Plural) ?? false;
+        }
+        catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Lists a collection page by page and returns the items with the list's resourceVersion.</summary>
     /// <param name="type">The resource.</param>
     /// <param name="ns">The namespace, or null for all namespaces and cluster-scoped resources.</param>

@@ -37,29 +37,53 @@ internal static partial class CredentialPatterns
 
     private const string PemPrivateKey = @"-----BEGIN[A-Z ]{0,20} PRIVATE KEY( BLOCK)?-----";
     private const string AnthropicKey = @"\bsk-ant-[A-Za-z0-9_\-]{20,}";
+    private const string OpenRouterKey = @"\bsk-or-v1-[A-Za-z0-9]{40,}";
     private const string OpenAiKey = @"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}";
+    private const string NvidiaKey = @"\bnvapi-[A-Za-z0-9_\-]{40,}";
+    private const string GroqKey = @"\bgsk_[A-Za-z0-9]{40,}";
+    private const string ReplicateToken = @"\br8_[A-Za-z0-9]{30,}";
+    private const string PerplexityKey = @"\bpplx-[A-Za-z0-9]{40,}";
+    private const string XaiKey = @"\bxai-[A-Za-z0-9]{60,}";
+    private const string FireworksKey = @"\bfw_[A-Za-z0-9]{20,}";
+    private const string LangSmithKey = @"\blsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}\b";
+    private const string GitLabToken = @"\bglpat-[A-Za-z0-9_\-]{20,}";
+    private const string DockerHubToken = @"\bdckr_pat_[A-Za-z0-9_\-]{20,}";
     private const string HuggingFaceToken = @"\bhf_[A-Za-z0-9]{30,}";
     private const string GitHubToken = @"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})";
     private const string AwsAccessKey = @"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b";
     private const string SlackToken = @"\bxox[abposr]-[A-Za-z0-9\-]{10,}";
     private const string GoogleApiKey = @"\bAIza[0-9A-Za-z_\-]{35}";
     private const string JsonWebToken = @"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*";
-    private const string UrlPassword = @"[a-z][a-z0-9+.\-]*://[^/\s:@]*:[^/\s@]+@";
+    // The password must not be a whole variable reference ($VAR, ${VAR}, $(VAR)): a shell or Kubernetes fills those in.
+    private const string UrlPassword = @"[a-z][a-z0-9+.\-]*://[^/\s:@]*:(?!\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}|\([A-Za-z_][A-Za-z0-9_]*\))@)[^/\s@]+@";
 
     /// <summary>A fragment every credential name contains; names without one skip the word-by-word reading.</summary>
     private static readonly SearchValues<string> NameHints = SearchValues.Create(["PASS", "SECRET", "CREDENTIAL", "KEY", "TOKEN"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A text fragment every key format contains; values without one skip the regular expressions.</summary>
     private static readonly SearchValues<string> Anchors = SearchValues.Create(
-        ["-----BEGIN", "sk-", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "AKIA", "ASIA", "xox", "AIza", "eyJ", "://"],
+        [
+            "-----BEGIN", "sk-", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "AKIA", "ASIA", "xox", "AIza", "eyJ", "://",
+            "nvapi-", "gsk_", "r8_", "pplx-", "xai-", "fw_", "lsv2_", "glpat-", "dckr_pat_",
+        ],
         StringComparison.Ordinal);
 
     private static readonly (string Format, Regex Pattern)[] Formats =
     [
         ("a PEM private key", PemPrivateKeyRegex()),
         ("an Anthropic API key", AnthropicKeyRegex()),
+        ("an OpenRouter API key", OpenRouterKeyRegex()),
         ("an OpenAI API key", OpenAiKeyRegex()),
         ("a Hugging Face token", HuggingFaceTokenRegex()),
+        ("an NVIDIA API key", NvidiaKeyRegex()),
+        ("a Groq API key", GroqKeyRegex()),
+        ("a Replicate API token", ReplicateTokenRegex()),
+        ("a Perplexity API key", PerplexityKeyRegex()),
+        ("an xAI API key", XaiKeyRegex()),
+        ("a Fireworks AI API key", FireworksKeyRegex()),
+        ("a LangSmith API key", LangSmithKeyRegex()),
+        ("a GitLab token", GitLabTokenRegex()),
+        ("a Docker Hub access token", DockerHubTokenRegex()),
         ("a GitHub token", GitHubTokenRegex()),
         ("an AWS access key", AwsAccessKeyRegex()),
         ("a Slack token", SlackTokenRegex()),
@@ -128,7 +152,8 @@ internal static partial class CredentialPatterns
 
     /// <summary>
     /// True when a value given to a credential-named variable or flag could be the credential itself. An
-    /// empty value, a $(VAR) expansion of another variable and an absolute file path point elsewhere; a
+    /// empty value, a reference to a variable ($(VAR) as Kubernetes expands it, $VAR or ${VAR} as a shell does) and
+    /// an absolute file path point elsewhere; a
     /// switch (true, off) is a setting about credentials, such as ENABLE_API_KEY_AUTH=true. Numbers count:
     /// DB_PASSWORD=123456 is a credential.
     /// </summary>
@@ -136,9 +161,39 @@ internal static partial class CredentialPatterns
     {
         value = value.Trim();
         return !value.IsEmpty
-            && !(value.StartsWith("$(", StringComparison.Ordinal) && value[^1] == ')')
+            && !IsVariableReference(value)
             && !(value[0] == '/' && !value.Contains(' '))
             && !IsAny(value, Switches);
+    }
+
+    /// <summary>True when the whole value is $(VAR), ${VAR} or $VAR: a value filled in from elsewhere, not written here.</summary>
+    public static bool IsVariableReference(ReadOnlySpan<char> value)
+    {
+        if (value.Length < 2 || value[0] != '$')
+        {
+            return false;
+        }
+
+        var name = value[1] switch
+        {
+            '(' when value[^1] == ')' => value[2..^1],
+            '{' when value[^1] == '}' => value[2..^1],
+            _ => value[1..],
+        };
+        if (name.IsEmpty || char.IsAsciiDigit(name[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Words after TOKEN that make it a measure of model tokens: TOKEN_BUDGET, TOKEN_RATE.</summary>
@@ -197,7 +252,11 @@ internal static partial class CredentialPatterns
         return false;
     }
 
-    [GeneratedRegex(PemPrivateKey + "|" + AnthropicKey + "|" + OpenAiKey + "|" + HuggingFaceToken + "|" + GitHubToken + "|" + AwsAccessKey + "|" + SlackToken + "|" + GoogleApiKey + "|" + JsonWebToken + "|" + UrlPassword, RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        PemPrivateKey + "|" + AnthropicKey + "|" + OpenAiKey + "|" + HuggingFaceToken + "|" + NvidiaKey + "|" + GroqKey + "|" + ReplicateToken + "|" + PerplexityKey
+        + "|" + XaiKey + "|" + FireworksKey + "|" + LangSmithKey + "|" + GitLabToken + "|" + DockerHubToken + "|" + GitHubToken + "|" + AwsAccessKey + "|" + SlackToken
+        + "|" + GoogleApiKey + "|" + JsonWebToken + "|" + UrlPassword,
+        RegexOptions.CultureInvariant)]
     private static partial Regex AnyKeyFormatRegex();
 
     [GeneratedRegex(PemPrivateKey, RegexOptions.CultureInvariant)]
@@ -229,4 +288,34 @@ internal static partial class CredentialPatterns
 
     [GeneratedRegex(UrlPassword, RegexOptions.CultureInvariant)]
     private static partial Regex UrlPasswordRegex();
+
+    [GeneratedRegex(OpenRouterKey, RegexOptions.CultureInvariant)]
+    private static partial Regex OpenRouterKeyRegex();
+
+    [GeneratedRegex(NvidiaKey, RegexOptions.CultureInvariant)]
+    private static partial Regex NvidiaKeyRegex();
+
+    [GeneratedRegex(GroqKey, RegexOptions.CultureInvariant)]
+    private static partial Regex GroqKeyRegex();
+
+    [GeneratedRegex(ReplicateToken, RegexOptions.CultureInvariant)]
+    private static partial Regex ReplicateTokenRegex();
+
+    [GeneratedRegex(PerplexityKey, RegexOptions.CultureInvariant)]
+    private static partial Regex PerplexityKeyRegex();
+
+    [GeneratedRegex(XaiKey, RegexOptions.CultureInvariant)]
+    private static partial Regex XaiKeyRegex();
+
+    [GeneratedRegex(FireworksKey, RegexOptions.CultureInvariant)]
+    private static partial Regex FireworksKeyRegex();
+
+    [GeneratedRegex(LangSmithKey, RegexOptions.CultureInvariant)]
+    private static partial Regex LangSmithKeyRegex();
+
+    [GeneratedRegex(GitLabToken, RegexOptions.CultureInvariant)]
+    private static partial Regex GitLabTokenRegex();
+
+    [GeneratedRegex(DockerHubToken, RegexOptions.CultureInvariant)]
+    private static partial Regex DockerHubTokenRegex();
 }

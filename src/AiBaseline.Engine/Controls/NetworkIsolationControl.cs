@@ -5,19 +5,24 @@ using k8s.Models;
 namespace AiBaseline.Engine.Controls;
 
 /// <summary>
-/// NetworkIsolation: NetworkPolicies isolate the serving pods, and what they allow is bounded.
+/// NetworkIsolation: network policies isolate the serving pods, and what they allow is bounded.
 /// <para>Reads: the pod template's metadata.labels; every NetworkPolicy of the namespace (podSelector with
-/// matchLabels and matchExpressions, policyTypes, ingress[*].from, egress[*].to and ports); profile
-/// spec.network (requireIngressPolicy, requireEgressPolicy, egressAllowList, allowedIngressNamespaces).</para>
-/// <para>A policy applies when its podSelector selects the pod labels (an empty selector selects every pod).
+/// matchLabels and matchExpressions, policyTypes, ingress[*].from, egress[*].to and ports); the CiliumNetworkPolicies
+/// of the namespace and every CiliumClusterwideNetworkPolicy (read as <see cref="CiliumPolicies"/> says); the names of
+/// policies of other kinds; profile spec.network (requireIngressPolicy, requireEgressPolicy, egressAllowList,
+/// allowedIngressNamespaces).</para>
+/// <para>A NetworkPolicy applies when its podSelector selects the pod labels (an empty selector selects every pod).
 /// It isolates a direction when policyTypes lists it; without policyTypes, Kubernetes isolates ingress always
 /// and egress only when the policy has egress rules. Passes when, for each required direction, an applying
 /// policy isolates the pods and no applying rule opens that direction: ingress rules without sources, or from
 /// ipBlock /0, or, when allowedIngressNamespaces is set, from namespaces not selected by
 /// kubernetes.io/metadata.name on that list (the pods' own namespace is always allowed); egress rules without
 /// destinations, or to ipBlock /0 (an except list does not close the internet), or to an ipBlock outside
-/// egressAllowList. Egress to pods or namespaces stays in the cluster and is fine, and so is a rule whose
-/// every port is DNS (53/UDP or 53/TCP).</para>
+/// egressAllowList, or to every namespace (namespaceSelector {} without a podSelector that narrows it). Egress to
+/// chosen pods or namespaces stays in the cluster and is fine, and so is a rule whose every port is DNS (53/UDP or
+/// 53/TCP). The reason says what is missing: NoNetworkPolicy when no policy of any kind selects the pods,
+/// NoIngressPolicy or NoEgressPolicy when one direction is not isolated. Policies of kinds it does not read (Calico,
+/// Antrea, AdminNetworkPolicy) are named in the message, never silently taken as isolation.</para>
 /// <para>Serves EN 304 223 5.2.2-1 (secure infrastructure), 5.1.2-6 (least privilege), 5.2.1-4 (protect
 /// assets) and 5.2.2-3 (segregate environments).</para>
 /// </summary>
@@ -25,6 +30,15 @@ public sealed class NetworkIsolationControl : IControl
 {
     /// <summary>The pods are isolated as the profile requires.</summary>
     public const string IsolatedReason = "Isolated";
+
+    /// <summary>No policy of any kind selects the pods: ingress and egress are both open.</summary>
+    public const string NoNetworkPolicyReason = "NoNetworkPolicy";
+
+    /// <summary>An egress rule allows every pod of every namespace.</summary>
+    public const string EgressToEveryNamespaceReason = "EgressToEveryNamespace";
+
+    /// <summary>A policy refers to something the control cannot read (a CiliumCIDRGroup, cloud groups), so what it allows is unknown.</summary>
+    public const string PolicyNotReadReason = "PolicyNotRead";
 
     /// <summary>No applying NetworkPolicy isolates the pods for ingress.</summary>
     public const string NoIngressPolicyReason = "NoIngressPolicy";
@@ -41,7 +55,7 @@ public sealed class NetworkIsolationControl : IControl
     /// <summary>An egress rule allows every destination.</summary>
     public const string UnrestrictedEgressReason = "UnrestrictedEgress";
 
-    /// <summary>An egress rule allows an ipBlock outside spec.network.egressAllowList.</summary>
+    /// <summary>An egress rule allows an ipBlock, CIDR or DNS name outside spec.network.egressAllowList.</summary>
     public const string EgressOutsideAllowListReason = "EgressOutsideAllowList";
 
     private const string NamespaceNameLabel = "kubernetes.io/metadata.name";
@@ -60,11 +74,9 @@ public sealed class NetworkIsolationControl : IControl
         }
 
         var rules = context.Profile.Network;
-        var labels = context.Snapshot.Workload!.Template.Metadata?.Labels;
-        var findings = new FindingSet();
-        List<string>? ingressBy = null;
-        List<string>? egressBy = null;
-        Cidr[]? allowList = null;
+        var template = context.Snapshot.Workload!.Template;
+        var labels = template.Metadata?.Labels;
+        var judgement = new NetworkJudgement(rules, context.Namespace);
         foreach (var policy in context.Snapshot.NetworkPolicies)
         {
             if (!Applies(policy, context.Namespace, labels))
@@ -72,34 +84,53 @@ public sealed class NetworkIsolationControl : IControl
                 continue;
             }
 
+            judgement.AnySelects = true;
             var name = policy.Metadata?.Name ?? "";
             var (ingress, egress) = TypesOf(policy.Spec);
             if (ingress && rules.RequireIngressPolicy)
             {
-                (ingressBy ??= []).Add(name);
-                CheckIngress(name, policy.Spec?.Ingress, rules.AllowedIngressNamespaces, context.Namespace, findings);
+                judgement.IsolatesIngress(name);
+                CheckIngress(name, policy.Spec?.Ingress, rules.AllowedIngressNamespaces, context.Namespace, judgement);
             }
 
             if (egress && rules.RequireEgressPolicy)
             {
-                (egressBy ??= []).Add(name);
-                allowList ??= ParseAllowList(rules.EgressAllowList);
-                CheckEgress(name, policy.Spec?.Egress, allowList, rules.EgressAllowList, findings);
+                judgement.IsolatesEgress(name);
+                CheckEgress(name, policy.Spec?.Egress, judgement);
             }
         }
 
-        if (rules.RequireIngressPolicy && ingressBy is null)
+        CiliumPolicies.Judge(context.Snapshot.CiliumPolicies, context.Namespace, template, judgement);
+        var unread = Unread(context.Snapshot.UnreadNetworkPolicies);
+        var missingIngress = rules.RequireIngressPolicy && judgement.IngressBy is null;
+        var missingEgress = rules.RequireEgressPolicy && judgement.EgressBy is null;
+        var pods = LabelSelectors.Describe(labels);
+        if (missingIngress && missingEgress && !judgement.AnySelects)
         {
-            findings.NotMet(NoIngressPolicyReason, $"ingress: no NetworkPolicy in namespace {context.Namespace} isolates the pods ({LabelSelectors.Describe(labels)}): add one whose podSelector selects them with policyTypes [Ingress]");
+            judgement.Findings.NotMet(NoNetworkPolicyReason, $"no NetworkPolicy or Cilium policy in namespace {context.Namespace} selects the pods ({pods}), so ingress and egress are both open: add a default-deny policy whose podSelector selects them with policyTypes [Ingress, Egress]{unread}");
+        }
+        else
+        {
+            if (missingIngress)
+            {
+                judgement.Findings.NotMet(NoIngressPolicyReason, $"ingress: no NetworkPolicy or Cilium policy in namespace {context.Namespace} isolates the pods ({pods}): add one whose podSelector selects them with policyTypes [Ingress]{unread}");
+            }
+
+            if (missingEgress)
+            {
+                judgement.Findings.NotMet(NoEgressPolicyReason, $"egress: no NetworkPolicy or Cilium policy in namespace {context.Namespace} isolates the pods ({pods}): add one whose podSelector selects them with policyTypes [Egress]{unread}");
+            }
         }
 
-        if (rules.RequireEgressPolicy && egressBy is null)
-        {
-            findings.NotMet(NoEgressPolicyReason, $"egress: no NetworkPolicy in namespace {context.Namespace} isolates the pods ({LabelSelectors.Describe(labels)}): add one whose podSelector selects them with policyTypes [Egress]");
-        }
-
-        return findings.Outcome() ?? ControlOutcome.Met(IsolatedReason, $"ingress {Isolation(ingressBy, rules.RequireIngressPolicy)}; egress {Isolation(egressBy, rules.RequireEgressPolicy)}");
+        return judgement.Findings.Outcome()
+            ?? ControlOutcome.Met(IsolatedReason, $"ingress {Isolation(judgement.IngressBy, rules.RequireIngressPolicy)}; egress {Isolation(judgement.EgressBy, rules.RequireEgressPolicy)}{unread}");
     }
+
+    /// <summary>Policies of kinds the control does not read, named so nobody takes their silence for a verdict.</summary>
+    private static string Unread(ImmutableArray<string> policies) =>
+        policies.IsDefaultOrEmpty
+            ? ""
+            : $" (not read: {string.Join(", ", policies.Order(StringComparer.Ordinal))}; aibaseline reads NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy only, so check what these allow by hand)";
 
     /// <summary>Policy types as the API server defaults them when policyTypes is absent.</summary>
     private static (bool Ingress, bool Egress) TypesOf(V1NetworkPolicySpec? spec)
@@ -121,15 +152,15 @@ public sealed class NetworkIsolationControl : IControl
         (policy.Metadata?.NamespaceProperty is not { } own || own == ns)
         && LabelSelectors.Matches(policy.Spec?.PodSelector, labels);
 
-    private static void CheckIngress(string policy, IList<V1NetworkPolicyIngressRule>? ingress, List<string>? allowedNamespaces, string ns, FindingSet findings)
+    private static void CheckIngress(string policy, IList<V1NetworkPolicyIngressRule>? ingress, List<string>? allowedNamespaces, string ns, NetworkJudgement judgement)
     {
         for (var i = 0; i < (ingress?.Count ?? 0); i++)
         {
-            var where = new RuleSite(policy, "ingress", i);
+            var where = new RuleSite(policy, "ingress", i).ToString();
             var sources = ingress![i].FromProperty;
             if (sources is not { Count: > 0 })
             {
-                findings.NotMet(UnrestrictedIngressReason, $"{where} has no from, so it admits every source: list the pods, namespaces or addresses that may call the model");
+                judgement.Findings.NotMet(UnrestrictedIngressReason, $"{where} has no from, so it admits every source: list the pods, namespaces or addresses that may call the model");
                 continue;
             }
 
@@ -137,20 +168,17 @@ public sealed class NetworkIsolationControl : IControl
             {
                 if (peer.IpBlock is { } block)
                 {
-                    if (Cidr.TryParse(block.Cidr, out var cidr) && cidr.IsEverywhere)
-                    {
-                        findings.NotMet(UnrestrictedIngressReason, $"{where} admits ipBlock {block.Cidr}{Except(block)}, every address: name the source networks instead");
-                    }
+                    judgement.IngressFromCidr(where, "ipBlock", block.Cidr, block.Except);
                 }
                 else if (peer.NamespaceSelector is { } selector && allowedNamespaces is { Count: > 0 } && !SelectsOnly(selector, allowedNamespaces, ns))
                 {
-                    findings.NotMet(IngressFromUnlistedNamespaceReason, $"{where} admits {Namespaces(selector)}, not only spec.network.allowedIngressNamespaces [{string.Join(", ", allowedNamespaces)}]: select them by {NamespaceNameLabel}");
+                    judgement.Findings.NotMet(IngressFromUnlistedNamespaceReason, $"{where} admits {Namespaces(selector)}, not only spec.network.allowedIngressNamespaces [{string.Join(", ", allowedNamespaces)}]: select them by {NamespaceNameLabel}");
                 }
             }
         }
     }
 
-    private static void CheckEgress(string policy, IList<V1NetworkPolicyEgressRule>? egress, Cidr[] allowList, List<string>? allowWritten, FindingSet findings)
+    private static void CheckEgress(string policy, IList<V1NetworkPolicyEgressRule>? egress, NetworkJudgement judgement)
     {
         for (var i = 0; i < (egress?.Count ?? 0); i++)
         {
@@ -160,36 +188,29 @@ public sealed class NetworkIsolationControl : IControl
                 continue;
             }
 
-            var where = new RuleSite(policy, "egress", i);
+            var where = new RuleSite(policy, "egress", i).ToString();
             if (rule.To is not { Count: > 0 } destinations)
             {
-                findings.NotMet(UnrestrictedEgressReason, $"{where} has no to, so it allows every destination: list the services or networks the model needs");
+                judgement.Findings.NotMet(UnrestrictedEgressReason, $"{where} has no to, so it allows every destination: list the services or networks the model needs");
                 continue;
             }
 
             foreach (var peer in destinations)
             {
-                if (peer.IpBlock is not { } block)
+                if (peer.IpBlock is { } block)
                 {
-                    continue;
+                    judgement.EgressToCidr(where, "ipBlock", block.Cidr, block.Except);
                 }
-
-                if (!Cidr.TryParse(block.Cidr, out var cidr))
+                else if (peer.NamespaceSelector is { } selector && IsEmpty(selector) && (peer.PodSelector is null || IsEmpty(peer.PodSelector)))
                 {
-                    findings.NotMet(EgressOutsideAllowListReason, $"{where} allows ipBlock {block.Cidr}, which is not a valid CIDR");
-                }
-                else if (cidr.IsEverywhere)
-                {
-                    findings.NotMet(UnrestrictedEgressReason, $"{where} allows ipBlock {block.Cidr}{Except(block)}, every address: allow only the networks the model needs");
-                }
-                else if (!IsAllowed(cidr, allowList))
-                {
-                    var allowed = allowWritten is { Count: > 0 } ? $"[{string.Join(", ", allowWritten)}]" : "(empty)";
-                    findings.NotMet(EgressOutsideAllowListReason, $"{where} allows ipBlock {block.Cidr}, outside spec.network.egressAllowList {allowed}: narrow the rule or add the network to the profile");
+                    judgement.EgressToEveryNamespace(where, "namespaceSelector {}" + (peer.PodSelector is null ? "" : " with podSelector {}"));
                 }
             }
         }
     }
+
+    private static bool IsEmpty(V1LabelSelector selector) =>
+        selector.MatchLabels is not { Count: > 0 } && selector.MatchExpressions is not { Count: > 0 };
 
     /// <summary>A rule whose every port is 53 over UDP or TCP only resolves names, which every pod needs.</summary>
     private static bool IsDnsOnly(IList<V1NetworkPolicyPort>? ports)
@@ -245,37 +266,6 @@ public sealed class NetworkIsolationControl : IControl
 
         return named;
     }
-
-    private static bool IsAllowed(Cidr cidr, Cidr[] allowList)
-    {
-        foreach (var allowed in allowList)
-        {
-            if (allowed.Contains(cidr))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static Cidr[] ParseAllowList(List<string>? written)
-    {
-        var parsed = new List<Cidr>(written?.Count ?? 0);
-        foreach (var entry in written ?? [])
-        {
-            // The profile's own validation reports malformed entries; here they simply allow nothing.
-            if (Cidr.TryParse(entry, out var cidr))
-            {
-                parsed.Add(cidr);
-            }
-        }
-
-        return [.. parsed];
-    }
-
-    private static string Except(V1IPBlock block) =>
-        block.Except is { Count: > 0 } except ? $" (even with except [{string.Join(", ", except)}])" : "";
 
     private static string Namespaces(V1LabelSelector selector) =>
         selector.MatchLabels is not { Count: > 0 } && selector.MatchExpressions is not { Count: > 0 }

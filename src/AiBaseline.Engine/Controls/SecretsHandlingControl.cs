@@ -10,14 +10,18 @@ namespace AiBaseline.Engine.Controls;
 /// <list type="bullet">
 /// <item>Reads the workload's pod template: <c>containers[*]</c> and <c>initContainers[*]</c>
 /// (<c>env[*].value</c>, <c>env[*].valueFrom.secretKeyRef</c>, <c>env[*].valueFrom.configMapKeyRef</c>,
-/// <c>envFrom[*].secretRef</c>, <c>envFrom[*].configMapRef</c>, <c>command</c>, <c>args</c>),
-/// <c>volumes[*].secret</c>, <c>volumes[*].configMap</c>, <c>volumes[*].projected.sources[*]</c> and
-/// <c>automountServiceAccountToken</c>; the ServiceAccount's <c>automountServiceAccountToken</c>; the names
-/// of the namespace's Secrets; the data of the ConfigMaps the pods use; profile <c>secrets</c>.</item>
-/// <item>Passes when no env value, command or args entry holds a credential (a credential-named variable
-/// or flag with a literal value, or any value in a well-known key format: PEM private key, OpenAI,
-/// Anthropic, Hugging Face, GitHub, AWS, Slack, Google keys, JSON Web Tokens, URLs with a password); every
-/// Secret referenced without <c>optional: true</c> exists; no service-account token is automounted unless
+/// <c>envFrom[*].secretRef</c>, <c>envFrom[*].configMapRef</c>, <c>command</c>, <c>args</c>, the probes'
+/// and lifecycle hooks' <c>exec.command</c> and <c>httpGet.httpHeaders</c>),
+/// <c>volumes[*].secret</c>, <c>volumes[*].configMap</c>, <c>volumes[*].projected.sources[*]</c>,
+/// <c>imagePullSecrets</c> and <c>automountServiceAccountToken</c>; the ServiceAccount's
+/// <c>automountServiceAccountToken</c> and <c>imagePullSecrets</c>; the names of the namespace's Secrets; the
+/// data of the ConfigMaps the pods use; profile <c>secrets</c>.</item>
+/// <item>Passes when no env value, command, args entry or header holds a credential (a credential-named variable,
+/// flag or header with a literal value, or any value in a well-known key format: PEM private key, OpenAI,
+/// OpenRouter, Anthropic, Hugging Face, NVIDIA, Groq, Replicate, Perplexity, xAI, Fireworks AI, LangSmith,
+/// GitHub, GitLab, Docker Hub, AWS, Slack, Google keys, JSON Web Tokens, URLs with a password that is not a
+/// $VAR reference); every Secret referenced without <c>optional: true</c>, and every pull secret, exists (a pull
+/// secret whose existence cannot be known is Unknown); no service-account token is automounted unless
 /// the profile allows it (the pod's setting wins over the ServiceAccount's; a projected
 /// serviceAccountToken volume is a declared token and passes); and no ConfigMap the pods use holds a
 /// credential-named key or a value in a key format.</item>
@@ -39,6 +43,9 @@ public sealed class SecretsHandlingControl : IControl
 
     /// <summary>A Secret the pods reference without optional: true does not exist.</summary>
     public const string SecretNotFoundReason = "SecretNotFound";
+
+    /// <summary>An imagePullSecrets entry names a Secret whose existence cannot be known: the audit's input holds no Secret of the namespace.</summary>
+    public const string PullSecretNotCheckedReason = "PullSecretNotChecked";
 
     /// <summary>The pods automount a service-account token the profile does not allow.</summary>
     public const string ServiceAccountTokenMountedReason = "ServiceAccountTokenMounted";
@@ -72,6 +79,7 @@ public sealed class SecretsHandlingControl : IControl
         }
 
         CheckVolumes(context, pod, findings);
+        CheckPullSecrets(context, pod, findings);
         if (!rules.AllowServiceAccountToken)
         {
             CheckServiceAccountToken(context, pod, findings);
@@ -125,7 +133,67 @@ public sealed class SecretsHandlingControl : IControl
         {
             CheckArguments(label, "command", container.Command, findings);
             CheckArguments(label, "args", container.Args, findings);
+            CheckProbe(label, "livenessProbe", container.LivenessProbe, findings);
+            CheckProbe(label, "readinessProbe", container.ReadinessProbe, findings);
+            CheckProbe(label, "startupProbe", container.StartupProbe, findings);
+            CheckHandler(label, "lifecycle.postStart", container.Lifecycle?.PostStart, findings);
+            CheckHandler(label, "lifecycle.preStop", container.Lifecycle?.PreStop, findings);
         }
+    }
+
+    private static void CheckProbe(string label, string field, V1Probe? probe, FindingSet findings)
+    {
+        if (probe is not null)
+        {
+            CheckArguments(label, field + ".exec.command", probe.Exec?.Command, findings);
+            CheckHeaders(label, field + ".httpGet", probe.HttpGet?.HttpHeaders, findings);
+        }
+    }
+
+    private static void CheckHandler(string label, string field, V1LifecycleHandler? handler, FindingSet findings)
+    {
+        if (handler is not null)
+        {
+            CheckArguments(label, field + ".exec.command", handler.Exec?.Command, findings);
+            CheckHeaders(label, field + ".httpGet", handler.HttpGet?.HttpHeaders, findings);
+        }
+    }
+
+    /// <summary>
+    /// Finds key formats in any header value, and literal values of credential headers (Authorization, X-Api-Key).
+    /// The kubelet sends headers as written: nothing in them is expanded, so a header cannot take a Secret.
+    /// </summary>
+    private static void CheckHeaders(string label, string field, IList<V1HTTPHeader>? headers, FindingSet findings)
+    {
+        const string fix = "the kubelet cannot read a Secret for a header: probe an endpoint that needs no credential, or use an exec probe that reads the credential from a Secret-backed env variable";
+        for (var i = 0; i < (headers?.Count ?? 0); i++)
+        {
+            var header = headers![i];
+            var value = header.Value ?? "";
+            var where = $"{label}: {field}.httpHeaders[{i}] ({header.Name})";
+            if (CredentialPatterns.KeyFormatIn(value) is { } format)
+            {
+                findings.NotMet(LiteralCredentialReason, $"{where} holds {format}; {fix}", 0);
+            }
+            else if (IsCredentialHeader(header.Name) && CredentialPatterns.IsLiteral(CredentialOf(value)))
+            {
+                findings.NotMet(LiteralCredentialReason, $"{where} holds a literal credential; {fix}", 0);
+            }
+        }
+    }
+
+    private static bool IsCredentialHeader(string? name) =>
+        name is not null
+        && (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
+            || CredentialPatterns.IsCredentialName(name));
+
+    /// <summary>The credential part of an Authorization value: what follows the scheme (Bearer, Basic), or the whole value.</summary>
+    private static string CredentialOf(string value)
+    {
+        var trimmed = value.Trim();
+        var space = trimmed.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 ? trimmed[(space + 1)..] : trimmed;
     }
 
     /// <summary>Finds key formats in any entry, and credential flags given a literal: --api-key=… or --token ….</summary>
@@ -197,6 +265,34 @@ public sealed class SecretsHandlingControl : IControl
         }
     }
 
+    /// <summary>
+    /// The pull secrets of the pod and of its ServiceAccount (which the API server adds to the pod) must exist, or an
+    /// image from a private registry cannot be pulled. When the Secrets of the namespace are not known (an audit whose
+    /// input holds none of them), that cannot be checked.
+    /// </summary>
+    private static void CheckPullSecrets(EvaluationContext context, V1PodSpec pod, FindingSet findings)
+    {
+        var account = context.Snapshot.ServiceAccount;
+        var references = (pod.ImagePullSecrets ?? []).Select((r, i) => (r.Name, Where: $"pod: imagePullSecrets[{i}]"))
+            .Concat((account?.ImagePullSecrets ?? []).Select((r, i) => (r.Name, Where: $"ServiceAccount {context.Namespace}/{account!.Metadata?.Name}: imagePullSecrets[{i}]")));
+        foreach (var (name, where) in references)
+        {
+            if (!IsMissing(context, name, optional: null))
+            {
+                continue;
+            }
+
+            if (context.Snapshot.SecretsListed)
+            {
+                findings.NotMet(SecretNotFoundReason, $"{where} names Secret {context.Namespace}/{name}, which does not exist, so images from a private registry cannot be pulled; create it or fix the name", 2);
+            }
+            else
+            {
+                findings.Unknown(PullSecretNotCheckedReason, $"{where} names Secret {context.Namespace}/{name}, and the input holds no Secret of namespace {context.Namespace}, so whether it exists cannot be checked offline; add the Secret's manifest (its data is not read) or check in the cluster");
+            }
+        }
+    }
+
     /// <summary>True when a reference that is not optional names a Secret the namespace does not have.</summary>
     private static bool IsMissing(EvaluationContext context, string? name, bool? optional)
     {
@@ -226,6 +322,9 @@ public sealed class SecretsHandlingControl : IControl
         {
             case true:
                 findings.NotMet(ServiceAccountTokenMountedReason, "pod: spec.automountServiceAccountToken is true, so every container holds a Kubernetes API token; set it to false, or mount a bound token with a projected serviceAccountToken volume if the model needs one", 3);
+                break;
+            case null when context.Snapshot.ServiceAccount?.AutomountServiceAccountToken == true:
+                findings.NotMet(ServiceAccountTokenMountedReason, $"pod: a Kubernetes API token is mounted because ServiceAccount {context.Namespace}/{account} sets automountServiceAccountToken: true and the pod spec does not override it; set spec.template.spec.automountServiceAccountToken: false, or false on the ServiceAccount", 3);
                 break;
             case null when context.Snapshot.ServiceAccount?.AutomountServiceAccountToken != false:
                 findings.NotMet(ServiceAccountTokenMountedReason, $"pod: a Kubernetes API token is mounted because neither the pod spec nor ServiceAccount {context.Namespace}/{account} sets automountServiceAccountToken: false; set spec.template.spec.automountServiceAccountToken: false", 3);

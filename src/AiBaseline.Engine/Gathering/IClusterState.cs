@@ -8,7 +8,7 @@ namespace AiBaseline.Engine.Gathering;
 /// its informer caches, <c>aibaseline audit</c> from the loaded manifests. Every lookup is a keyed read, so
 /// assembling one snapshot costs what its namespace holds, never what the cluster holds.
 /// </summary>
-public interface IClusterState
+public interface IClusterState : IRbacState
 {
     /// <summary>The Deployment or StatefulSet with that name, as the engine sees it; null when absent.</summary>
     WorkloadState? Workload(WorkloadKind kind, string ns, string name);
@@ -16,8 +16,17 @@ public interface IClusterState
     /// <summary>All NetworkPolicies of the namespace.</summary>
     IReadOnlyList<V1NetworkPolicy> NetworkPolicies(string ns);
 
+    /// <summary>The CiliumNetworkPolicies of the namespace and every CiliumClusterwideNetworkPolicy; none where Cilium is not installed.</summary>
+    IReadOnlyList<CiliumNetworkPolicy> CiliumPolicies(string ns) => [];
+
+    /// <summary>Policies of kinds NetworkIsolation does not read, of the namespace or cluster-wide, as "apiVersion Kind namespace/name".</summary>
+    IReadOnlyList<string> UnreadNetworkPolicies(string ns) => [];
+
     /// <summary>Names and types of the Secrets of the namespace, never their data.</summary>
     IReadOnlyList<SecretMetadata> Secrets(string ns);
+
+    /// <summary>Whether <see cref="Secrets"/> lists every Secret of the namespace (a cluster does; manifests may not).</summary>
+    bool ListsAllSecrets(string ns) => true;
 
     /// <summary>The ConfigMap with that name; null when absent.</summary>
     V1ConfigMap? ConfigMap(string ns, string name);
@@ -25,6 +34,16 @@ public interface IClusterState
     /// <summary>The ServiceAccount with that name; null when absent.</summary>
     V1ServiceAccount? ServiceAccount(string ns, string name);
 
+    /// <summary>Names of the Services of the namespace.</summary>
+    IReadOnlyList<string> ServiceNames(string ns);
+
+    /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
+    IReadOnlyList<string> PersistentVolumeClaimNames(string ns);
+}
+
+/// <summary>The RBAC lookups <see cref="RoleGrants"/> needs; the operator answers them from its caches, the audit from manifests.</summary>
+public interface IRbacState
+{
     /// <summary>All RoleBindings of the namespace.</summary>
     IReadOnlyList<V1RoleBinding> RoleBindings(string ns);
 
@@ -37,9 +56,6 @@ public interface IClusterState
     /// <summary>The ClusterRole with that name; null when absent.</summary>
     V1ClusterRole? ClusterRole(string name);
 
-    /// <summary>Names of the Services of the namespace.</summary>
-    IReadOnlyList<string> ServiceNames(string ns);
-
-    /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
-    IReadOnlyList<string> PersistentVolumeClaimNames(string ns);
+    /// <summary>All ClusterRoles, for aggregated ClusterRoles (aggregationRule) whose rules are those of the roles they select.</summary>
+    IReadOnlyList<V1ClusterRole> ClusterRoles();
 }

@@ -23,6 +23,15 @@ public static class SnapshotAssembler
         var ns = deployment.Metadata?.NamespaceProperty ?? "default";
         var reference = deployment.Spec?.WorkloadRef;
         var workload = reference is null || string.IsNullOrEmpty(reference.Name) ? null : state.Workload(reference.Kind, ns, reference.Name);
+        var snapshot = Assemble(deployment, workload, ns, state, provenance);
+        return workload is null || workload.Templates.IsDefaultOrEmpty ? snapshot : snapshot with
+        {
+            PerTemplate = [.. workload.Templates.Select(t => new TemplateSnapshot(t.Role, Assemble(deployment, workload with { Template = t.Template, Templates = [] }, ns, state, provenance)))],
+        };
+    }
+
+    private static Snapshot Assemble(AIModelDeployment deployment, WorkloadState? workload, string ns, IClusterState state, IReadOnlyDictionary<string, ArtifactVerification>? provenance)
+    {
         var podSpec = workload?.Template.Spec;
         var accountName = ServiceAccountName(podSpec);
 
@@ -31,7 +40,10 @@ public static class SnapshotAssembler
             Deployment = deployment,
             Workload = workload,
             NetworkPolicies = [.. state.NetworkPolicies(ns)],
+            CiliumPolicies = [.. state.CiliumPolicies(ns)],
+            UnreadNetworkPolicies = [.. state.UnreadNetworkPolicies(ns)],
             Secrets = [.. state.Secrets(ns)],
+            SecretsListed = state.ListsAllSecrets(ns),
             ConfigMaps = podSpec is null ? [] : ConfigMapsUsed(podSpec, ns, state),
             ServiceAccount = podSpec is null ? null : state.ServiceAccount(ns, accountName),
             RoleGrants = podSpec is null ? [] : RoleGrants.Of(ns, accountName, state),

@@ -19,8 +19,24 @@ public sealed record Snapshot
     /// <summary>All NetworkPolicies of the deployment's namespace.</summary>
     public ImmutableArray<V1NetworkPolicy> NetworkPolicies { get; init; } = [];
 
+    /// <summary>The CiliumNetworkPolicies of the deployment's namespace and every CiliumClusterwideNetworkPolicy.</summary>
+    public ImmutableArray<CiliumNetworkPolicy> CiliumPolicies { get; init; } = [];
+
+    /// <summary>
+    /// Policies of kinds NetworkIsolation does not read that may select the pods (a Calico or Antrea policy, an
+    /// AdminNetworkPolicy), each as "apiVersion Kind namespace/name", so messages can name them.
+    /// </summary>
+    public ImmutableArray<string> UnreadNetworkPolicies { get; init; } = [];
+
     /// <summary>Names and types of the Secrets of the namespace.</summary>
     public ImmutableArray<SecretMetadata> Secrets { get; init; } = [];
+
+    /// <summary>
+    /// Whether <see cref="Secrets"/> is every Secret of the namespace: always in the cluster; in the audit, only when
+    /// the input holds at least one Secret of the namespace. Pull secrets are often made outside Git, so one missing
+    /// from an input without Secrets cannot be judged.
+    /// </summary>
+    public bool SecretsListed { get; init; } = true;
 
     /// <summary>ConfigMaps of the namespace that the pod template uses.</summary>
     public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
@@ -42,14 +58,45 @@ public sealed record Snapshot
 
     /// <summary>Registry evidence by image or model reference; null when provenance was not checked.</summary>
     public ImmutableDictionary<string, ArtifactVerification>? Provenance { get; init; }
+
+    /// <summary>
+    /// For a workload of several pod templates (<see cref="WorkloadState.Templates"/>): one snapshot per template, in
+    /// the workload's order, each with that template as <see cref="WorkloadState.Template"/> and the ConfigMaps,
+    /// ServiceAccount and role grants that template uses. Empty for a workload of one template.
+    /// </summary>
+    public ImmutableArray<TemplateSnapshot> PerTemplate { get; init; } = [];
 }
 
+/// <summary>The snapshot of one pod template of a workload, and the role that names it in messages.</summary>
+public sealed record TemplateSnapshot(string Role, Snapshot Snapshot);
+
 /// <summary>The workload that serves the model.</summary>
-/// <param name="Kind">Deployment or StatefulSet.</param>
+/// <param name="Kind">Its kind.</param>
 /// <param name="Name">Its name.</param>
-/// <param name="Replicas">spec.replicas; null means the API default of 1.</param>
+/// <param name="Replicas">How many copies it asks for (spec.replicas, or 0 when suspended); null means it serves (the API default of 1).</param>
+/// <param name="Template">The pod template; for a workload of several, the first of <see cref="Templates"/>.</param>
+public sealed record WorkloadState(WorkloadKind Kind, string Name, int? Replicas, V1PodTemplateSpec Template)
+{
+    /// <summary>
+    /// Every pod template the workload runs, with the role that names it in messages ("leader", "worker", "predictor",
+    /// "head", "worker group gpu", "Deployment llama-predictor"). Empty for a workload of one template.
+    /// </summary>
+    public ImmutableArray<PodTemplate> Templates { get; init; } = [];
+
+    /// <summary>Every pod template: <see cref="Templates"/>, or the one <see cref="Template"/> with an empty role.</summary>
+    public IEnumerable<PodTemplate> AllTemplates => Templates.IsDefaultOrEmpty ? [new PodTemplate("", Template)] : Templates;
+
+    /// <summary>The workload with its templates; <see cref="Template"/> is the first (an empty one when there are none).</summary>
+    public static WorkloadState Of(WorkloadKind kind, string name, int? replicas, IReadOnlyList<PodTemplate> templates) =>
+        templates.Count == 0 ? new WorkloadState(kind, name, replicas, new V1PodTemplateSpec())
+        : templates.Count == 1 ? new WorkloadState(kind, name, replicas, templates[0].Template)
+        : new WorkloadState(kind, name, replicas, templates[0].Template) { Templates = [.. templates] };
+}
+
+/// <summary>One pod template of a workload.</summary>
+/// <param name="Role">What the pods do in the workload, for messages: "leader", "worker group gpu"; empty when the workload has one template.</param>
 /// <param name="Template">The pod template.</param>
-public sealed record WorkloadState(WorkloadKind Kind, string Name, int? Replicas, V1PodTemplateSpec Template);
+public sealed record PodTemplate(string Role, V1PodTemplateSpec Template);
 
 /// <summary>A Secret's name and type, never its data.</summary>
 public sealed record SecretMetadata(string Name, string? Type);
@@ -60,4 +107,11 @@ public sealed record SecretMetadata(string Name, string? Type);
 /// <param name="RoleKind">Role or ClusterRole.</param>
 /// <param name="RoleName">The role's name.</param>
 /// <param name="Rules">The role's rules; empty when the role does not exist.</param>
-public sealed record RoleGrant(string BindingKind, string BindingName, string RoleKind, string RoleName, ImmutableArray<V1PolicyRule> Rules);
+public sealed record RoleGrant(string BindingKind, string BindingName, string RoleKind, string RoleName, ImmutableArray<V1PolicyRule> Rules)
+{
+    /// <summary>The group subject through which the binding reaches the ServiceAccount (system:authenticated…); null when it names the account.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>For an aggregated ClusterRole, the ClusterRoles whose rules it aggregates, by name.</summary>
+    public ImmutableArray<string> AggregatedFrom { get; init; } = [];
+}

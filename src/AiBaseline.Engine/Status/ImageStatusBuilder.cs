@@ -2,19 +2,25 @@ using AiBaseline.Api.V1Alpha1;
 
 namespace AiBaseline.Engine.Status;
 
-/// <summary>Lists the workload's init and regular container images with their digest and registry evidence.</summary>
+/// <summary>
+/// Lists the workload's init and regular container images with their digest and registry evidence. In a workload of
+/// several pod templates a container is named by its template's role, as in "worker/vllm".
+/// </summary>
 internal static class ImageStatusBuilder
 {
     public static List<ImageStatus>? Build(Snapshot snapshot)
     {
-        var pod = snapshot.Workload?.Template.Spec;
-        if (pod is null)
+        if (snapshot.Workload is not { } workload || (workload.Templates.IsDefaultOrEmpty && workload.Template.Spec is null))
         {
             return null;
         }
 
-        var containers = (pod.InitContainers ?? []).Select(c => (c.Name, c.Image))
-            .Concat((pod.Containers ?? []).Select(c => (c.Name, c.Image)));
+        var containers = workload.AllTemplates.SelectMany(t =>
+        {
+            var pod = t.Template.Spec;
+            var prefix = t.Role.Length == 0 ? "" : t.Role + "/";
+            return (pod?.InitContainers ?? []).Concat(pod?.Containers ?? []).Select(c => (Name: prefix + c.Name, c.Image));
+        });
         return [.. containers.Select(c => Describe(c.Name, c.Image ?? "", snapshot))];
     }
 

@@ -22,7 +22,9 @@ public enum AuditFormat
 /// <param name="FailOnUnknown">Exit 1 when a deployment's Ready is Unknown.</param>
 /// <param name="Color">Color the text report.</param>
 /// <param name="Verify">Check signatures and attestations at the registries; null leaves them unchecked.</param>
-public sealed record AuditOptions(IReadOnlyList<string> Paths, string Namespace = "default", string? ProfileFile = null, AuditFormat Format = AuditFormat.Text, bool FailOnUnknown = false, bool Color = false, VerifyOptions? Verify = null);
+/// <param name="NamespaceGiven">Whether the user passed -n; when not, objects that name no namespace take the one namespace the others name, if they name exactly one.</param>
+/// <param name="Discover">Also list the model servers that no AIModelDeployment declares, and exit 1 when there are any.</param>
+public sealed record AuditOptions(IReadOnlyList<string> Paths, string Namespace = "default", string? ProfileFile = null, AuditFormat Format = AuditFormat.Text, bool FailOnUnknown = false, bool Color = false, VerifyOptions? Verify = null, bool NamespaceGiven = true, bool Discover = false);
 
 /// <summary>Exit codes of <c>aibaseline audit</c>.</summary>
 public static class AuditExitCodes
@@ -48,9 +50,9 @@ public static class AuditRun
     public static int Execute(AuditOptions options, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock)
     {
         var problems = new List<InputProblem>();
-        var set = Load(options.Paths, options.Namespace, stdin, problems, keepPullSecrets: options.Verify is not null);
+        var set = Load(options.Paths, options.Namespace, stdin, problems, keepPullSecrets: options.Verify is not null, inferNamespace: !options.NamespaceGiven);
         var fallback = options.ProfileFile is null ? null : LoadProfile(options.ProfileFile, options.Namespace, stdin, problems);
-        if (problems.Count == 0 && set.Deployments.Count == 0)
+        if (problems.Count == 0 && set.Deployments.Count == 0 && !options.Discover)
         {
             problems.Add(new InputProblem(string.Join(" ", options.Paths), 0, null, null,
                 $"no {ApiGroup.AIModelDeploymentKind} found: add one (apiVersion {ApiGroup.GroupVersion}) beside the workload it describes, or point the audit at the folder that holds it"));
@@ -70,8 +72,9 @@ public static class AuditRun
 
         var provenance = verification?.Run();
         var verdicts = Evaluate(set, fallback, clock, provenance);
-        Reports.ReportWriter.Write(options, verdicts, stdout, clock.GetUtcNow());
-        var exit = ExitCode(verdicts, options.FailOnUnknown);
+        var undeclared = options.Discover ? AuditDiscovery.Find(set) : null;
+        Reports.ReportWriter.Write(options, verdicts, stdout, clock.GetUtcNow(), undeclared);
+        var exit = undeclared is { Count: > 0 } ? AuditExitCodes.NotCompliant : ExitCode(verdicts, options.FailOnUnknown);
         if (options.Format != AuditFormat.Text && verdicts.Any(v => v.Verdict == Verdict.Unknown) && !options.FailOnUnknown)
         {
             stderr.WriteLine("aibaseline audit: warning: some deployments could not be fully checked offline (Ready Unknown); --fail-on-unknown makes that exit 1");
@@ -126,20 +129,49 @@ public static class AuditRun
     /// <param name="stdin">Where "-" reads from.</param>
     /// <param name="problems">Collects what is wrong with the input.</param>
     /// <param name="keepPullSecrets">Keep the .dockerconfigjson of image pull secrets (only for --verify).</param>
-    public static ManifestSet Load(IEnumerable<string> paths, string defaultNamespace, TextReader stdin, List<InputProblem> problems, bool keepPullSecrets = false)
+    /// <param name="inferNamespace">
+    /// When the objects that name a namespace all name the same one, objects that name none belong to it rather than to
+    /// <paramref name="defaultNamespace"/>: what <c>helm template -n X</c> prints, where some templates write the release
+    /// namespace and others leave it to <c>helm install -n X</c>.
+    /// </param>
+    public static ManifestSet Load(IEnumerable<string> paths, string defaultNamespace, TextReader stdin, List<InputProblem> problems, bool keepPullSecrets = false, bool inferNamespace = false)
     {
         var (files, missing) = ManifestInput.Read(paths, stdin);
         problems.AddRange(missing);
-        var decoder = new ManifestDecoder(defaultNamespace, problems, keepPullSecrets);
+        var documents = new List<ManifestDocument>();
         foreach (var file in files)
         {
-            foreach (var document in YamlDocuments.Split(file, problems))
-            {
-                decoder.Add(document);
-            }
+            documents.AddRange(YamlDocuments.Split(file, problems));
+        }
+
+        var ns = inferNamespace && OnlyNamespaceNamed(documents) is { } named ? named : defaultNamespace;
+        var decoder = new ManifestDecoder(ns, problems, keepPullSecrets);
+        foreach (var document in documents)
+        {
+            decoder.Add(document);
         }
 
         return decoder.Set;
+    }
+
+    /// <summary>The namespace every object that names one names, or null when none or several are named.</summary>
+    private static string? OnlyNamespaceNamed(List<ManifestDocument> documents)
+    {
+        string? only = null;
+        foreach (var document in documents)
+        {
+            if (YamlDocuments.Mapping(document.Node, "metadata") is { } metadata && YamlDocuments.Scalar(metadata, "namespace") is { Length: > 0 } ns)
+            {
+                if (only is not null && only != ns)
+                {
+                    return null;
+                }
+
+                only = ns;
+            }
+        }
+
+        return only;
     }
 
     /// <summary>Reads the --profile file: exactly one BaselineProfile, or a problem.</summary>

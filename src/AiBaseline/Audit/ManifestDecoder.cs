@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Engine;
+using AiBaseline.Engine.Workloads;
 using k8s;
 using k8s.Models;
 
@@ -41,6 +43,13 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
 
         if (!IsKnown(group, kind))
         {
+            if (IsUnreadNetworkPolicy(kind) && !string.IsNullOrEmpty(name))
+            {
+                var written = YamlDocuments.Scalar(YamlDocuments.Mapping(node, "metadata")!, "namespace");
+                var policyNamespace = IsClusterScopedPolicy(kind) ? null : written is { Length: > 0 } ? written : defaultNamespace;
+                Set.Index.AddUnreadPolicy(policyNamespace, $"{apiVersion} {kind} {(policyNamespace is null ? "" : policyNamespace + "/")}{name}");
+            }
+
             return;
         }
 
@@ -63,17 +72,109 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             return;
         }
 
+        if (WorkloadTypes.Of(group, kind) is { } workloadType && workloadType.Kind is not (WorkloadKind.Deployment or WorkloadKind.StatefulSet))
+        {
+            AddWorkload(document, workloadType, ns, label);
+            return;
+        }
+
         AddKubernetes(document, kind, ns, label);
     }
 
-    private static bool IsKnown(string group, string kind) => (group, kind) switch
+    // Workloads beyond Deployment and StatefulSet, built-in or from a serving stack's CRD: their pod templates are read
+    // by the same reader the operator uses on the objects it watches.
+    private void AddWorkload(ManifestDocument document, WorkloadType type, string ns, string label)
     {
-        ("apps", "Deployment" or "StatefulSet") => true,
+        var before = problems.Count;
+        KubernetesQuantities.Check(document.Node, (field, line, message) => problems.Add(new InputProblem(document.File, line, label, field, message)));
+        if (problems.Count > before)
+        {
+            return;
+        }
+
+        var json = YamlToJson.Convert(document.Node) as JsonObject ?? [];
+        if (!NoEmptyListItems(document, json, label))
+        {
+            return;
+        }
+
+        try
+        {
+            Set.Index.AddWorkload(ns, WorkloadReader.Read(type.Kind, json), Owned(json), document.File, document.Line);
+        }
+        catch (WorkloadFormatException e)
+        {
+            problems.Add(new InputProblem(document.File, LineOf(document, e.Field), label, e.Field, e.Message + " for a " + type.ObjectKind));
+        }
+        catch (FormatException)
+        {
+            problems.Add(new InputProblem(document.File, document.Line, label, null, $"a resource quantity cannot be read: {KubernetesQuantities.Advice}"));
+        }
+    }
+
+    // A dash with nothing after it is a null list item; Kubernetes' typed lists have no place for one, and the
+    // controls would trip over it.
+    private bool NoEmptyListItems(ManifestDocument document, JsonNode node, string label)
+    {
+        var before = problems.Count;
+        void Walk(JsonNode? current, string path)
+        {
+            switch (current)
+            {
+                case JsonObject obj:
+                    foreach (var (key, value) in obj)
+                    {
+                        Walk(value, path.Length == 0 ? key : $"{path}.{key}");
+                    }
+
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        if (array[i] is null)
+                        {
+                            problems.Add(new InputProblem(document.File, LineOf(document, path), label, $"{path}[{i}]", "is an empty list item: fill it in or remove the dash"));
+                        }
+                        else
+                        {
+                            Walk(array[i], $"{path}[{i}]");
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        Walk(node, "");
+        return problems.Count == before;
+    }
+
+    private static string? WrongTypePath(NotSupportedException e) =>
+        System.Text.RegularExpressions.Regex.Match(e.Message, @"Path: \$\.?(\S+?)(?: \||$)") is { Success: true } match ? JsonPath("$." + match.Groups[1].Value) : null;
+
+    // An object another controls (a Pod of a Job, a Deployment KServe made) is part of its owner, not a workload of its own.
+    private static bool Owned(JsonObject json) =>
+        json["metadata"]?["ownerReferences"] is JsonArray owners && owners.Any(o => o?["controller"] is JsonValue v && v.GetValueKind() == JsonValueKind.True);
+
+    private static bool IsKnown(string group, string kind) => WorkloadTypes.Of(group, kind) is not null || (group, kind) switch
+    {
         ("networking.k8s.io", "NetworkPolicy") => true,
+        ("cilium.io", CiliumNetworkPolicy.NamespacedKind or CiliumNetworkPolicy.ClusterwideKind) => true,
         ("", "Secret" or "ConfigMap" or "ServiceAccount" or "Service" or "PersistentVolumeClaim") => true,
         ("rbac.authorization.k8s.io", "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding") => true,
         _ => false,
     };
+
+    /// <summary>
+    /// A network policy of another implementation (Calico, Antrea, the AdminNetworkPolicy API, Cilium's other versions):
+    /// not read, but named in NetworkIsolation's message so its effect is not taken for granted either way.
+    /// </summary>
+    private static bool IsUnreadNetworkPolicy(string kind) =>
+        kind.EndsWith("NetworkPolicy", StringComparison.Ordinal) || kind.EndsWith("NetworkPolicies", StringComparison.Ordinal);
+
+    private static bool IsClusterScopedPolicy(string kind) =>
+        kind is "GlobalNetworkPolicy" or "StagedGlobalNetworkPolicy" or "ClusterNetworkPolicy" or "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy"
+            or CiliumNetworkPolicy.ClusterwideKind;
 
     private void AddKubernetes(ManifestDocument document, string kind, string ns, string label)
     {
@@ -85,14 +186,21 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         }
 
         var index = Set.Index;
-        var json = YamlToJson.Convert(document.Node)!.ToJsonString();
+        var converted = YamlToJson.Convert(document.Node)!;
+        if (!NoEmptyListItems(document, converted, label))
+        {
+            return;
+        }
+
+        var json = converted.ToJsonString();
         try
         {
             switch (kind)
             {
-                case "Deployment": index.AddDeployment(ns, KubernetesJson.Deserialize<V1Deployment>(json)); break;
-                case "StatefulSet": index.AddStatefulSet(ns, KubernetesJson.Deserialize<V1StatefulSet>(json)); break;
+                case "Deployment": index.AddDeployment(ns, KubernetesJson.Deserialize<V1Deployment>(json), document.File, document.Line); break;
+                case "StatefulSet": index.AddStatefulSet(ns, KubernetesJson.Deserialize<V1StatefulSet>(json), document.File, document.Line); break;
                 case "NetworkPolicy": index.AddNetworkPolicy(ns, KubernetesJson.Deserialize<V1NetworkPolicy>(json)); break;
+                case CiliumNetworkPolicy.NamespacedKind or CiliumNetworkPolicy.ClusterwideKind: index.AddCiliumPolicy(ns, KubernetesJson.Deserialize<CiliumNetworkPolicy>(json)); break;
                 case "ConfigMap": index.AddConfigMap(ns, KubernetesJson.Deserialize<V1ConfigMap>(json)); break;
                 case "ServiceAccount": index.AddServiceAccount(ns, KubernetesJson.Deserialize<V1ServiceAccount>(json)); break;
                 case "Service": index.AddService(ns, KubernetesJson.Deserialize<V1Service>(json).Metadata.Name); break;
@@ -107,6 +215,11 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         {
             var field = JsonPath(e.Path);
             problems.Add(new InputProblem(document.File, LineOf(document, field), label, field, "has the wrong type for a " + kind + ": fix the value"));
+        }
+        catch (NotSupportedException e) when (WrongTypePath(e) is { } path)
+        {
+            // The client library's IntOrString converter refuses a mapping or list where a port or percentage belongs.
+            problems.Add(new InputProblem(document.File, LineOf(document, path), label, path, "has the wrong type for a " + kind + ": fix the value"));
         }
         catch (FormatException)
         {

@@ -13,6 +13,10 @@ public sealed class ManifestIndex : IClusterState
 {
     private readonly Dictionary<(WorkloadKind, string, string), WorkloadState> workloads = [];
     private readonly Dictionary<string, List<V1NetworkPolicy>> networkPolicies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<CiliumNetworkPolicy>> ciliumPolicies = new(StringComparer.Ordinal);
+    private readonly List<CiliumNetworkPolicy> clusterwideCiliumPolicies = [];
+    private readonly Dictionary<string, List<string>> unreadPolicies = new(StringComparer.Ordinal);
+    private readonly List<string> clusterwideUnreadPolicies = [];
     private readonly Dictionary<string, List<SecretMetadata>> secrets = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), V1ConfigMap> configMaps = [];
     private readonly Dictionary<(string, string), V1ServiceAccount> serviceAccounts = [];
@@ -24,11 +28,49 @@ public sealed class ManifestIndex : IClusterState
     private readonly Dictionary<string, List<string>> claims = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), ReadOnlyMemory<byte>> pullSecrets = [];
 
-    internal void AddDeployment(string ns, V1Deployment deployment) => workloads[(WorkloadKind.Deployment, ns, deployment.Metadata.Name)] = Workloads.From(deployment);
+    private readonly List<Located<NamespacedWorkload>> allWorkloads = [];
 
-    internal void AddStatefulSet(string ns, V1StatefulSet statefulSet) => workloads[(WorkloadKind.StatefulSet, ns, statefulSet.Metadata.Name)] = Workloads.From(statefulSet);
+    internal void AddDeployment(string ns, V1Deployment deployment, string file = "", int line = 0) =>
+        AddWorkload(ns, Workloads.From(deployment), deployment.Metadata.OwnerReferences?.Any(o => o.Controller == true) == true, file, line);
+
+    internal void AddStatefulSet(string ns, V1StatefulSet statefulSet, string file = "", int line = 0) =>
+        AddWorkload(ns, Workloads.From(statefulSet), statefulSet.Metadata.OwnerReferences?.Any(o => o.Controller == true) == true, file, line);
+
+    internal void AddWorkload(string ns, WorkloadState workload, bool owned, string file, int line)
+    {
+        workloads[(workload.Kind, ns, workload.Name)] = workload;
+        allWorkloads.Add(new Located<NamespacedWorkload>(new NamespacedWorkload(ns, workload, owned), file, line));
+    }
+
+    /// <summary>Every workload of the input, of every kind, in input order, for the inventory.</summary>
+    public IReadOnlyList<Located<NamespacedWorkload>> AllWorkloads => allWorkloads;
 
     internal void AddNetworkPolicy(string ns, V1NetworkPolicy policy) => ListOf(networkPolicies, ns).Add(Namespaced(policy.Metadata, ns, policy));
+
+    internal void AddCiliumPolicy(string ns, CiliumNetworkPolicy policy)
+    {
+        if (policy.IsClusterwide)
+        {
+            clusterwideCiliumPolicies.Add(policy);
+        }
+        else
+        {
+            ListOf(ciliumPolicies, ns).Add(Namespaced(policy.Metadata, ns, policy));
+        }
+    }
+
+    /// <summary>A policy of a kind NetworkIsolation does not read; <paramref name="ns"/> is null for a cluster-scoped one.</summary>
+    internal void AddUnreadPolicy(string? ns, string description)
+    {
+        if (ns is null)
+        {
+            clusterwideUnreadPolicies.Add(description);
+        }
+        else
+        {
+            ListOf(unreadPolicies, ns).Add(description);
+        }
+    }
 
     internal void AddSecret(string ns, SecretMetadata secret) => ListOf(secrets, ns).Add(secret);
 
@@ -57,7 +99,16 @@ public sealed class ManifestIndex : IClusterState
 
     public IReadOnlyList<V1NetworkPolicy> NetworkPolicies(string ns) => networkPolicies.GetValueOrDefault(ns) ?? [];
 
+    public IReadOnlyList<CiliumNetworkPolicy> CiliumPolicies(string ns) =>
+        [.. ciliumPolicies.GetValueOrDefault(ns) ?? [], .. clusterwideCiliumPolicies];
+
+    public IReadOnlyList<string> UnreadNetworkPolicies(string ns) =>
+        [.. unreadPolicies.GetValueOrDefault(ns) ?? [], .. clusterwideUnreadPolicies];
+
     public IReadOnlyList<SecretMetadata> Secrets(string ns) => secrets.GetValueOrDefault(ns) ?? [];
+
+    /// <summary>The input holds the Secrets of a namespace when it holds at least one of them.</summary>
+    public bool ListsAllSecrets(string ns) => secrets.ContainsKey(ns);
 
     public V1ConfigMap? ConfigMap(string ns, string name) => configMaps.GetValueOrDefault((ns, name));
 
@@ -76,6 +127,8 @@ public sealed class ManifestIndex : IClusterState
     public V1Role? Role(string ns, string name) => roles.GetValueOrDefault((ns, name));
 
     public V1ClusterRole? ClusterRole(string name) => clusterRoles.GetValueOrDefault(name);
+
+    public IReadOnlyList<V1ClusterRole> ClusterRoles() => [.. clusterRoles.Values];
 
     public IReadOnlyList<string> ServiceNames(string ns) => services.GetValueOrDefault(ns) ?? [];
 

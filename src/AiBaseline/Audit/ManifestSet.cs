@@ -23,3 +23,9 @@ public sealed class ManifestSet
     /// <summary>The other objects, indexed for the snapshot assembler.</summary>
     public ManifestIndex Index { get; } = new();
 }
+
+/// <summary>A workload of the input with its namespace.</summary>
+/// <param name="Namespace">Its namespace.</param>
+/// <param name="Workload">Its pod templates.</param>
+/// <param name="Owned">Another object controls it (ownerReferences with controller: true).</param>
+public sealed record NamespacedWorkload(string Namespace, Engine.WorkloadState Workload, bool Owned);

@@ -17,7 +17,7 @@ internal static class AuditCommand
         };
         var ns = new Option<string>("--namespace", "-n")
         {
-            Description = "Namespace of objects that name none",
+            Description = "Namespace of objects that name none (default: the one namespace the other objects name, else default)",
             DefaultValueFactory = _ => "default",
         };
         var profile = new Option<string?>("--profile")
@@ -34,6 +34,11 @@ internal static class AuditCommand
         var failOnUnknown = new Option<bool>("--fail-on-unknown")
         {
             Description = "Exit 1 when a deployment could not be fully checked (Ready Unknown); by default that only warns",
+        };
+
+        var discover = new Option<bool>("--discover")
+        {
+            Description = "Also list the model servers (known serving images, GPU requests, serving kinds) that no AIModelDeployment declares; exit 1 when there are any",
         };
 
         var verify = new Option<bool>("--verify")
@@ -57,7 +62,7 @@ internal static class AuditCommand
 
         var command = new Command("audit", "Check AIModelDeployments and their workloads in manifests against EN 304 223; exit 0 compliant, 1 not compliant, 2 bad input")
         {
-            paths, ns, profile, output, failOnUnknown, verify, registryCa, insecure, timeout,
+            paths, ns, profile, output, failOnUnknown, discover, verify, registryCa, insecure, timeout,
         };
         command.Validators.Add(r =>
         {
@@ -78,7 +83,9 @@ internal static class AuditCommand
                 Color: UseColor(invocation.Output),
                 Verify: result.GetValue(verify)
                     ? new VerifyOptions(result.GetValue(registryCa), result.GetValue(insecure) ?? [], TimeSpan.FromSeconds(result.GetValue(timeout)))
-                    : null);
+                    : null,
+                NamespaceGiven: result.GetResult(ns) is { Implicit: false },
+                Discover: result.GetValue(discover));
             return AuditRun.Execute(options, stdin ?? Console.In, invocation.Output, invocation.Error, clock);
         });
         return command;

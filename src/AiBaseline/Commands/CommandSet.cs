@@ -10,6 +10,7 @@ internal static class CommandSet
         yield return AuditCommand.Create(TimeProvider.System);
         yield return CrdsCommand.Create();
         yield return ReportCommand.Create(TimeProvider.System);
+        yield return VerifyModelCommand.Create(TimeProvider.System);
         yield return new OperatorCommand();
     }
 }

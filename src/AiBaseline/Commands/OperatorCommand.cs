@@ -90,6 +90,8 @@ internal sealed class OperatorCommand : Command
         Description = "Read the imagePullSecrets of workloads whose profile asks for signature checks, to log in to private registries (needs get on Secrets).",
     };
 
+    private readonly WebhookFlags webhook = new();
+
     // Trace is accepted as in controller-runtime and taken as Serilog's Verbose.
     private static readonly (string Name, Serilog.Events.LogEventLevel Level)[] Levels =
     [
@@ -117,6 +119,7 @@ internal sealed class OperatorCommand : Command
         Options.Add(readPullSecrets);
         metricsBindAddress.Validators.Add(BindAddress);
         healthProbeBindAddress.Validators.Add(BindAddress);
+        webhook.AddTo(this, BindAddress);
         SetAction(RunAsync);
     }
 
@@ -136,6 +139,7 @@ internal sealed class OperatorCommand : Command
             InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],
             ReadPullSecrets = parse.GetValue(readPullSecrets),
         };
+        settings = settings with { Webhook = webhook.Read(parse, settings.LeaseNamespace) };
 
         // What the user got wrong is one line on stderr, before any log line: the cluster to talk to and the registry CA.
         var error = parse.InvocationConfiguration.Error;

@@ -2,6 +2,8 @@ using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller;
 using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Informers;
+using AiBaseline.Engine;
+using AiBaseline.Engine.Gathering;
 using AiBaseline.Engine.Waivers;
 using k8s.Models;
 
@@ -69,6 +71,20 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
         StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) ? [] : OfWorkload(WorkloadKind.StatefulSet, change.Object.Metadata);
 
     /// <summary>
+    /// A change of a workload of any other kind: DaemonSets, Jobs, CronJobs and Pods, and the serving stacks' custom
+    /// resources. A Deployment that an InferenceService controls is part of that InferenceService's pods.
+    /// </summary>
+    public Func<InformerEvent<T>, IEnumerable<ObjectKey>> OfWorkloadKind<T>(WorkloadKind kind)
+        where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
+        change => StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) ? [] : OfWorkload(kind, change.Object.Metadata);
+
+    /// <summary>The deployments of the InferenceService that controls a changed Deployment.</summary>
+    public IEnumerable<ObjectKey> OfOwningInferenceService(InformerEvent<V1Deployment> change) =>
+        StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) || ClusterCaches.InferenceServiceOwner(change.Object.Metadata) is not { } owner
+            ? []
+            : Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByWorkload, ClusterCaches.WorkloadIndexValue(change.Object.Metadata.NamespaceProperty, WorkloadKind.InferenceService, owner)));
+
+    /// <summary>
     /// A workload update that kept its generation changed only its status (rollout progress, ready replicas), which
     /// the evaluation never reads: in a busy cluster these are most workload events. Resyncs still pass.
     /// </summary>
@@ -86,13 +102,17 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
         InNamespace(change.Object.Metadata, (_, refs, name) => refs.ConfigMaps.Contains(name));
 
     public IEnumerable<ObjectKey> OfServiceAccount(InformerEvent<V1ServiceAccount> change) =>
-        InNamespace(change.Object.Metadata, (_, refs, name) => refs.ServiceAccount == name);
+        InNamespace(change.Object.Metadata, (_, refs, name) => refs.RunsAs(name));
 
     public IEnumerable<ObjectKey> OfService(InformerEvent<PartialObjectMetadata> change) =>
         InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.Services?.Contains(name) ?? false);
 
     public IEnumerable<ObjectKey> OfPersistentVolumeClaim(InformerEvent<PartialObjectMetadata> change) =>
         InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.PersistentVolumeClaims?.Contains(name) ?? false);
+
+    /// <summary>A CiliumNetworkPolicy may select any pod of its namespace; a clusterwide one any pod of the cluster.</summary>
+    public IEnumerable<ObjectKey> OfCiliumPolicy(InformerEvent<CiliumNetworkPolicy> change) =>
+        Keys(change.Object.IsClusterwide ? caches.ModelDeployments.Cache.List() : caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
 
     public IEnumerable<ObjectKey> OfRoleBinding(InformerEvent<V1RoleBinding> change) =>
         Both(change, b => UsingAccounts(b.Subjects, b.Metadata.NamespaceProperty));
@@ -111,7 +131,20 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
 
     public IEnumerable<ObjectKey> OfClusterRole(InformerEvent<V1ClusterRole> change)
     {
-        var name = change.Object.Metadata.Name;
+        // An aggregated ClusterRole grants the rules of the roles it selects: a change to one changes what it grants.
+        var labels = change.Object.Metadata.Labels ?? new Dictionary<string, string>();
+        var aggregating = caches.ClusterRoles.Cache.List()
+            .Where(r => r.AggregationRule?.ClusterRoleSelectors?.Any(s => Selects(s, labels)) ?? false)
+            .SelectMany(r => OfClusterRoleNamed(r.Metadata.Name));
+        return OfClusterRoleNamed(change.Object.Metadata.Name).Concat(aggregating).Distinct();
+    }
+
+    private static bool Selects(V1LabelSelector selector, IDictionary<string, string> labels) =>
+        (selector.MatchLabels ?? new Dictionary<string, string>()).All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value)
+        && (selector.MatchExpressions is not { Count: > 0 } || selector.MatchExpressions.Any(r => labels.ContainsKey(r.Key)));
+
+    private IEnumerable<ObjectKey> OfClusterRoleNamed(string name)
+    {
         var viaRoleBindings = caches.RoleBindings.Cache.List()
             .Where(b => b.RoleRef.Kind == "ClusterRole" && b.RoleRef.Name == name)
             .SelectMany(b => UsingAccounts(b.Subjects, b.Metadata.NamespaceProperty));
@@ -127,7 +160,7 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
     /// <summary>Deployments of the object's namespace for which <paramref name="uses"/> holds, given their pod references.</summary>
     private IEnumerable<ObjectKey> InNamespace(V1ObjectMeta meta, Func<AIModelDeployment, PodReferences, string, bool> uses) =>
         caches.ModelDeployments.Cache.ListByNamespace(meta.NamespaceProperty)
-            .Where(d => uses(d, PodReferences.Of(caches.WorkloadOf(d)?.Template.Spec), meta.Name))
+            .Where(d => uses(d, PodReferences.Of(caches.WorkloadOf(d)), meta.Name))
             .Select(ObjectKey.Of);
 
     /// <summary>Deployments whose pods run as one of the ServiceAccount subjects.</summary>
@@ -135,6 +168,20 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
     {
         foreach (var subject in subjects ?? [])
         {
+            if (subject.Kind == "Group" && RoleGrants.IsServiceAccountGroup(subject.Name, null))
+            {
+                // A group takes in every ServiceAccount of a namespace or of the cluster.
+                var scope = subject.Name.StartsWith(RoleGrants.AllServiceAccountsGroup + ":", StringComparison.Ordinal)
+                    ? caches.ModelDeployments.Cache.ListByNamespace(subject.Name[(RoleGrants.AllServiceAccountsGroup.Length + 1)..])
+                    : caches.ModelDeployments.Cache.List();
+                foreach (var deployment in scope)
+                {
+                    yield return ObjectKey.Of(deployment);
+                }
+
+                continue;
+            }
+
             if (subject.Kind != "ServiceAccount")
             {
                 continue;
@@ -148,7 +195,7 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
 
             foreach (var deployment in caches.ModelDeployments.Cache.ListByNamespace(ns))
             {
-                if (PodReferences.Of(caches.WorkloadOf(deployment)?.Template.Spec).ServiceAccount == subject.Name)
+                if (PodReferences.Of(caches.WorkloadOf(deployment)).RunsAs(subject.Name))
                 {
                     yield return ObjectKey.Of(deployment);
                 }

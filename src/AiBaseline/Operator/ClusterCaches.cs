@@ -6,6 +6,7 @@ using AiBaseline.Controller.Informers;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Controls;
 using AiBaseline.Engine.Waivers;
+using AiBaseline.Engine.Workloads;
 using k8s;
 using k8s.Models;
 
@@ -23,6 +24,9 @@ internal sealed class ClusterCaches
 
     /// <summary>AIModelDeployments by <c>namespace/Kind/name</c> of their workload.</summary>
     public const string ByWorkload = "workload";
+
+    /// <summary>Deployments by the name of the InferenceService that controls them (KServe's raw deployment mode).</summary>
+    public const string ByOwningInferenceService = "inferenceservice";
 
     public ClusterCaches(KubeApiClient api, IReadOnlyList<string> namespaces, ILoggerFactory loggers, TimeProvider time)
     {
@@ -76,6 +80,17 @@ internal sealed class ClusterCaches
         Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null, withoutStatus: true);
         StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null, withoutStatus: true);
         NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
+
+        // Cilium's policies are custom resources: watched only while their CRDs are installed, found by discovery, which
+        // is asked again each minute until they are. The kind is set here because list items may omit it.
+        CiliumPolicies = Watch<CiliumNetworkPolicy>(OperatorResources.CiliumNetworkPolicies, trim: p => p.Kind = CiliumNetworkPolicy.NamespacedKind);
+        CiliumClusterwidePolicies = Watch<CiliumNetworkPolicy>(OperatorResources.CiliumClusterwideNetworkPolicies, trim: p => p.Kind = CiliumNetworkPolicy.ClusterwideKind);
+        IInformer WhenServed(IInformer informer, ResourceType type) => new ConditionalInformer(informer, ct => api.ServesAsync(type, ct), time);
+        optional =
+        [
+            .. CiliumPolicies.Members.Select(m => WhenServed(m, OperatorResources.CiliumNetworkPolicies)),
+            .. CiliumClusterwidePolicies.Members.Select(m => WhenServed(m, OperatorResources.CiliumClusterwideNetworkPolicies)),
+        ];
         Secrets = Watch<PartialObjectMetadata>(OperatorResources.Secrets, metadataOnly: true);
 
         // ConfigMaps are read only for entries that may hold a credential; every namespace has some and a few are large
@@ -89,6 +104,59 @@ internal sealed class ClusterCaches
         Roles = Watch<V1Role>(OperatorResources.Roles);
         ClusterRoles = Watch<V1ClusterRole>(OperatorResources.ClusterRoles);
 
+        DaemonSets = Watch<V1DaemonSet>(OperatorResources.DaemonSets, trim: d => d.Status = null, withoutStatus: true);
+        Jobs = Watch<V1Job>(OperatorResources.Jobs, trim: j => j.Status = null, withoutStatus: true);
+        CronJobs = Watch<V1CronJob>(OperatorResources.CronJobs, trim: c => c.Status = null, withoutStatus: true);
+
+        // Only bare Pods are workloads of their own (KubeAI's model operator creates them); a Pod that a ReplicaSet, Job or
+        // other controller owns is judged through its owner, so the cache keeps its metadata alone.
+        Pods = Watch<V1Pod>(
+            OperatorResources.Pods,
+            trim: p =>
+            {
+                p.Status = null;
+                if (p.Metadata.OwnerReferences?.Any(o => o.Controller == true) == true)
+                {
+                    p.Spec = null;
+                }
+            },
+            withoutStatus: true);
+
+        // The serving stacks' kinds are watched only while their CustomResourceDefinition exists: a metadata-only watch of
+        // CustomResourceDefinitions turns each on when it is installed and off when it is removed, without an API call of its own.
+        CustomResourceDefinitions = Watch<PartialObjectMetadata>(OperatorResources.CustomResourceDefinitions, metadataOnly: true);
+        var crdSynced = CustomResourceDefinitions.Members[0];
+        Custom = WorkloadTypes.All.Where(t => t.Crd).ToImmutableDictionary(t => t.Kind, t =>
+        {
+            var resource = OperatorResources.Of(t);
+            IReadOnlyList<string?> scopes = namespaces.Count > 0 ? [.. namespaces] : [null];
+            return new OptionalInformer<CustomWorkload>(
+                resource.ToString(),
+                cache => [.. scopes.Select(ns => new Informer<CustomWorkload>(
+                    api,
+                    new InformerOptions(resource) { Namespace = ns, Name = scopes.Count > 1 ? $"{resource} in {ns}" : resource.ToString() },
+                    loggers.CreateLogger<Informer<CustomWorkload>>(),
+                    time)
+                {
+                    Cache = cache,
+                    Transform = o =>
+                    {
+                        o.Metadata.ManagedFields = null;
+                        o.Metadata.Annotations = FilterAnnotations(o.Metadata.Annotations);
+                        return o;
+                    },
+                })],
+                crdSynced.WaitForSyncAsync);
+        });
+        CustomResourceDefinitions.AddHandler(change =>
+        {
+            if (WorkloadTypes.All.FirstOrDefault(t => t.Crd && t.CrdName == change.Object.Metadata.Name) is { } type)
+            {
+                Custom[type.Kind].SetAvailable(change.Type != InformerEventType.Deleted);
+            }
+        });
+
+        Deployments.Cache.AddIndexer(ByOwningInferenceService, d => InferenceServiceOwner(d.Metadata) is { } owner ? [owner] : []);
         ModelDeployments.Cache.AddIndexer(ByProfile, d => [BaselineEngine.ProfileName(d)]);
         ModelDeployments.Cache.AddIndexer(ByWorkload, d => d.Spec.WorkloadRef is { } w ? [WorkloadIndexValue(d.Metadata.NamespaceProperty, w.Kind, w.Name)] : []);
     }
@@ -111,7 +179,28 @@ internal sealed class ClusterCaches
 
     public InformerSet<V1StatefulSet> StatefulSets { get; }
 
+    public InformerSet<V1DaemonSet> DaemonSets { get; }
+
+    public InformerSet<V1Job> Jobs { get; }
+
+    public InformerSet<V1CronJob> CronJobs { get; }
+
+    /// <summary>Pods; those a controller owns without their spec.</summary>
+    public InformerSet<V1Pod> Pods { get; }
+
+    /// <summary>CustomResourceDefinitions, metadata only: which serving stacks are installed.</summary>
+    public InformerSet<PartialObjectMetadata> CustomResourceDefinitions { get; }
+
+    /// <summary>The serving stacks' workloads by kind, each watched while its CustomResourceDefinition exists.</summary>
+    public ImmutableDictionary<WorkloadKind, OptionalInformer<CustomWorkload>> Custom { get; }
+
     public InformerSet<V1NetworkPolicy> NetworkPolicies { get; }
+
+    /// <summary>CiliumNetworkPolicies; empty where Cilium is not installed.</summary>
+    public InformerSet<CiliumNetworkPolicy> CiliumPolicies { get; }
+
+    /// <summary>CiliumClusterwideNetworkPolicies; empty where Cilium is not installed.</summary>
+    public InformerSet<CiliumNetworkPolicy> CiliumClusterwidePolicies { get; }
 
     public InformerSet<PartialObjectMetadata> Secrets { get; }
 
@@ -137,7 +226,16 @@ internal sealed class ClusterCaches
         .. ModelDeployments.Members, .. Profiles.Members, .. Waivers.Members, .. Deployments.Members, .. StatefulSets.Members,
         .. NetworkPolicies.Members, .. Secrets.Members, .. ConfigMaps.Members, .. ServiceAccounts.Members, .. Services.Members,
         .. PersistentVolumeClaims.Members, .. RoleBindings.Members, .. ClusterRoleBindings.Members, .. Roles.Members, .. ClusterRoles.Members,
+        .. DaemonSets.Members, .. Jobs.Members, .. CronJobs.Members, .. Pods.Members, .. CustomResourceDefinitions.Members,
+        .. Custom.OrderBy(c => c.Key).Select(c => (IInformer)c.Value),
+        .. optional,
     ];
+
+    private readonly ImmutableArray<IInformer> optional;
+
+    // KServe's deployment mode is an annotation of the InferenceService, and the only one of a serving object worth keeping.
+    private static Dictionary<string, string>? FilterAnnotations(IDictionary<string, string>? annotations) =>
+        annotations?.Where(a => a.Key.StartsWith("serving.kserve.io/", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal) is { Count: > 0 } kept ? kept : null;
 
     private static void TrimConfigMap(V1ConfigMap configMap)
     {
@@ -154,20 +252,54 @@ internal sealed class ClusterCaches
 
     public static string WorkloadIndexValue(string? ns, WorkloadKind kind, string name) => $"{ns}/{kind}/{name}";
 
-    /// <summary>The pod template of the workload a deployment names, when it exists.</summary>
-    public WorkloadState? WorkloadOf(AIModelDeployment deployment)
-    {
-        if (deployment.Spec.WorkloadRef is not { } reference)
-        {
-            return null;
-        }
+    /// <summary>The name of the InferenceService that controls an object, from its ownerReferences.</summary>
+    public static string? InferenceServiceOwner(V1ObjectMeta meta) =>
+        meta.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == "InferenceService" && o.ApiVersion.StartsWith("serving.kserve.io/", StringComparison.Ordinal))?.Name;
 
-        var key = new ObjectKey(deployment.Metadata.NamespaceProperty, reference.Name);
-        return reference.Kind switch
+    /// <summary>The pod templates of the workload a deployment names, when it exists.</summary>
+    public WorkloadState? WorkloadOf(AIModelDeployment deployment) =>
+        deployment.Spec.WorkloadRef is { } reference ? Workload(reference.Kind, deployment.Metadata.NamespaceProperty, reference.Name)?.State : null;
+
+    /// <summary>A workload of any kind from the caches, with its metadata; null when it does not exist.</summary>
+    public CachedWorkload? Workload(WorkloadKind kind, string ns, string name)
+    {
+        var key = new ObjectKey(ns, name);
+        return kind switch
         {
-            WorkloadKind.Deployment when Deployments.Cache.Get(key) is { } d => new WorkloadState(reference.Kind, reference.Name, d.Spec?.Replicas, d.Spec?.Template ?? new()),
-            WorkloadKind.StatefulSet when StatefulSets.Cache.Get(key) is { } s => new WorkloadState(reference.Kind, reference.Name, s.Spec?.Replicas, s.Spec?.Template ?? new()),
+            WorkloadKind.Deployment when Deployments.Cache.Get(key) is { } d => new(new WorkloadState(kind, name, d.Spec?.Replicas, d.Spec?.Template ?? new()), d.Metadata, d.ApiVersion ?? "apps/v1"),
+            WorkloadKind.StatefulSet when StatefulSets.Cache.Get(key) is { } s => new(new WorkloadState(kind, name, s.Spec?.Replicas, s.Spec?.Template ?? new()), s.Metadata, s.ApiVersion ?? "apps/v1"),
+            WorkloadKind.DaemonSet when DaemonSets.Cache.Get(key) is { } d => new(new WorkloadState(kind, name, null, d.Spec?.Template ?? new()), d.Metadata, d.ApiVersion ?? "apps/v1"),
+            WorkloadKind.Job when Jobs.Cache.Get(key) is { } j => new(new WorkloadState(kind, name, j.Spec?.Suspend == true ? 0 : null, j.Spec?.Template ?? new()), j.Metadata, j.ApiVersion ?? "batch/v1"),
+            WorkloadKind.CronJob when CronJobs.Cache.Get(key) is { } c => new(new WorkloadState(kind, name, c.Spec?.Suspend == true ? 0 : null, c.Spec?.JobTemplate?.Spec?.Template ?? new()), c.Metadata, c.ApiVersion ?? "batch/v1"),
+            WorkloadKind.Pod when Pods.Cache.Get(key) is { Spec: not null } p => new(new WorkloadState(kind, name, null, new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = p.Metadata.Labels }, Spec = p.Spec }), p.Metadata, p.ApiVersion ?? "v1"),
+            WorkloadKind.InferenceService when Custom[kind].Cache.Get(key) is { } isvc => new(WithOwnedDeployments(WorkloadReader.Read(kind, isvc.ToJson()), ns), isvc.Metadata, isvc.ApiVersion),
+            _ when Custom.TryGetValue(kind, out var informer) && informer.Cache.Get(key) is { } custom => new(WorkloadReader.Read(kind, custom.ToJson()), custom.Metadata, custom.ApiVersion),
             _ => null,
         };
     }
+
+    // In the cluster an InferenceService's pods are those of the Deployments KServe made for it: their templates carry the
+    // runtime's image and what KServe added, so they are judged too, each named by its Deployment.
+    private WorkloadState WithOwnedDeployments(WorkloadState isvc, string ns)
+    {
+        var owned = Deployments.Cache.ByIndex(ByOwningInferenceService, isvc.Name).Where(d => d.Metadata.NamespaceProperty == ns).ToList();
+        if (owned.Count == 0)
+        {
+            return isvc;
+        }
+
+        var templates = isvc.AllTemplates.Select(t => t.Role.Length == 0 ? t with { Role = "predictor" } : t)
+            .Concat(owned.Select(d => new PodTemplate("Deployment " + d.Metadata.Name, d.Spec?.Template ?? new V1PodTemplateSpec())));
+        return WorkloadState.Of(isvc.Kind, isvc.Name, isvc.Replicas, [.. templates]);
+    }
+}
+
+/// <summary>A workload read from the caches.</summary>
+/// <param name="State">Its pod templates, as the engine judges them.</param>
+/// <param name="Metadata">Its metadata (owner references, uid for events).</param>
+/// <param name="ApiVersion">Its apiVersion.</param>
+internal sealed record CachedWorkload(WorkloadState State, V1ObjectMeta Metadata, string ApiVersion)
+{
+    /// <summary>Another object controls it (ownerReferences with controller: true).</summary>
+    public bool Owned => Metadata.OwnerReferences?.Any(o => o.Controller == true) == true;
 }

@@ -1,3 +1,4 @@
+using AiBaseline.Admission;
 using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Hosting;
 using AiBaseline.Controller.Leadership;
@@ -20,11 +21,15 @@ internal sealed class OperatorHost : IDisposable
     /// <summary>The name of the controller that writes BaselineException status.</summary>
     public const string WaiverControllerName = "baselineexception";
 
+    /// <summary>The name of the controller that keeps the inventory of undeclared model servers.</summary>
+    public const string InventoryControllerName = "inventory";
+
     private readonly OperatorSettings settings;
     private readonly ILoggerFactory loggers;
     private readonly Action<ILoggingBuilder>? webLogging;
     private readonly Controller.Hosting.Controller controller;
     private readonly Controller.Hosting.Controller waiverController;
+    private readonly Controller.Hosting.Controller inventoryController;
     private readonly EventRecorder events;
     private readonly Kubernetes kubernetes;
 
@@ -58,17 +63,18 @@ internal sealed class OperatorHost : IDisposable
         var productMetrics = new ProductMetrics(Registry);
         productMetrics.Watch(Caches.All);
         events = new EventRecorder(api, new EventRecorderOptions("aibaseline.io/operator", settings.Identity), loggers.CreateLogger<EventRecorder>(), time);
+        var provenance = new ProvenanceChecker(
+            verifier,
+            settings.ReadPullSecrets ? new PullSecretReader(api, Caches, loggers.CreateLogger<PullSecretReader>()) : null,
+            settings.VerificationCache,
+            time,
+            loggers.CreateLogger<ProvenanceChecker>());
         Reconciler = new ModelDeploymentReconciler(
             Caches,
             new StatusWriter(api, loggers.CreateLogger<StatusWriter>()),
             events,
             productMetrics,
-            new ProvenanceChecker(
-                verifier,
-                settings.ReadPullSecrets ? new PullSecretReader(api, Caches, loggers.CreateLogger<PullSecretReader>()) : null,
-                settings.VerificationCache,
-                time,
-                loggers.CreateLogger<ProvenanceChecker>()),
+            provenance,
             new RetirementHold(new FinalizerWriter(api, loggers.CreateLogger<FinalizerWriter>()), new RetirementRecords(api, Caches, time), events, loggers.CreateLogger<RetirementHold>()),
             time,
             loggers.CreateLogger<ModelDeploymentReconciler>());
@@ -86,7 +92,19 @@ internal sealed class OperatorHost : IDisposable
             runtimeMetrics,
             loggers.CreateLogger<Controller.Hosting.Controller>(),
             time);
+        Inventory = new InventoryReconciler(Caches, events, loggers.CreateLogger<InventoryReconciler>());
+        productMetrics.WatchInventory(() => Inventory.Undeclared);
+        inventoryController = new Controller.Hosting.Controller(
+            InventoryControllerName,
+            Inventory,
+            new ControllerOptions(),
+            runtimeMetrics,
+            loggers.CreateLogger<Controller.Hosting.Controller>(),
+            time);
         Wire();
+        Webhook = OperatorSettings.ListenUrl(settings.Webhook.BindAddress) is null
+            ? null
+            : new AdmissionWebhook(settings.Webhook, settings.LeaseNamespace, api, Caches, provenance, Registry, events, time, loggers);
 
         var election = settings.LeaderElect
             ? new LeaderElection(
@@ -108,13 +126,20 @@ internal sealed class OperatorHost : IDisposable
 
         Manager.Add(controller);
         Manager.Add(waiverController);
+        Manager.Add(inventoryController);
     }
+
+    /// <summary>The model servers without an AIModelDeployment.</summary>
+    public InventoryReconciler Inventory { get; }
 
     public ClusterCaches Caches { get; }
 
     public ModelDeploymentReconciler Reconciler { get; }
 
     public ControllerManager Manager { get; }
+
+    /// <summary>The admission webhook every replica serves, or null when --webhook-bind-address is 0.</summary>
+    public AdmissionWebhook? Webhook { get; }
 
     /// <summary>All metrics of this process, served on <c>/metrics</c>.</summary>
     public CollectorRegistry Registry { get; }
@@ -123,6 +148,7 @@ internal sealed class OperatorHost : IDisposable
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var web = await StartEndpointsAsync(cancellationToken);
+        await using var webhook = Webhook is null ? null : await Webhook.StartAsync(() => Manager.Informers.All(i => i.HasSynced), webLogging, cancellationToken);
         var outcome = await Manager.RunAsync(cancellationToken);
         return outcome == LeadershipOutcome.Lost ? 1 : 0;
     }
@@ -131,6 +157,7 @@ internal sealed class OperatorHost : IDisposable
     {
         controller.Dispose();
         waiverController.Dispose();
+        inventoryController.Dispose();
         events.Dispose();
         kubernetes.Dispose();
     }
@@ -146,7 +173,28 @@ internal sealed class OperatorHost : IDisposable
         Caches.Profiles.AddHandler(waiverController.Enqueue<Api.V1Alpha1.BaselineProfile>(map.WaiversOfProfile));
         Caches.Deployments.AddHandler(controller.Enqueue<k8s.Models.V1Deployment>(map.OfDeployment));
         Caches.StatefulSets.AddHandler(controller.Enqueue<k8s.Models.V1StatefulSet>(map.OfStatefulSet));
+        Caches.Deployments.AddHandler(controller.Enqueue<k8s.Models.V1Deployment>(map.OfOwningInferenceService));
+        Caches.DaemonSets.AddHandler(controller.Enqueue(map.OfWorkloadKind<k8s.Models.V1DaemonSet>(Api.V1Alpha1.WorkloadKind.DaemonSet)));
+        Caches.Jobs.AddHandler(controller.Enqueue(map.OfWorkloadKind<k8s.Models.V1Job>(Api.V1Alpha1.WorkloadKind.Job)));
+        Caches.CronJobs.AddHandler(controller.Enqueue(map.OfWorkloadKind<k8s.Models.V1CronJob>(Api.V1Alpha1.WorkloadKind.CronJob)));
+        Caches.Pods.AddHandler(controller.Enqueue(map.OfWorkloadKind<k8s.Models.V1Pod>(Api.V1Alpha1.WorkloadKind.Pod)));
+        foreach (var (kind, informer) in Caches.Custom)
+        {
+            informer.AddHandler(controller.Enqueue(map.OfWorkloadKind<CustomWorkload>(kind)));
+            informer.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<CustomWorkload>(kind)));
+        }
+
+        Caches.ModelDeployments.AddHandler(inventoryController.Enqueue<Api.V1Alpha1.AIModelDeployment>(InventoryReconciler.OfModelDeployment));
+        Caches.Deployments.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<k8s.Models.V1Deployment>(Api.V1Alpha1.WorkloadKind.Deployment)));
+        Caches.StatefulSets.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<k8s.Models.V1StatefulSet>(Api.V1Alpha1.WorkloadKind.StatefulSet)));
+        Caches.DaemonSets.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<k8s.Models.V1DaemonSet>(Api.V1Alpha1.WorkloadKind.DaemonSet)));
+        Caches.Jobs.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<k8s.Models.V1Job>(Api.V1Alpha1.WorkloadKind.Job)));
+        Caches.CronJobs.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<k8s.Models.V1CronJob>(Api.V1Alpha1.WorkloadKind.CronJob)));
+        Caches.Pods.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<k8s.Models.V1Pod>(Api.V1Alpha1.WorkloadKind.Pod)));
+
         Caches.NetworkPolicies.AddHandler(controller.Enqueue<k8s.Models.V1NetworkPolicy>(map.OfNetworkPolicy));
+        Caches.CiliumPolicies.AddHandler(controller.Enqueue<Engine.CiliumNetworkPolicy>(map.OfCiliumPolicy));
+        Caches.CiliumClusterwidePolicies.AddHandler(controller.Enqueue<Engine.CiliumNetworkPolicy>(map.OfCiliumPolicy));
         Caches.Secrets.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfSecret));
         Caches.ConfigMaps.AddHandler(controller.Enqueue<k8s.Models.V1ConfigMap>(map.OfConfigMap));
         Caches.ServiceAccounts.AddHandler(controller.Enqueue<k8s.Models.V1ServiceAccount>(map.OfServiceAccount));

@@ -11,7 +11,17 @@ internal static class OperatorResources
     public static readonly ResourceType BaselineProfiles = new(ApiGroup.Group, ApiGroup.Version, ApiGroup.BaselineProfilePlural, Namespaced: false);
     public static readonly ResourceType Deployments = new("apps", "v1", "deployments", Namespaced: true);
     public static readonly ResourceType StatefulSets = new("apps", "v1", "statefulsets", Namespaced: true);
+    public static readonly ResourceType DaemonSets = new("apps", "v1", "daemonsets", Namespaced: true);
+    public static readonly ResourceType Jobs = new("batch", "v1", "jobs", Namespaced: true);
+    public static readonly ResourceType CronJobs = new("batch", "v1", "cronjobs", Namespaced: true);
+    public static readonly ResourceType Pods = new("", "v1", "pods", Namespaced: true);
+    public static readonly ResourceType CustomResourceDefinitions = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", Namespaced: false);
+
+    /// <summary>Where a workload kind that comes with a CustomResourceDefinition lives.</summary>
+    public static ResourceType Of(Engine.Workloads.WorkloadType type) => new(type.Group, type.Version, type.Plural, Namespaced: true);
     public static readonly ResourceType NetworkPolicies = new("networking.k8s.io", "v1", "networkpolicies", Namespaced: true);
+    public static readonly ResourceType CiliumNetworkPolicies = new("cilium.io", "v2", "ciliumnetworkpolicies", Namespaced: true);
+    public static readonly ResourceType CiliumClusterwideNetworkPolicies = new("cilium.io", "v2", "ciliumclusterwidenetworkpolicies", Namespaced: false);
     public static readonly ResourceType Secrets = new("", "v1", "secrets", Namespaced: true);
     public static readonly ResourceType ConfigMaps = new("", "v1", "configmaps", Namespaced: true);
     public static readonly ResourceType ServiceAccounts = new("", "v1", "serviceaccounts", Namespaced: true);

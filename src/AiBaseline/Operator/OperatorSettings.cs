@@ -73,6 +73,9 @@ internal sealed record OperatorSettings
     /// <summary>How long verification results are cached and how many run against one registry at once.</summary>
     public VerificationCacheOptions VerificationCache { get; init; } = new();
 
+    /// <summary>The admission webhook: off unless its bind address is set.</summary>
+    public Admission.WebhookSettings Webhook { get; init; } = new();
+
     /// <summary>
     /// Turns a controller-runtime style bind address (<c>:8080</c>, <c>127.0.0.1:8080</c>) into a URL, or null for <c>0</c>.
     /// </summary>

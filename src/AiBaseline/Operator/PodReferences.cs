@@ -8,6 +8,30 @@ internal sealed record PodReferences(ImmutableHashSet<string> Secrets, Immutable
 {
     public static readonly PodReferences None = new([], [], "default");
 
+    /// <summary>What every pod template of the workload refers to; the first template's ServiceAccount, with the others in <see cref="OtherServiceAccounts"/>.</summary>
+    public static PodReferences Of(Engine.WorkloadState? workload)
+    {
+        if (workload is null)
+        {
+            return None;
+        }
+
+        var all = workload.AllTemplates.Select(t => Of(t.Template.Spec)).ToList();
+        return all.Count == 1 ? all[0] : new PodReferences(
+            [.. all.SelectMany(r => r.Secrets)],
+            [.. all.SelectMany(r => r.ConfigMaps)],
+            all[0].ServiceAccount)
+        {
+            OtherServiceAccounts = [.. all.Skip(1).Select(r => r.ServiceAccount)],
+        };
+    }
+
+    /// <summary>The ServiceAccounts of the other templates of a workload of several.</summary>
+    public ImmutableHashSet<string> OtherServiceAccounts { get; init; } = [];
+
+    /// <summary>Whether pods of the workload run as <paramref name="account"/>.</summary>
+    public bool RunsAs(string account) => ServiceAccount == account || OtherServiceAccounts.Contains(account);
+
     public static PodReferences Of(V1PodSpec? pod)
     {
         if (pod is null)

@@ -20,6 +20,8 @@ internal sealed class ProductMetrics
     private readonly Gauge controlResults;
     private readonly Gauge provisionResults;
     private readonly Gauge informerSynced;
+    private readonly Gauge undeclaredWorkloads;
+    private Func<IEnumerable<Engine.Inventory.UndeclaredWorkload>> undeclared = () => [];
     private ImmutableArray<IInformer> informers = [];
 
     public ProductMetrics(CollectorRegistry registry)
@@ -29,10 +31,14 @@ internal sealed class ProductMetrics
         controlResults = factory.CreateGauge("aibaseline_control_results", "AIModelDeployments per control and result.", "control", "result");
         provisionResults = factory.CreateGauge("aibaseline_provision_results", "AIModelDeployments per EN 304 223 provision and result.", "provision", "result");
         informerSynced = factory.CreateGauge("aibaseline_informer_synced", "1 when the cache of a watched resource has synced.", "resource");
+        undeclaredWorkloads = factory.CreateGauge("aibaseline_undeclared_workloads", "Model servers (serving images, accelerator requests, serving kinds) that no AIModelDeployment declares (EN 304 223 5.2.1-1), by kind.", "kind");
         registry.AddBeforeCollectCallback(Publish);
     }
 
     public void Watch(IEnumerable<IInformer> watched) => informers = [.. watched];
+
+    /// <summary>Where the undeclared model servers come from (the inventory reconciler).</summary>
+    public void WatchInventory(Func<IEnumerable<Engine.Inventory.UndeclaredWorkload>> source) => undeclared = source;
 
     public void Record(ObjectKey key, AIModelDeploymentStatus status)
     {
@@ -83,6 +89,7 @@ internal sealed class ProductMetrics
         }
 
         Set(deployments, ready.Select(pair => (new[] { pair.Key }, pair.Value)));
+        Set(undeclaredWorkloads, undeclared().GroupBy(u => u.Kind).Select(g => (new[] { g.Key.ToString() }, g.Count())));
         Set(controlResults, controls.Select(pair => (new[] { pair.Key.Item1, ResultLabel(pair.Key.Item2) }, pair.Value)));
         Set(provisionResults, provisions.Select(pair => (new[] { pair.Key.Item1, ResultLabel(pair.Key.Item2) }, pair.Value)));
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
 using AiBaseline.Provenance;
@@ -26,6 +27,7 @@ internal sealed class ProvenanceChecker(
 {
     private const string OciScheme = "oci://";
     private readonly CachingArtifactVerifier cache = new(verifier, time, cacheOptions);
+    private readonly ConditionalWeakTable<BaselineProfile, TrustPolicy> policies = [];
 
     public async Task<ProvenanceResult> CheckAsync(AIModelDeployment deployment, WorkloadState? workload, BaselineProfile? profile, CancellationToken cancellationToken)
     {
@@ -55,6 +57,57 @@ internal sealed class ProvenanceChecker(
         var results = await ProvenanceRun.RunAsync([work], cache, time, cancellationToken).ConfigureAwait(false);
         var provenance = results[0];
         return new ProvenanceResult(provenance, RetryOf(provenance));
+    }
+
+    /// <summary>
+    /// For the admission webhook: the evidence for <paramref name="references"/> from the same cache, asked anonymously and
+    /// never reading a pull secret. A digest verified before answers at once; one never seen starts its verification,
+    /// which goes on when the caller stops waiting, so the next request (and the reconciler) find it done.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ArtifactVerification>> LookupAsync(AIModelDeployment deployment, BaselineProfile profile, ImmutableArray<string> references, CancellationToken cancellationToken)
+    {
+        if (PolicyOf(profile) is not { } policy)
+        {
+            return ImmutableDictionary<string, ArtifactVerification>.Empty;
+        }
+
+        var work = new VerificationWork(references, policy, null, deployment.Spec?.Models ?? []);
+        var models = new ModelArtifactVerifier(cache, time);
+        var lookups = new Task<ArtifactVerification>[references.Length];
+        for (var i = 0; i < references.Length; i++)
+        {
+            lookups[i] = references[i].StartsWith(OciScheme, StringComparison.OrdinalIgnoreCase)
+                ? models.VerifyAsync(references[i], work.DeclaredDigest(references[i]), policy, null, cancellationToken)
+                : cache.VerifyAsync(references[i], policy, null, cancellationToken);
+        }
+
+        var results = new Dictionary<string, ArtifactVerification>(references.Length, StringComparer.Ordinal);
+        for (var i = 0; i < references.Length; i++)
+        {
+            results[references[i]] = await lookups[i].ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>The profile's trust policy, parsed once per version of the profile (the informer replaces the object on a change).</summary>
+    private TrustPolicy? PolicyOf(BaselineProfile profile)
+    {
+        if (policies.TryGetValue(profile, out var known))
+        {
+            return known;
+        }
+
+        try
+        {
+            var policy = TrustPolicy.FromProfile(profile.Metadata?.Name ?? "(no name)", profile.Spec.Images);
+            policies.AddOrUpdate(profile, policy);
+            return policy;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller;
 using AiBaseline.Engine;
+using AiBaseline.Engine.Gathering;
 using k8s.Models;
 
 namespace AiBaseline.Operator;
@@ -9,16 +10,28 @@ namespace AiBaseline.Operator;
 /// <summary>Builds the engine's <see cref="Snapshot"/> of one deployment from the informer caches, without API calls.</summary>
 internal sealed class SnapshotGatherer(ClusterCaches caches)
 {
+    private readonly CachedRbac rbac = new(caches);
+
     public Snapshot Gather(AIModelDeployment deployment)
     {
-        var ns = deployment.Metadata.NamespaceProperty;
         var workload = caches.WorkloadOf(deployment);
+        var snapshot = Gather(deployment, workload);
+        return workload is null || workload.Templates.IsDefaultOrEmpty ? snapshot : snapshot with
+        {
+            PerTemplate = [.. workload.Templates.Select(t => new TemplateSnapshot(t.Role, Gather(deployment, workload with { Template = t.Template, Templates = [] })))],
+        };
+    }
+
+    private Snapshot Gather(AIModelDeployment deployment, WorkloadState? workload)
+    {
+        var ns = deployment.Metadata.NamespaceProperty;
         var references = PodReferences.Of(workload?.Template.Spec);
         return new Snapshot
         {
             Deployment = deployment,
             Workload = workload,
             NetworkPolicies = caches.NetworkPolicies.Cache.ListByNamespace(ns),
+            CiliumPolicies = [.. caches.CiliumPolicies.Cache.ListByNamespace(ns), .. caches.CiliumClusterwidePolicies.Cache.List()],
             Secrets = [.. caches.Secrets.Cache.ListByNamespace(ns).Select(s => new SecretMetadata(s.Metadata.Name, null))],
             ConfigMaps = [.. caches.ConfigMaps.Cache.ListByNamespace(ns).Where(c => references.ConfigMaps.Contains(c.Metadata.Name))],
             ServiceAccount = caches.ServiceAccounts.Cache.Get(new ObjectKey(ns, references.ServiceAccount)),
@@ -29,30 +42,19 @@ internal sealed class SnapshotGatherer(ClusterCaches caches)
         };
     }
 
-    private ImmutableArray<RoleGrant> GrantsOf(string ns, string account)
+    private ImmutableArray<RoleGrant> GrantsOf(string ns, string account) => RoleGrants.Of(ns, account, rbac);
+
+    /// <summary>The RBAC objects of the caches, for the same grant finding the audit uses.</summary>
+    private sealed class CachedRbac(ClusterCaches caches) : IRbacState
     {
-        bool Names(IList<Rbacv1Subject>? subjects, string? bindingNamespace) =>
-            (subjects ?? []).Any(s => s.Kind == "ServiceAccount" && s.Name == account && (s.NamespaceProperty ?? bindingNamespace) == ns);
+        public IReadOnlyList<V1RoleBinding> RoleBindings(string ns) => caches.RoleBindings.Cache.ListByNamespace(ns);
 
-        var grants = ImmutableArray.CreateBuilder<RoleGrant>();
-        foreach (var binding in caches.RoleBindings.Cache.ListByNamespace(ns).Where(b => Names(b.Subjects, ns)))
-        {
-            grants.Add(new RoleGrant("RoleBinding", binding.Metadata.Name, binding.RoleRef.Kind, binding.RoleRef.Name, RulesOf(binding.RoleRef, ns)));
-        }
+        public IReadOnlyList<V1ClusterRoleBinding> ClusterRoleBindings() => caches.ClusterRoleBindings.Cache.List();
 
-        foreach (var binding in caches.ClusterRoleBindings.Cache.List().Where(b => Names(b.Subjects, null)))
-        {
-            grants.Add(new RoleGrant("ClusterRoleBinding", binding.Metadata.Name, binding.RoleRef.Kind, binding.RoleRef.Name, RulesOf(binding.RoleRef, null)));
-        }
+        public V1Role? Role(string ns, string name) => caches.Roles.Cache.Get(new ObjectKey(ns, name));
 
-        return grants.ToImmutable();
-    }
+        public V1ClusterRole? ClusterRole(string name) => caches.ClusterRoles.Cache.Get(new ObjectKey(null, name));
 
-    private ImmutableArray<V1PolicyRule> RulesOf(V1RoleRef role, string? ns)
-    {
-        var rules = role.Kind == "Role"
-            ? caches.Roles.Cache.Get(new ObjectKey(ns, role.Name))?.Rules
-            : caches.ClusterRoles.Cache.Get(new ObjectKey(null, role.Name))?.Rules;
-        return [.. rules ?? []];
+        public IReadOnlyList<V1ClusterRole> ClusterRoles() => caches.ClusterRoles.Cache.List();
     }
 }

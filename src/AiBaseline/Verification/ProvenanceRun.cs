@@ -32,7 +32,7 @@ public static class ProvenanceRun
 
     /// <summary>The references of one deployment to verify: its workload's images and its oci:// model sources.</summary>
     public static ImmutableArray<string> ReferencesOf(AIModelDeployment deployment, WorkloadState? workload) =>
-        [.. ImagesOf(workload?.Template.Spec), .. (deployment.Spec?.Models ?? []).Select(m => m.Source)
+        [.. (workload?.AllTemplates ?? []).SelectMany(t => ImagesOf(t.Template.Spec)).Distinct(StringComparer.Ordinal), .. (deployment.Spec?.Models ?? []).Select(m => m.Source)
             .Where(s => s is not null && s.StartsWith(OciScheme, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Verifies the work items; returns the evidence per item, keyed by the reference as written.</summary>

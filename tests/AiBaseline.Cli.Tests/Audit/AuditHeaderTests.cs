@@ -80,7 +80,7 @@ public sealed class AuditHeaderTests
     {
         var suites = XDocument.Parse(AuditHarness.Run(AuditHarness.Examples(), "-o", "junit").Stdout).Root!.Elements("testsuite").ToList();
 
-        Assert.Equal(3, suites.Count);
+        Assert.Equal(5, suites.Count);
         foreach (var suite in suites)
         {
             Assert.Equal("2026-11-24T12:00:00Z", (string?)suite.Attribute("timestamp"));

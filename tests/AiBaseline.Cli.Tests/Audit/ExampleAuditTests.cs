@@ -29,6 +29,15 @@ public sealed class ExampleAuditTests
     [InlineData("retired-model", "Retirement", "NotMet", "DisposalIncomplete")]
     [InlineData("retired-model", "ImageProvenance", "NotApplicable", "Retired")]
     [InlineData("retired-model", "Evidence", "Met", "EvidenceCurrent")]
+    // Reason: the KServe predictor and transformer are both judged and both pass; the policies select KServe's pod labels.
+    [InlineData("kserve-inferenceservice", "ImageProvenance", "Met", "Accepted")]
+    [InlineData("kserve-inferenceservice", "NetworkIsolation", "Met", "Isolated")]
+    [InlineData("kserve-inferenceservice", "RuntimeHardening", "Met", "PodSecurityLevelMet")]
+    [InlineData("kserve-inferenceservice", "LeastPrivilege", "Met", "LeastPrivilege")]
+    // Reason: the LeaderWorkerSet's leader is hardened but its worker template is not.
+    [InlineData("multihost-vllm-lws", "RuntimeHardening", "NotMet", "RestrictedViolated")]
+    [InlineData("multihost-vllm-lws", "NetworkIsolation", "Met", "Isolated")]
+    [InlineData("multihost-vllm-lws", "ImageProvenance", "Met", "Accepted")]
     public void Each_example_gives_the_expected_control_result(string example, string control, string result, string reason)
     {
         var run = AuditHarness.Run(AuditHarness.Examples(example), AuditHarness.Examples("profiles"), "-o", "json");
@@ -45,6 +54,8 @@ public sealed class ExampleAuditTests
     [InlineData("llm-inference-compliant", 0, "True")]
     [InlineData("llm-inference-noncompliant", 1, "False")]
     [InlineData("retired-model", 1, "False")]
+    [InlineData("kserve-inferenceservice", 0, "True")]
+    [InlineData("multihost-vllm-lws", 1, "False")]
     public void Each_example_exits_with_its_verdict(string example, int exit, string ready)
     {
         var run = AuditHarness.Run(AuditHarness.Examples(example), AuditHarness.Examples("profiles"));
@@ -54,7 +65,7 @@ public sealed class ExampleAuditTests
     }
 
     [Fact]
-    public void Auditing_all_examples_prints_three_verdicts_and_explains_exit_1_on_the_last_line()
+    public void Auditing_all_examples_prints_five_verdicts_and_explains_exit_1_on_the_last_line()
     {
         var run = AuditHarness.Run(AuditHarness.Examples());
 
@@ -62,8 +73,23 @@ public sealed class ExampleAuditTests
         Assert.Contains("llm-serving/llama-chat", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("chat-playground/support-bot", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("legacy-models/legacy-summarizer", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("kserve-models/granite-chat", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("multihost/llama-405b", run.Stdout, StringComparison.Ordinal);
         var last = run.Stdout.TrimEnd().Split('\n')[^1];
-        Assert.StartsWith("3 deployments: 1 compliant, 2 not compliant, 0 unknown, 0 stalled; EN 304 223: 0 pass, 2 fail, 1 inconclusive; exit 1:", last, StringComparison.Ordinal);
+        Assert.StartsWith("5 deployments: 2 compliant, 3 not compliant, 0 unknown, 0 stalled; EN 304 223: 0 pass, 3 fail, 2 inconclusive; exit 1:", last, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", run.Stdout, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The message of a workload of several templates names the one that fails.</summary>
+public sealed class ExampleTemplateMessageTests
+{
+    [Fact]
+    public void The_leader_worker_set_example_names_its_worker_template()
+    {
+        var run = AuditHarness.Run(AuditHarness.Examples("multihost-vllm-lws"), AuditHarness.Examples("profiles"));
+
+        Assert.Contains("worker template: container vllm-worker: securityContext.allowPrivilegeEscalation must be false", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("leader template: container", run.Stdout, StringComparison.Ordinal);
     }
 }

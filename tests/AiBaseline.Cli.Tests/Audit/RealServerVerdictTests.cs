@@ -121,6 +121,11 @@ public sealed partial class RealServerVerdictTests(RealServerVerdictTests.Cluste
             kubectl = new Kubectl(kubeconfig);
             kubectl.Run("apply", "--server-side", "--field-manager", "aibaseline-scenarios", "--force-conflicts", "-f", RepositoryPaths.Crds).Succeeded();
             kubectl.Run("wait", "--for=condition=Established", "crd/aimodeldeployments.aibaseline.io", "crd/baselineexceptions.aibaseline.io", "crd/baselineprofiles.aibaseline.io", "--timeout=60s").Succeeded();
+
+            // The serving stacks' real CRDs, so the examples' LeaderWorkerSet and InferenceService are validated as users' clusters validate them.
+            var serving = Path.Combine(RepositoryPaths.Root, "tests", "vendor", "serving-crds");
+            kubectl.Run("apply", "--server-side", "--field-manager", "aibaseline-scenarios", "--force-conflicts", "-f", serving).Succeeded();
+            kubectl.Run("wait", "--for=condition=Established", "crd/leaderworkersets.leaderworkerset.x-k8s.io", "crd/inferenceservices.serving.kserve.io", "crd/rayclusters.ray.io", "crd/rayservices.ray.io", "crd/services.serving.knative.dev", "--timeout=60s").Succeeded();
             kubectl.Run("create", "namespace", Namespace).Succeeded();
         }
 

@@ -20,7 +20,7 @@ public sealed class ReportFormatTests
         Assert.Equal("aibaseline.io/v1alpha1", (string?)report["apiVersion"]);
         Assert.Equal("AuditReport", (string?)report["kind"]);
         var items = report["items"]!.AsArray();
-        Assert.Equal(3, items.Count);
+        Assert.Equal(5, items.Count);
         foreach (var item in items)
         {
             Assert.Equal(["metadata", "profile", "status"], item!.AsObject().Select(p => p.Key));
@@ -28,7 +28,7 @@ public sealed class ReportFormatTests
         }
 
         Assert.Equal(
-            ["llm-serving/llama-chat", "chat-playground/support-bot", "legacy-models/legacy-summarizer"],
+            ["kserve-models/granite-chat", "llm-serving/llama-chat", "chat-playground/support-bot", "multihost/llama-405b", "legacy-models/legacy-summarizer"],
             items.Select(i => $"{i!["metadata"]!["namespace"]}/{i["metadata"]!["name"]}"));
     }
 
@@ -65,8 +65,9 @@ public sealed class ReportFormatTests
         var sarifRun = log["runs"]![0]!;
         Assert.Equal(8, sarifRun["tool"]!["driver"]!["rules"]!.AsArray().Count);
         var results = sarifRun["results"]!.AsArray();
-        // Six controls fail for the non-compliant example and one (Retirement) for the retired model.
-        Assert.Equal(7, results.Count);
+        // Six controls fail for the non-compliant example, one (RuntimeHardening, the worker template) for the
+        // LeaderWorkerSet and one (Retirement) for the retired model.
+        Assert.Equal(8, results.Count);
         Assert.All(results, r => Assert.Equal("error", (string?)r!["level"]));
         var retirement = results.Single(r => (string?)r!["ruleId"] == "Retirement")!;
         var location = retirement["locations"]![0]!["physicalLocation"]!;
@@ -80,10 +81,10 @@ public sealed class ReportFormatTests
         var run = AuditHarness.Run(AuditHarness.Examples(), "-o", "junit");
 
         var suites = XDocument.Parse(run.Stdout).Root!.Elements("testsuite").ToList();
-        Assert.Equal(3, suites.Count);
+        Assert.Equal(5, suites.Count);
         var counts = suites.Select(s => ((string?)s.Attribute("name"), s.Elements("testcase").Count(), s.Descendants("failure").Count(), s.Descendants("skipped").Count()));
         Assert.Equal(
-            [("llm-serving/llama-chat", 8, 0, 1), ("chat-playground/support-bot", 8, 6, 1), ("legacy-models/legacy-summarizer", 8, 1, 5)],
+            [("kserve-models/granite-chat", 8, 0, 1), ("llm-serving/llama-chat", 8, 0, 1), ("chat-playground/support-bot", 8, 6, 1), ("multihost/llama-405b", 8, 1, 1), ("legacy-models/legacy-summarizer", 8, 1, 5)],
             counts);
         Assert.All(suites, s => Assert.Equal(s.Descendants("failure").Count().ToString(), (string?)s.Attribute("failures")));
     }

@@ -75,7 +75,7 @@ public sealed class CrdValidationTests
     [InlineData("missing-stage", "spec.stage", "Required value")]
     [InlineData("missing-spec", "spec", "Required value")]
     [InlineData("unknown-field", "spec.replicas", "field not declared in schema")]
-    [InlineData("workload-kind-pod", "spec.workloadRef.kind", "Unsupported value: \"Pod\"")]
+    [InlineData("workload-kind-replicaset", "spec.workloadRef.kind", "Unsupported value: \"ReplicaSet\"")]
     [InlineData("empty-model-name", "spec.models[0].name", "should be at least 1 chars long")]
     [InlineData("evidence-without-date", "spec.evidence[0].date", "Required value")]
     [InlineData("profile-mode", "spec.mode", "Unsupported value: \"Block\"")]

@@ -30,6 +30,6 @@ public sealed class XmlDocumentationTests
         var docs = XmlDocumentation.For(typeof(AIModelDeployment).Assembly);
 
         Assert.Equal("The desired state of an AI model deployment.", docs.Of(typeof(AIModelDeploymentSpec)));
-        Assert.Equal("Kind of the workload: Deployment or StatefulSet.", docs.Of(typeof(WorkloadReference).GetProperty(nameof(WorkloadReference.Kind))!));
+        Assert.Equal("Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, LeaderWorkerSet, InferenceService (KServe), RayService, RayCluster (KubeRay) or Service (Knative Serving).", docs.Of(typeof(WorkloadReference).GetProperty(nameof(WorkloadReference.Kind))!));
     }
 }

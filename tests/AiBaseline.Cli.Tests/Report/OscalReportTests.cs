@@ -46,7 +46,7 @@ public sealed class OscalReportTests
     {
         var results = Oscal(AuditHarness.Examples()).GetProperty("assessment-results").GetProperty("results").EnumerateArray().ToList();
 
-        Assert.Equal(3, results.Count);
+        Assert.Equal(5, results.Count);
         var bot = results.Single(r => r.GetProperty("title").GetString() == "AIModelDeployment chat-playground/support-bot");
         Assert.Contains(bot.GetProperty("props").EnumerateArray(), p => p.GetProperty("name").GetString() == "verdict" && p.GetProperty("value").GetString() == "Fail");
         var findings = bot.GetProperty("findings").EnumerateArray().ToList();

@@ -61,9 +61,9 @@ public sealed class ReportHtmlBrowserTests(RenderedExamplesReport report) : ICla
 
         Assert.Equal(DocumentPositions.Following, summary.CompareDocumentPosition(firstDeployment) & DocumentPositions.Following);
         Assert.Equal("0", summary.QuerySelector("td[data-verdict=Pass]")!.TextContent);
-        Assert.Equal("2", summary.QuerySelector("td[data-verdict=Fail]")!.TextContent);
-        Assert.Equal("1", summary.QuerySelector("td[data-verdict=Inconclusive]")!.TextContent);
-        Assert.Equal("14", summary.QuerySelector("td[data-result=NotMet]")!.TextContent);
+        Assert.Equal("3", summary.QuerySelector("td[data-verdict=Fail]")!.TextContent);
+        Assert.Equal("2", summary.QuerySelector("td[data-verdict=Inconclusive]")!.TextContent);
+        Assert.Equal("16", summary.QuerySelector("td[data-result=NotMet]")!.TextContent);
         Assert.Contains("5.1.2-2", summary.QuerySelector("table.failing")!.TextContent, StringComparison.Ordinal);
     }
 
@@ -73,7 +73,7 @@ public sealed class ReportHtmlBrowserTests(RenderedExamplesReport report) : ICla
         SkipWithoutChromium();
         var sections = report.Dom.QuerySelectorAll("section.deployment").ToList();
 
-        Assert.Equal(["Fail", "Fail", "Inconclusive"], sections.Select(s => s.GetAttribute("data-verdict")));
+        Assert.Equal(["Fail", "Fail", "Fail", "Inconclusive", "Inconclusive"], sections.Select(s => s.GetAttribute("data-verdict")));
         var bot = report.Dom.GetElementById("d-chat-playground-support-bot")!;
         var firstRow = bot.QuerySelector("tr[data-result]")!;
         Assert.Equal("NotMet", firstRow.GetAttribute("data-result"));

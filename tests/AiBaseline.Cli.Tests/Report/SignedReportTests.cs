@@ -131,7 +131,7 @@ public sealed class SignedReportTests : IDisposable
 
         var ok = ReportHarness.Run("verify", "--key", pub, "--attestation", attestation, report);
         Assert.True(ok.Exit == 0, ok.All);
-        Assert.Contains("verified: a report of 3 deployments", ok.Stdout, StringComparison.Ordinal);
+        Assert.Contains("verified: a report of 5 deployments", ok.Stdout, StringComparison.Ordinal);
 
         File.Copy(report, report + ".orig");
         ChangeOneByte(report, 40);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
@@ -15,31 +17,65 @@ public static class JsonReport
     /// <summary>The kind of the report document.</summary>
     public const string Kind = "AuditReport";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonWriterOptions Indented = new() { Indented = true };
 
-    /// <summary>The report as indented JSON.</summary>
-    public static string Render(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header)
+    /// <summary>The report as indented JSON; with --discover, an <c>undeclared</c> list of model servers no deployment declares.</summary>
+    public static string Render(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header, JsonArray? undeclared = null)
+    {
+        using var text = new StringWriter();
+        Write(verdicts, header, text, undeclared);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Writes the report to <paramref name="output"/> item by item, so a report of many deployments is never held
+    /// whole, neither as a tree nor as one string; with --discover, the <paramref name="undeclared"/> model servers last.
+    /// </summary>
+    public static void Write(IEnumerable<DeploymentVerdict> verdicts, AuditHeader header, TextWriter output, JsonArray? undeclared = null)
     {
         ArgumentNullException.ThrowIfNull(header);
-        var items = new JsonArray();
+        var buffer = new ArrayBufferWriter<byte>(1 << 16);
+        using var json = new Utf8JsonWriter(buffer, Indented);
+        json.WriteStartObject();
+        json.WriteString("apiVersion", ApiGroup.GroupVersion);
+        json.WriteString("kind", Kind);
+        json.WritePropertyName("metadata");
+        header.ToJson().WriteTo(json);
+        json.WriteStartArray("items");
         foreach (var verdict in verdicts)
         {
             var metadata = verdict.Deployment.Object.Metadata;
-            items.Add(new JsonObject
+            json.WriteStartObject();
+            json.WriteStartObject("metadata");
+            json.WriteString("name", metadata.Name);
+            json.WriteString("namespace", metadata.NamespaceProperty);
+            json.WriteEndObject();
+            json.WritePropertyName("profile");
+            AuditHeader.Profile(new(verdict.ProfileName, verdict.ProfileSource, verdict.ProfileSha256)).WriteTo(json);
+            json.WritePropertyName("status");
+            JsonNode.Parse(KubernetesJson.Serialize(verdict.Status))!.WriteTo(json);
+            json.WriteEndObject();
+            if (buffer.WrittenCount > 1 << 15)
             {
-                ["metadata"] = new JsonObject { ["name"] = metadata.Name, ["namespace"] = metadata.NamespaceProperty },
-                ["profile"] = AuditHeader.Profile(new(verdict.ProfileName, verdict.ProfileSource, verdict.ProfileSha256)),
-                ["status"] = JsonNode.Parse(KubernetesJson.Serialize(verdict.Status)),
-            });
+                Drain(json, buffer, output);
+            }
         }
 
-        var report = new JsonObject
+        json.WriteEndArray();
+        if (undeclared is not null)
         {
-            ["apiVersion"] = ApiGroup.GroupVersion,
-            ["kind"] = Kind,
-            ["metadata"] = header.ToJson(),
-            ["items"] = items,
-        };
-        return report.ToJsonString(Indented);
+            json.WritePropertyName("undeclared");
+            undeclared.WriteTo(json);
+        }
+
+        json.WriteEndObject();
+        Drain(json, buffer, output);
+    }
+
+    private static void Drain(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, TextWriter output)
+    {
+        json.Flush();
+        output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        buffer.ResetWrittenCount();
     }
 }
