@@ -48,7 +48,7 @@ public sealed class ChartTests
         var kinds = Renders.Helm(Renders.DefaultValues).Select(d => d.Kind).ToHashSet();
         Assert.Contains("Deployment", kinds);
         Assert.Contains("BaselineProfile", kinds);
-        Assert.Equal(3, Renders.Helm(Renders.DefaultValues).Count(d => d.Kind == "CustomResourceDefinition"));
+        Assert.Equal(4, Renders.Helm(Renders.DefaultValues).Count(d => d.Kind == "CustomResourceDefinition"));
         Assert.DoesNotContain("ServiceMonitor", kinds);
         Assert.DoesNotContain("PrometheusRule", kinds);
     }

@@ -10,9 +10,11 @@ public sealed class CrdSyncTests
         { "deploy/crds", "aibaseline.io_aimodeldeployments.yaml" },
         { "deploy/crds", "aibaseline.io_baselineexceptions.yaml" },
         { "deploy/crds", "aibaseline.io_baselineprofiles.yaml" },
+        { "deploy/crds", "aibaseline.io_retirementrecords.yaml" },
         { "charts/aibaseline/crds", "aibaseline.io_aimodeldeployments.yaml" },
         { "charts/aibaseline/crds", "aibaseline.io_baselineexceptions.yaml" },
         { "charts/aibaseline/crds", "aibaseline.io_baselineprofiles.yaml" },
+        { "charts/aibaseline/crds", "aibaseline.io_retirementrecords.yaml" },
     };
 
     [Theory]

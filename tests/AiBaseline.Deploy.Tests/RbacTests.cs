@@ -113,7 +113,7 @@ public sealed class RbacTests
     {
         var documents = Renders.Helm(Renders.CiValues);
         var clusterResources = RbacGrants.Expand(documents.Single("ClusterRole", "aibaseline-manager")).Select(g => g.Resource).Distinct().Order(StringComparer.Ordinal);
-        Assert.Equal(["baselineprofiles", "ciliumclusterwidenetworkpolicies", "clusterrolebindings", "clusterroles", "customresourcedefinitions"], clusterResources);
+        Assert.Equal(["baselineprofiles", "ciliumclusterwidenetworkpolicies", "clusterrolebindings", "clusterroles", "customresourcedefinitions", "retirementrecords"], clusterResources);
         Assert.Contains(documents, d => d.Identity == "Role team-a/aibaseline-manager");
         Assert.Contains(documents, d => d.Identity == "RoleBinding team-a/aibaseline-manager");
     }
@@ -135,6 +135,18 @@ public sealed class RbacTests
         Assert.Equal(
             ["create", "delete", "get", "list", "patch", "update", "watch"],
             RbacGrants.Expand(approver).Where(g => g.Resource == "baselineexceptions").Select(g => g.Verb).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(RenderNames))]
+    public void The_operator_may_only_create_and_read_RetirementRecords_and_nobody_may_change_them(string render)
+    {
+        var grants = AllGrants(render).Where(g => g.ApiGroup == "aibaseline.io" && g.Resource.Split('/')[0] == "retirementrecords").ToList();
+        var writers = grants.Where(g => !ReadVerbs.Contains(g.Verb)).ToList();
+
+        // Records are immutable evidence: the operator creates them, nobody updates, patches or deletes one.
+        Assert.True(writers.All(g => g.Verb == "create" && g.Role == "ClusterRole aibaseline-manager"), $"{render}: {string.Join("; ", writers)}");
+        Assert.Equal(["create", "get", "list", "watch"], grants.Where(g => g.Role == "ClusterRole aibaseline-manager").Select(g => g.Verb).Order(StringComparer.Ordinal));
     }
 
     [Theory]

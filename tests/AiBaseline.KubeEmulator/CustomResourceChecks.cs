@@ -32,11 +32,26 @@ internal static partial class CustomResourceChecks
         var violations = OpenApiValidator.Validate(type.Schema, obj);
         if (violations.Count > 0)
         {
-            throw ApiError.Invalid(type, name, violations);
+            // The server skips CEL rules after an error that leaves the object's shape in doubt, and says so when the schema has any.
+            var blocking = violations.Any(v => BlockingReasons.Contains(v.Reason));
+            throw ApiError.Invalid(type, name, blocking && HasValidationRules(type.Schema) ? [.. violations, RulesNotChecked] : violations);
         }
 
         return validation == FieldValidation.Warn ? [.. unknown.Select(u => $"unknown field \"{u}\"")] : [];
     }
+
+    private static readonly string[] BlockingReasons =
+        ["FieldValueNotSupported", "FieldValueRequired", "FieldValueTooLong", "FieldValueTooMany", "FieldValueTypeInvalid"];
+
+    private static readonly SchemaViolation RulesNotChecked = new(
+        "<nil>", "Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation");
+
+    private static bool HasValidationRules(JsonNode? schema) => schema switch
+    {
+        JsonObject node => node.ContainsKey("x-kubernetes-validations") || node.Any(p => HasValidationRules(p.Value)),
+        JsonArray list => list.Any(HasValidationRules),
+        _ => false,
+    };
 
     /// <summary>Custom resource names are DNS subdomains, as the server checks them.</summary>
     private static bool IsDnsSubdomain(string name) => name.Length <= 253 && DnsSubdomain().IsMatch(name);

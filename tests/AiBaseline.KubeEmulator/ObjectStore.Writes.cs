@@ -192,6 +192,11 @@ internal sealed partial class ObjectStore
         }
 
         var warnings = CustomResourceChecks.Apply(type, old.Name, next, validation);
+        if (type.Schema is not null && CrdTransitionRules.Check(type.Schema, old.Node, next) is { Count: > 0 } broken)
+        {
+            throw ApiError.Invalid(type, old.Name, broken);
+        }
+
         if (JsonNode.DeepEquals(next, old.Node))
         {
             return new WriteResult(old, warnings);

@@ -20,10 +20,14 @@ internal sealed class OperatorFixture : IAsyncDisposable
 
     public Emulator Server { get; }
 
-    public static async Task<OperatorFixture> StartAsync()
+    /// <summary>The folder of the CRDs the tests serve.</summary>
+    public static string CrdFolder => Path.Combine(AppContext.BaseDirectory, "crds");
+
+    /// <summary>An emulator serving the CRDs of <paramref name="crds"/> (by default every shipped CRD).</summary>
+    public static async Task<OperatorFixture> StartAsync(string? crds = null)
     {
         var server = await Emulator.StartAsync(new KubeEmulatorOptions { AutoCreateNamespaces = true }, TestContext.Current.CancellationToken);
-        server.ApplyCrdsFrom(Path.Combine(AppContext.BaseDirectory, "crds"));
+        server.ApplyCrdsFrom(crds ?? CrdFolder);
 
         return new OperatorFixture(server);
     }

@@ -9,6 +9,11 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["aibaseline.io"]
   resources: ["baselineprofiles"]
   verbs: ["get", "list", "watch"]
+# Write the RetirementRecord of a retired model before releasing its finalizer, and find one an earlier pass wrote.
+# Create only: no update, patch or delete, for the operator or anyone else (records are immutable; admins prune them).
+- apiGroups: ["aibaseline.io"]
+  resources: ["retirementrecords"]
+  verbs: ["create", "get", "list", "watch"]
 # Read Cilium's cluster-wide policies, where Cilium is installed (NetworkIsolation).
 - apiGroups: ["cilium.io"]
   resources: ["ciliumclusterwidenetworkpolicies"]

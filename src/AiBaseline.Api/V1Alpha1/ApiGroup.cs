@@ -13,6 +13,8 @@ public static class ApiGroup
     public const string BaselineProfilePlural = "baselineprofiles";
     public const string BaselineExceptionKind = "BaselineException";
     public const string BaselineExceptionPlural = "baselineexceptions";
+    public const string RetirementRecordKind = "RetirementRecord";
+    public const string RetirementRecordPlural = "retirementrecords";
 
     /// <summary>The finalizer that keeps a retiring deployment's record until disposal is proven.</summary>
     public const string RetirementFinalizer = "aibaseline.io/retirement";
@@ -29,5 +31,6 @@ public static class ApiGroup
         [$"{GroupVersion}/{AIModelDeploymentKind}"] = typeof(AIModelDeployment),
         [$"{GroupVersion}/{BaselineProfileKind}"] = typeof(BaselineProfile),
         [$"{GroupVersion}/{BaselineExceptionKind}"] = typeof(BaselineException),
+        [$"{GroupVersion}/{RetirementRecordKind}"] = typeof(RetirementRecord),
     };
 }

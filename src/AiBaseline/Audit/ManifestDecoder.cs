@@ -241,11 +241,12 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             ApiGroup.AIModelDeploymentKind => typeof(AIModelDeploymentSpec),
             ApiGroup.BaselineProfileKind => typeof(BaselineProfileSpec),
             ApiGroup.BaselineExceptionKind => typeof(BaselineExceptionSpec),
+            ApiGroup.RetirementRecordKind => typeof(RetirementRecordSpec),
             _ => null,
         };
         if (type is null)
         {
-            problems.Add(new InputProblem(document.File, document.Line, label, "kind", $"\"{kind}\" is not a kind of {ApiGroup.Group}: use {ApiGroup.AIModelDeploymentKind}, {ApiGroup.BaselineProfileKind} or {ApiGroup.BaselineExceptionKind}"));
+            problems.Add(new InputProblem(document.File, document.Line, label, "kind", $"\"{kind}\" is not a kind of {ApiGroup.Group}: use {ApiGroup.AIModelDeploymentKind}, {ApiGroup.BaselineProfileKind}, {ApiGroup.BaselineExceptionKind} or {ApiGroup.RetirementRecordKind}"));
             return;
         }
 
@@ -270,6 +271,10 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         else if (kind == ApiGroup.BaselineExceptionKind && json["spec"] is null)
         {
             Report("spec", "required field is missing: set justification, approvedBy, ticket, expiresAt and what is waived");
+        }
+        else if (kind == ApiGroup.RetirementRecordKind && json["spec"] is null)
+        {
+            Report("spec", "required field is missing: a RetirementRecord is written by the operator; export it whole with kubectl get retirementrecords -o yaml");
         }
 
         // An empty value (null) is dropped, as the API server drops it from a field that is not nullable: the field is
@@ -303,6 +308,10 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
                 var waiver = KubernetesJson.Deserialize<BaselineException>(text);
                 waiver.Metadata.NamespaceProperty ??= defaultNamespace;
                 Set.Waivers.Add(new Located<BaselineException>(waiver, document.File, document.Line));
+            }
+            else if (kind == ApiGroup.RetirementRecordKind)
+            {
+                Set.RetirementRecords.Add(new Located<RetirementRecord>(KubernetesJson.Deserialize<RetirementRecord>(text), document.File, document.Line));
             }
             else
             {

@@ -17,6 +17,9 @@ public sealed class ManifestSet
     /// <summary>Every BaselineException, in input order.</summary>
     public List<Located<BaselineException>> Waivers { get; } = [];
 
+    /// <summary>Every RetirementRecord (exported from a cluster), in input order; only the report reads them.</summary>
+    public List<Located<RetirementRecord>> RetirementRecords { get; } = [];
+
     /// <summary>The other objects, indexed for the snapshot assembler.</summary>
     public ManifestIndex Index { get; } = new();
 }

@@ -69,8 +69,22 @@ public sealed record CrdDefinition(
             Column("Message", "string", ActiveCondition + ".message", "What the waiver waives, or why it does not apply.", priority: 1),
         ]);
 
+    /// <summary>The RetirementRecord resource: cluster-scoped, so it outlives the namespace of the deployment it records.</summary>
+    public static readonly CrdDefinition RetirementRecord = new(
+        typeof(RetirementRecord),
+        ApiGroup.RetirementRecordKind,
+        ApiGroup.RetirementRecordPlural,
+        ["rtr"],
+        "Cluster",
+        [
+            Column("Namespace", "string", ".spec.deployment.namespace", "The namespace of the retired AIModelDeployment."),
+            Column("Deployment", "string", ".spec.deployment.name", "The retired AIModelDeployment."),
+            Column("Released By", "string", ".spec.releasedBy", "DisposalProven, or Waived by a BaselineException."),
+            Column("Disposed At", "date", ".spec.disposedAt", "When the deployment was let go."),
+        ]);
+
     /// <summary>The resources of the aibaseline.io group, in file-name order.</summary>
-    public static readonly ImmutableArray<CrdDefinition> All = [AIModelDeployment, BaselineException, BaselineProfile];
+    public static readonly ImmutableArray<CrdDefinition> All = [AIModelDeployment, BaselineException, BaselineProfile, RetirementRecord];
 
     /// <summary>The singular name: the kind in lower case.</summary>
     public string Singular => Kind.ToLowerInvariant();

@@ -69,7 +69,8 @@ public static class CrdGenerator
                         {
                             OpenAPIV3Schema = KubernetesJson.Deserialize<V1JSONSchemaProps>(schema.ToJsonString()),
                         },
-                        Subresources = new V1CustomResourceSubresources { Status = new object() },
+                        // A kind without status (a RetirementRecord) has no status subresource to write.
+                        Subresources = definition.ResourceType.GetProperty("Status") is null ? null : new V1CustomResourceSubresources { Status = new object() },
                         AdditionalPrinterColumns = [.. definition.PrinterColumns],
                     },
                 ],

@@ -107,6 +107,7 @@ public static class CrdSchemaBuilder
             ApplyAnnotations(schema, property);
         }
 
+        AddValidationRules(schema, [.. type.GetCustomAttributes<ValidationRuleAttribute>(), .. property?.GetCustomAttributes<ValidationRuleAttribute>() ?? []]);
         return schema;
     }
 
@@ -136,6 +137,18 @@ public static class CrdSchemaBuilder
         {
             schema["required"] = new JsonArray([.. required.Select(r => JsonValue.Create(r))]);
         }
+    }
+
+    private static void AddValidationRules(JsonObject schema, IReadOnlyList<ValidationRuleAttribute> rules)
+    {
+        if (rules.Count == 0)
+        {
+            return;
+        }
+
+        schema["x-kubernetes-validations"] = new JsonArray([.. rules.Select(r => r.Message is null
+            ? new JsonObject { ["rule"] = r.Rule }
+            : new JsonObject { ["rule"] = r.Rule, ["message"] = r.Message })]);
     }
 
     private static void ApplyAnnotations(JsonObject schema, PropertyInfo property)

@@ -75,7 +75,7 @@ internal sealed class OperatorHost : IDisposable
             events,
             productMetrics,
             provenance,
-            new RetirementHold(new FinalizerWriter(api, loggers.CreateLogger<FinalizerWriter>()), events, loggers.CreateLogger<RetirementHold>()),
+            new RetirementHold(new FinalizerWriter(api, loggers.CreateLogger<FinalizerWriter>()), new RetirementRecords(api, Caches, time), events, loggers.CreateLogger<RetirementHold>()),
             time,
             loggers.CreateLogger<ModelDeploymentReconciler>());
         controller = new Controller.Hosting.Controller(

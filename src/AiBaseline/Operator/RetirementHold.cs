@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller;
+using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Writers;
 using k8s.Models;
 
@@ -11,9 +12,10 @@ namespace AiBaseline.Operator;
 /// <see cref="ApiGroup.RetirementFinalizer"/>, and a deletion waits until the Retirement control is met, or until an
 /// approved BaselineException waives it (the control, or both provisions it serves). Leaving stage Retirement drops the
 /// finalizer. The old annotation <see cref="AllowDeletionAnnotation"/> releases nothing any more: whoever could edit
-/// the deployment could set it, while a waiver needs the waiver-approver role.
+/// the deployment could set it, while a waiver needs the waiver-approver role. Before a retiring deployment is let go,
+/// its <see cref="RetirementRecord"/> is written; if that fails, the finalizer stays and the pass is retried.
 /// </summary>
-internal sealed class RetirementHold(FinalizerWriter finalizers, EventRecorder events, ILogger logger)
+internal sealed class RetirementHold(FinalizerWriter finalizers, RetirementRecords records, EventRecorder events, ILogger logger)
 {
     /// <summary>The annotation that used to release a held deletion; the operator now says it is ignored.</summary>
     public const string AllowDeletionAnnotation = "aibaseline.io/allow-deletion-without-disposal";
@@ -21,8 +23,11 @@ internal sealed class RetirementHold(FinalizerWriter finalizers, EventRecorder e
     /// <summary>The event reason when a deployment carries <see cref="AllowDeletionAnnotation"/>.</summary>
     public const string AnnotationIgnoredReason = "AnnotationIgnored";
 
-    /// <summary>The provisions of disposal (EN 304 223 5.5.1): waiving both releases a held deletion as waiving the control does.</summary>
-    private static readonly string[] RetirementProvisions = ["5.5.1-1", "5.5.1-2"];
+    /// <summary>The event reason when the record of a retiring deployment cannot be written, so its deletion stays held.</summary>
+    public const string RecordFailedReason = "RetirementRecordFailed";
+
+    /// <summary>The event reason when the record of a retiring deployment is written.</summary>
+    public const string RecordedReason = "RetirementRecorded";
 
     private static readonly string AnnotationNote =
         $"annotation {AllowDeletionAnnotation} no longer releases a retiring deployment: remove it; to let the deployment go without proven disposal, "
@@ -74,6 +79,11 @@ internal sealed class RetirementHold(FinalizerWriter finalizers, EventRecorder e
                 logger.LogWarning("Releasing AIModelDeployment {Namespace}/{Name} without proven disposal: BaselineException {Waiver} waives it", key.Namespace, key.Name, waiver);
             }
 
+            if (retiring)
+            {
+                await RecordAsync(key, deployment, status, waiver, cancellationToken);
+            }
+
             await finalizers.RemoveAsync(OperatorResources.AIModelDeployments, key, ApiGroup.RetirementFinalizer, cancellationToken);
             announced.TryRemove(uid, out _);
             return;
@@ -95,8 +105,28 @@ internal sealed class RetirementHold(FinalizerWriter finalizers, EventRecorder e
             return byControl;
         }
 
-        var provisions = RetirementProvisions.Select(status.Provision).ToList();
+        var provisions = RetirementRecords.DisposalProvisions.Select(status.Provision).ToList();
         return provisions.All(p => p?.Result == ProvisionResult.Waived) ? provisions[0]!.Waiver : null;
+    }
+
+    /// <summary>Writes the record, or records why it could not and throws, so the finalizer stays and the pass is retried.</summary>
+    private async Task RecordAsync(ObjectKey key, AIModelDeployment deployment, AIModelDeploymentStatus status, string? waiver, CancellationToken cancellationToken)
+    {
+        string name;
+        try
+        {
+            name = await records.WriteAsync(deployment, status, waiver, cancellationToken);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var note = $"deletion held: the RetirementRecord could not be written, so finalizer {ApiGroup.RetirementFinalizer} stays until it is: {e.Message}";
+            logger.LogError("Cannot write the RetirementRecord of AIModelDeployment {Namespace}/{Name}; its deletion stays held: {Error}", key.Namespace, key.Name, e.Message);
+            await events.RecordAsync(Regarding(deployment.Metadata), EventType.Warning, RecordFailedReason, "Finalizing", note, cancellationToken);
+            throw;
+        }
+
+        logger.LogInformation("Wrote RetirementRecord {Record} of AIModelDeployment {Namespace}/{Name}", name, key.Namespace, key.Name);
+        await events.RecordAsync(Regarding(deployment.Metadata), EventType.Normal, RecordedReason, "Finalizing", $"disposal recorded in RetirementRecord {name}", cancellationToken);
     }
 
     private static V1ObjectReference Regarding(V1ObjectMeta metadata) => new()

@@ -7,8 +7,8 @@ namespace AiBaseline.Report;
 
 /// <summary>
 /// The deployments of a report made from a cluster: the AIModelDeployments with the status the operator wrote,
-/// their BaselineProfiles (for the digest of what they were judged against), and the BaselineExceptions a waived
-/// provision names. Nothing is judged again: the report shows what
+/// their BaselineProfiles (for the digest of what they were judged against), the BaselineExceptions a waived
+/// provision names, and the RetirementRecords of deployments already retired and gone. Nothing is judged again: the report shows what
 /// the cluster shows.
 /// </summary>
 public sealed class ClusterReportSource(IKubernetes client)
@@ -27,7 +27,10 @@ public sealed class ClusterReportSource(IKubernetes client)
 
         var profiles = (await ListAsync<BaselineProfile>(null, ApiGroup.BaselineProfilePlural, null, cancellationToken))
             .ToDictionary(p => p.Metadata.Name ?? "", StringComparer.Ordinal);
-        List<RetirementRecordReport> records = [];
+        // Records are cluster-scoped and carry their deployment's labels: the selector goes to the server, the
+        // namespaces are those of the retired deployments. A cluster whose CRDs predate records has none.
+        var records = RetirementRecordReports.From(
+            await ListAsync<RetirementRecord>(null, ApiGroup.RetirementRecordPlural, selector, cancellationToken, notServedIsEmpty: true), namespaces, null);
 
         var judged = deployments
             .OrderBy(d => d.Metadata.NamespaceProperty, StringComparer.Ordinal)
@@ -44,7 +47,7 @@ public sealed class ClusterReportSource(IKubernetes client)
         return (judged, waivers, records);
     }
 
-    private async Task<List<T>> ListAsync<T>(string? ns, string plural, string? selector, CancellationToken cancellationToken)
+    private async Task<List<T>> ListAsync<T>(string? ns, string plural, string? selector, CancellationToken cancellationToken, bool notServedIsEmpty = false)
     {
         object list;
         try
@@ -52,6 +55,10 @@ public sealed class ClusterReportSource(IKubernetes client)
             list = ns is null
                 ? await client.CustomObjects.ListClusterCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, plural, labelSelector: selector, cancellationToken: cancellationToken)
                 : await client.CustomObjects.ListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns, plural, labelSelector: selector, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (notServedIsEmpty && e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
         }
         catch (HttpOperationException e)
         {

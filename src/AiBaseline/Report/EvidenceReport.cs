@@ -143,13 +143,31 @@ public sealed record EvidenceDecision(string Type, string? Uri, DateOnly? Date, 
 public sealed record WaiverDecision(string Name, string? ApprovedBy, string? Ticket, DateTimeOffset? ExpiresAt, string? Justification);
 
 /// <summary>A retired model's disposal record, kept after its AIModelDeployment is gone.</summary>
+/// <param name="Name">The RetirementRecord's name.</param>
+/// <param name="Namespace">The retired AIModelDeployment's namespace.</param>
+/// <param name="Deployment">The retired AIModelDeployment's name.</param>
+/// <param name="Uid">The retired AIModelDeployment's uid.</param>
+/// <param name="DisposedAt">When the operator let it go.</param>
+/// <param name="ReleasedBy">DisposalProven, or Waived.</param>
+/// <param name="Disposed">What had to be gone: the workload, then each secret, volume claim and service.</param>
+/// <param name="Checks">The checks that proved it: the Retirement control.</param>
+/// <param name="Images">The images last seen serving the model, with their digests.</param>
+/// <param name="Models">The model artifacts with their digests.</param>
+/// <param name="Owners">Who was responsible.</param>
+/// <param name="Waivers">The waiver used, with its approver, ticket and expiry.</param>
 public sealed record RetirementRecordReport(
     string Name,
     string Namespace,
     string Deployment,
+    string Uid,
     DateTimeOffset DisposedAt,
+    string ReleasedBy,
     IReadOnlyList<string> Disposed,
     IReadOnlyList<ControlDecision> Checks,
+    IReadOnlyList<RecordedImageReport> Images,
     IReadOnlyList<ModelSubject> Models,
     IReadOnlyList<OwnerReport> Owners,
     IReadOnlyList<string> Waivers);
+
+/// <summary>A container image of a retired model, with its digest.</summary>
+public sealed record RecordedImageReport(string Container, string Image, string? Digest);

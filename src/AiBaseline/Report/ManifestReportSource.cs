@@ -9,15 +9,18 @@ namespace AiBaseline.Report;
 /// </summary>
 public static class ManifestReportSource
 {
-    /// <summary>The judged deployments and the waivers of the input, or null when the input has problems (added to <paramref name="problems"/>).</summary>
-    public static (List<JudgedDeployment> Deployments, List<BaselineException> Waivers)? Load(ReportOptions options, TextReader stdin, TimeProvider clock, List<InputProblem> problems)
+    /// <summary>
+    /// The judged deployments, the waivers and the retirement records of the input, or null when the input has
+    /// problems (added to <paramref name="problems"/>). Records alone make a report: the deployments they record are gone.
+    /// </summary>
+    public static (List<JudgedDeployment> Deployments, List<BaselineException> Waivers, List<RetirementRecordReport> Records)? Load(ReportOptions options, TextReader stdin, TimeProvider clock, List<InputProblem> problems)
     {
         var set = AuditRun.Load(options.Paths, options.Namespace ?? "default", stdin, problems);
         var fallback = options.ProfileFile is null ? null : AuditRun.LoadProfile(options.ProfileFile, options.Namespace ?? "default", stdin, problems);
-        if (problems.Count == 0 && set.Deployments.Count == 0)
+        if (problems.Count == 0 && set.Deployments.Count == 0 && set.RetirementRecords.Count == 0)
         {
             problems.Add(new InputProblem(string.Join(" ", options.Paths), 0, null, null,
-                $"no {ApiGroup.AIModelDeploymentKind} found: add one (apiVersion {ApiGroup.GroupVersion}) beside the workload it describes, or point the report at the folder that holds it"));
+                $"no {ApiGroup.AIModelDeploymentKind} or {ApiGroup.RetirementRecordKind} found: add one (apiVersion {ApiGroup.GroupVersion}) beside the workload it describes, or point the report at the folder that holds it"));
         }
 
         if (problems.Count > 0)
@@ -40,6 +43,6 @@ public static class ManifestReportSource
             judged.Add(new JudgedDeployment(deployment, verdict.Status, identity, $"{verdict.Deployment.File}:{verdict.Deployment.Line}"));
         }
 
-        return (judged, [.. set.Waivers.Select(w => w.Object)]);
+        return (judged, [.. set.Waivers.Select(w => w.Object)], RetirementRecordReports.From(set.RetirementRecords.Select(r => r.Object), [], options.Selector));
     }
 }

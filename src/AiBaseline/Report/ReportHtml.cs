@@ -203,12 +203,13 @@ public static class ReportHtml
 
     private static void WriteRecords(IReadOnlyList<RetirementRecordReport> records, TextWriter output)
     {
-        output.Write("<section id=\"retirements\"><h2>Retirement records</h2><table class=\"provisions\"><tr><th>Deployment</th><th>Disposed at</th><th>Disposed of</th><th>Checks</th><th>Models</th><th>Owners</th></tr>");
+        output.Write("<section id=\"retirements\"><h2>Retirement records</h2><table class=\"provisions\"><tr><th>Deployment</th><th>Disposed at</th><th>Released by</th><th>Disposed of</th><th>Checks</th><th>Images and models</th><th>Owners</th><th>Waiver</th></tr>");
         foreach (var r in records)
         {
-            output.Write($"<tr class=\"record\" data-record=\"{E(r.Name)}\"><td>{E(r.Namespace)}/{E(r.Deployment)}</td><td>{r.DisposedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC</td><td>{E(string.Join(", ", r.Disposed))}</td>");
+            output.Write($"<tr class=\"record\" data-record=\"{E(r.Name)}\"><td>{E(r.Namespace)}/{E(r.Deployment)}</td><td>{r.DisposedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC</td><td>{E(r.ReleasedBy)}</td><td>{E(string.Join(", ", r.Disposed))}</td>");
             output.Write($"<td>{string.Join("", r.Checks.Select(c => $"<div>{E(c.Name)}: {E(c.Result)} {E(c.Message)}</div>"))}</td>");
-            output.Write($"<td>{E(string.Join(", ", r.Models.Select(m => $"{m.Name} {m.Digest}")))}</td><td>{E(string.Join(", ", r.Owners.Select(o => o.Name)))}</td></tr>");
+            output.Write($"<td>{string.Join("", r.Images.Select(i => $"<div>{E(i.Image)} {E(i.Digest ?? "")}</div>").Concat(r.Models.Select(m => $"<div>{E(m.Name)} {E(m.Digest ?? "")}</div>")))}</td>");
+            output.Write($"<td>{E(string.Join(", ", r.Owners.Select(o => o.Name)))}</td><td>{E(string.Join("; ", r.Waivers))}</td></tr>");
         }
 
         output.Write("</table></section>\n");

@@ -97,7 +97,7 @@ public static class ReportRun
             }
 
             var source = new ReportSource("manifests", options.Paths, null, options.Namespace is null ? [] : [options.Namespace], options.Selector?.Text);
-            report = ReportBuilder.Build(clock.GetUtcNow(), source, input.Deployments, input.Waivers, []);
+            report = ReportBuilder.Build(clock.GetUtcNow(), source, input.Deployments, input.Waivers, input.Records);
         }
 
         var text = Render(report, options.Format);

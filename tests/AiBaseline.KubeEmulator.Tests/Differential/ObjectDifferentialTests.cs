@@ -45,4 +45,29 @@ public sealed class ObjectDifferentialTests(RealServerFixture servers) : IClassF
 
         Assert.True(real.Equivalent(emulated), $"{name}:\n real server: {real}\n emulator:    {emulated}");
     }
+
+    [Theory]
+    [InlineData("frozen-changed", """{"size":3,"frozen":{"a":"x"}}""", """{"size":3,"frozen":{"a":"y"}}""")]
+    [InlineData("frozen-field-added", """{"size":3,"frozen":{}}""", """{"size":3,"frozen":{"a":"y"}}""")]
+    [InlineData("frozen-kept-other-field-changed", """{"size":3,"frozen":{"a":"x"}}""", """{"size":4,"frozen":{"a":"x"}}""")]
+    [InlineData("frozen-set-where-absent", """{"size":3}""", """{"size":3,"frozen":{"a":"x"}}""")]
+    [InlineData("frozen-removed", """{"size":3,"frozen":{"a":"x"}}""", """{"size":3}""")]
+    public async Task Updates_meet_the_immutability_rule_as_on_a_real_API_server(string name, string before, string after)
+    {
+        Assert.SkipWhen(servers.Missing is not null, servers.Missing ?? "");
+        JsonObject Gadget(string spec) => new()
+        {
+            ["apiVersion"] = "probe.aibaseline.io/v1",
+            ["kind"] = "Gadget",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = JsonNode.Parse(spec),
+        };
+
+        await servers.Real.CustomObjects.CreateNamespacedCustomObjectAsync(Gadget(before), "probe.aibaseline.io", "v1", "default", "gadgets");
+        await servers.EmulatorClient.CustomObjects.CreateNamespacedCustomObjectAsync(Gadget(before), "probe.aibaseline.io", "v1", "default", "gadgets");
+        var real = await RealServerFixture.AnswerOf(() => servers.Real.CustomObjects.ReplaceNamespacedCustomObjectAsync(Gadget(after), "probe.aibaseline.io", "v1", "default", "gadgets", name, dryRun: "All"));
+        var emulated = await RealServerFixture.AnswerOf(() => servers.EmulatorClient.CustomObjects.ReplaceNamespacedCustomObjectAsync(Gadget(after), "probe.aibaseline.io", "v1", "default", "gadgets", name));
+
+        Assert.True(real.Equivalent(emulated), $"{name}:\n real server: {real}\n emulator:    {emulated}");
+    }
 }

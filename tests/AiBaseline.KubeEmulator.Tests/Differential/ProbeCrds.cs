@@ -16,7 +16,7 @@ internal static class ProbeCrds
     /// <summary>A probe with the versions given as JSON.</summary>
     public static JsonObject ProbeVersions(string versions) => Crd("probes", "Probe", versions);
 
-    /// <summary>The kind custom objects are checked against: one field per value rule.</summary>
+    /// <summary>The kind custom objects are checked against: one field per value rule; <c>frozen</c> is immutable by CEL.</summary>
     public static JsonObject Gadgets() => Crd("gadgets", "Gadget", """
         [{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},"schema":{"openAPIV3Schema":{"type":"object","properties":{
           "spec":{"type":"object","required":["size"],"properties":{
@@ -28,7 +28,8 @@ internal static class ProbeCrds
             "ports":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"port":{"type":"integer"}}}},
             "labels":{"type":"object","additionalProperties":{"type":"string"}},
             "free":{"type":"object","x-kubernetes-preserve-unknown-fields":true},
-            "ratio":{"type":"number","nullable":true}}},
+            "ratio":{"type":"number","nullable":true},
+            "frozen":{"type":"object","x-kubernetes-validations":[{"rule":"self == oldSelf","message":"frozen is immutable"}],"properties":{"a":{"type":"string"}}}}},
           "status":{"type":"object","properties":{"phase":{"type":"string"}}}}}}}]
         """);
 

@@ -37,6 +37,8 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         await AssertPodsAdmittedAsync(client, release, expected: 2);
         Assert.NotNull(await ReadProfileAsync(client, "default"));
         Assert.Equal("no", CanI(release, "get", "secrets", "models"));
+        // Retirement records: the operator creates and reads them; it can neither change nor delete one.
+        Assert.Equal(["yes", "yes", "no", "no", "no"], new[] { "create", "list", "update", "patch", "delete" }.Select(verb => CanI(release, verb, "retirementrecords.aibaseline.io", "models")));
 
         // The operator, as the chart's pod runs it, on the three examples.
         await ApplyExamplesAsync(client, "models", "llm-inference-compliant", "llm-inference-noncompliant", "retired-model");
@@ -290,6 +292,8 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         Assert.Equal("no", CanI("model-team", "create", "baselineexceptions.aibaseline.io"));
         Assert.Equal("no", CanI("model-team", "patch", "baselineexceptions.aibaseline.io"));
         Assert.Equal("no", CanI("model-team", "delete", "baselineexceptions.aibaseline.io"));
+        Assert.Equal("no", CanI("model-team", "create", "retirementrecords.aibaseline.io"));
+        Assert.Equal("no", CanI("risk-owner", "delete", "retirementrecords.aibaseline.io"));
         Assert.Equal("yes", CanI("risk-owner", "create", "baselineexceptions.aibaseline.io"));
         Assert.Equal("yes", CanI("risk-owner", "delete", "baselineexceptions.aibaseline.io"));
         Assert.Equal("no", CanI("risk-owner", "patch", "baselineexceptions.aibaseline.io", "status"));

@@ -204,6 +204,62 @@ public abstract class OperatorScenarios(ClusterTarget target)
     }
 
     [Fact]
+    public async Task A_retired_deployment_leaves_an_immutable_record_that_the_report_shows_after_it_is_gone()
+    {
+        await using var ns = await ScenarioNamespace.CreateAsync(target);
+        await ns.ApplyExampleAsync("retired-model");
+        await ns.StartOperatorAsync();
+        await ns.EventuallyAsync(async () => (await ns.GetAsync(Summarizer))?.Metadata.Finalizers?.Contains(ApiGroup.RetirementFinalizer) == true, "the retirement finalizer is added");
+        var uid = (await ns.GetAsync(Summarizer))!.Metadata.Uid;
+        var recordName = RetirementRecords.NameFor(uid);
+        try
+        {
+            await ns.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns.Name, ApiGroup.AIModelDeploymentPlural, Summarizer, cancellationToken: Ct);
+            await ns.Client.CoreV1.DeleteNamespacedSecretAsync("summarizer-api-key", ns.Name, cancellationToken: Ct);
+            await ns.Client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync("summarizer-weights", ns.Name, cancellationToken: Ct);
+            await ns.Client.AppsV1.DeleteNamespacedDeploymentAsync(Summarizer, ns.Name, cancellationToken: Ct);
+            await ns.EventuallyAsync(async () => await ns.GetAsync(Summarizer) is null, "the deployment is gone once disposal is proven");
+
+            var report = ReportJson("--kubeconfig", target.KubeconfigPath, "-n", ns.Name);
+            Assert.Empty(report.GetProperty("deployments").EnumerateArray());
+            var record = Assert.Single(report.GetProperty("retirementRecords").EnumerateArray());
+            Assert.Equal((recordName, ns.Name, Summarizer, uid), (record.GetProperty("name").GetString(), record.GetProperty("namespace").GetString(), record.GetProperty("deployment").GetString(), record.GetProperty("uid").GetString()));
+            Assert.Equal("DisposalProven", record.GetProperty("releasedBy").GetString());
+            Assert.Equal("Met", record.GetProperty("checks")[0].GetProperty("result").GetString());
+            Assert.StartsWith("sha256:7d3b1f5a", record.GetProperty("models")[0].GetProperty("digest").GetString(), StringComparison.Ordinal);
+            Assert.Contains($"Secret/summarizer-api-key", record.GetProperty("disposed").EnumerateArray().Select(d => d.GetString()));
+
+            // The record cannot be changed, not even by a cluster admin: the API server enforces the CRD's CEL rule.
+            var change = new V1Patch("""{"spec":{"releasedBy":"Waived"}}""", V1Patch.PatchType.MergePatch);
+            var refused = await Assert.ThrowsAsync<HttpOperationException>(() => ns.Client.CustomObjects.PatchClusterCustomObjectAsync(change, ApiGroup.Group, ApiGroup.Version, ApiGroup.RetirementRecordPlural, recordName, cancellationToken: Ct));
+            Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, refused.Response.StatusCode);
+            Assert.Contains(RetirementRecord.ImmutableMessage, refused.Response.Content, StringComparison.Ordinal);
+        }
+        finally
+        {
+            // An admin prunes a record by deleting it; nothing else may.
+            try
+            {
+                await ns.Client.CustomObjects.DeleteClusterCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ApiGroup.RetirementRecordPlural, recordName, cancellationToken: CancellationToken.None);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+            }
+        }
+    }
+
+    /// <summary>What <c>aibaseline report -o json</c> prints for <paramref name="args"/>; it must succeed.</summary>
+    private static System.Text.Json.JsonElement ReportJson(params string[] args)
+    {
+        var root = new System.CommandLine.RootCommand { Commands.ReportCommand.Create(TimeProvider.System, new StringReader("")) };
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = Commands.UsageErrors.Invoke(root.Parse(["report", .. args, "-o", "json"]), new System.CommandLine.InvocationConfiguration { Output = stdout, Error = stderr });
+        Assert.True(exit == 0, $"aibaseline report exited {exit}: {stderr}");
+        return System.Text.Json.JsonDocument.Parse(stdout.ToString()).RootElement.Clone();
+    }
+
+    [Fact]
     public async Task An_approved_waiver_turns_a_finding_into_Waived_names_itself_and_deleting_it_brings_the_finding_back()
     {
         await using var ns = await ScenarioNamespace.CreateAsync(target);
