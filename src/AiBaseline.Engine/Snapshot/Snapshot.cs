@@ -58,6 +58,12 @@ public sealed record Snapshot
 
     /// <summary>Registry evidence by image or model reference; null when provenance was not checked.</summary>
     public ImmutableDictionary<string, ArtifactVerification>? Provenance { get; init; }
+
+    /// <summary>
+    /// Model signature (OpenSSF Model Signing) evidence by spec.models[].name: Digest is the signed manifest's
+    /// digest, SignedBy the signer; null when no model's files were checked.
+    /// </summary>
+    public ImmutableDictionary<string, ArtifactVerification>? ModelSignatures { get; init; }
 }
 
 /// <summary>The workload that serves the model.</summary>
