@@ -85,7 +85,7 @@ public static class ModelSignatureCheck
                 return NotReachable(model, $"{modelPath}: cannot read the model: {e.Message}", now);
             }
 
-            var who = result.Signer is null ? null : signer.Name is null ? result.Signer : $"{signer.Name} ({result.Signer})";
+            var who = result.Signer is null ? null : signer.Name is null ? result.Signer : $"{signer.Name}, {result.Signer}";
             if (result.Verified)
             {
                 return new ArtifactVerification(model.Source, result.ManifestDigest, VerificationOutcome.Verified, VerificationReasons.Verified,
