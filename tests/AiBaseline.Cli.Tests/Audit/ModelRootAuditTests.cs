@@ -136,6 +136,29 @@ public sealed class ModelRootAuditTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_signature_file_is_not_met()
+    {
+        File.Delete(Path.Combine(weights, "model-weights", "llama-3.1-8b-instruct", "model.sig"));
+
+        var (run, condition, _) = Audit("--model-root", weights);
+
+        Assert.Equal(1, run.Exit);
+        Assert.Equal(("False", "SignatureMissing"), ((string)condition["status"]!, (string)condition["reason"]!));
+        Assert.Contains("signature model.sig is not at ", (string)condition["message"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unusable_trusted_key_is_bad_input_naming_the_profile_and_field()
+    {
+        WriteProfile("    trust:\n      publicKeys:\n      - name: release-key\n        publicKey: not a key\n");
+
+        var run = AuditHarness.Run(manifests, "--verify", "--model-root", weights);
+
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("BaselineProfile/default: spec.models.trust.publicKeys[0]: not a PEM public key", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_deployment_without_model_signatures_has_no_models_status()
     {
         var run = AuditHarness.Run(AuditHarness.Examples("llm-inference-compliant"), AuditHarness.Examples("profiles"), "-o", "json");
