@@ -24,7 +24,9 @@ public sealed class AuditVerifyStep
 
     /// <summary>
     /// Decides what each deployment needs verified: nothing when its profile asks for no signature keys or
-    /// attestations (or is not found), else its images and oci:// models under the profile's trust policy.
+    /// attestations (or is not found), else its images and oci:// models under the profile's trust policy; and,
+    /// when the profile trusts model signers, the files of each model that names a signature, where
+    /// <see cref="VerifyOptions.ModelRoots"/> maps its source.
     /// </summary>
     public static AuditVerifyStep Prepare(ManifestSet set, BaselineProfile? fallback, VerifyOptions options, TimeProvider clock, List<InputProblem> problems)
     {
