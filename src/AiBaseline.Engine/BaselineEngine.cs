@@ -47,6 +47,7 @@ public static class BaselineEngine
                 // An applicable control's reason and message are in its condition (ConditionBuilder): stored once.
                 : new ControlStatus { Name = o.Control.Name, Result = o.Outcome.Result, Waiver = o.Outcome.Waiver })],
             Images = ImageStatusBuilder.Build(snapshot),
+            Models = ModelStatusBuilder.Build(snapshot, profile?.Spec?.Models),
             Provisions = ProvisionRollup.Group(provisions),
             Conditions = WithStandardConditions([.. ConditionBuilder.Build(deployment, outcomes, provisions, summary, stall, now), .. WaiverApplication.Conditions(deployment, waivers, now)], deployment, verdict, stage, now),
         };

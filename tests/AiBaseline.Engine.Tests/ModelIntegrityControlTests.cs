@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine.Controls;
 using static AiBaseline.Engine.Tests.Builders;
@@ -9,6 +10,7 @@ public sealed class ModelIntegrityControlTests
 {
     private const string PinnedSource = "oci://registry.example.com/models/scorer@" + Digest;
     private const string TaggedSource = "oci://registry.example.com/models/scorer:v3";
+    private const string PvcSource = "pvc://weights/scorer";
     private static readonly string OtherDigest = "sha256:" + new string('0', 64);
     private static readonly string Sha512 = "sha512:" + new string('a', 128);
     private static readonly ModelIntegrityControl Control = new();
@@ -39,6 +41,13 @@ public sealed class ModelIntegrityControlTests
         { "no models in Development is not met", WithStage(LifecycleStage.Development, null), Profile(), ControlResult.NotMet, ModelIntegrityControl.NoModelsDeclaredReason, "declare the model artifacts in spec.models" },
         { "an empty list in Deployment is not met", WithStage(LifecycleStage.Deployment, []), Profile(), ControlResult.NotMet, ModelIntegrityControl.NoModelsDeclaredReason, "" },
         { "no models in Design is not applicable yet", WithStage(LifecycleStage.Design, null), Profile(), ControlResult.NotApplicable, ModelIntegrityControl.NoModelsDeclaredReason, "" },
+        { "a signed model whose files verified under the profile's model trust is met naming the signer", Signed(Verified(PvcSource)), Trusting(), ControlResult.Met, ModelIntegrityControl.SignatureVerifiedReason, "model weights signed by release (manifest " + Digest + ")" },
+        { "a verified model signature also answers the image signature keys, which cannot check a PVC", Signed(Verified(PvcSource)), Trusting(Signing()), ControlResult.Met, ModelIntegrityControl.SignatureVerifiedReason, "signed by release" },
+        { "a signed model nobody verified is unknown, saying how to verify it", Signed(), Trusting(), ControlResult.Unknown, ModelIntegrityControl.SignatureNotCheckedReason, "run `aibaseline audit --verify --model-root DIR`" },
+        { "a file that differs from the signed manifest is not met with the evidence's reason", Signed(Failed(PvcSource, "FileMismatch", "signme-2 differs from the signed manifest")), Trusting(), ControlResult.NotMet, "FileMismatch", "signme-2 differs" },
+        { "files not reachable where the audit ran are unknown", Signed(Unavailable(PvcSource, ModelIntegrityControl.ModelNotReachableReason, "pass --model-root DIR")), Trusting(), ControlResult.Unknown, ModelIntegrityControl.ModelNotReachableReason, "pass --model-root DIR" },
+        { "a signed manifest other than the declared digest is a mismatch", Signed(Verified(PvcSource, OtherDigest)), Trusting(), ControlResult.NotMet, ModelIntegrityControl.DigestMismatchReason, "the signed manifest's digest is sha256:0000" },
+        { "a signature the profile has no model signers for is not judged", Signed(Verified(PvcSource)), Profile(), ControlResult.Met, ModelIntegrityControl.DigestDeclaredReason, "nothing here can check" },
         { "the workload is not needed", Snapshot() with { Workload = null }, Profile(), ControlResult.Met, ModelIntegrityControl.DigestPinnedReason, "pulled from an OCI registry by digest" },
     };
 
@@ -64,6 +73,22 @@ public sealed class ModelIntegrityControlTests
     }
 
     private static Snapshot WithEvidence(Snapshot snapshot, params ArtifactVerification[] evidence) => snapshot with { Provenance = Provenance(evidence) };
+
+    /// <summary>A PVC model that names its signature, with the evidence of its files (keyed by model name) when given.</summary>
+    private static Snapshot Signed(params ArtifactVerification[] evidence)
+    {
+        var model = Model(PvcSource, Digest);
+        model.Signature = "model.sig";
+        var snapshot = With(model);
+        return evidence.Length == 0 ? snapshot : snapshot with { ModelSignatures = evidence.ToImmutableDictionary(_ => model.Name, StringComparer.Ordinal) };
+    }
+
+    private static BaselineProfile Trusting(BaselineProfile? profile = null)
+    {
+        profile ??= Profile();
+        profile.Spec.Models.Trust = new ModelTrustPolicy { PublicKeys = [new SignatureKey { Name = "release", PublicKey = "-----BEGIN PUBLIC KEY-----" }] };
+        return profile;
+    }
 
     private static BaselineProfile Schemes(params string[] schemes) => Profile(p => p.Models.AllowedSchemes = [.. schemes]);
 

@@ -102,6 +102,14 @@ public sealed class ModelArtifact
     /// <summary>The expected digest of the artifact, such as sha256:&lt;64 hex digits&gt;.</summary>
     [JsonPropertyName("digest")]
     public string? Digest { get; set; }
+
+    /// <summary>
+    /// The OpenSSF Model Signing signature (model.sig, a Sigstore bundle) of the artifact's files: a path relative to the
+    /// model's location (such as model.sig, inside the model's directory) or a URI of the same schemes as source.
+    /// Verified against the profile's spec.models.trust.
+    /// </summary>
+    [JsonPropertyName("signature")]
+    public string? Signature { get; set; }
 }
 
 /// <summary>A person or team accountable for the model.</summary>

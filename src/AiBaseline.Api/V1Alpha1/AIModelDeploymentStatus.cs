@@ -31,6 +31,10 @@ public sealed class AIModelDeploymentStatus
     [JsonPropertyName("images")]
     public List<ImageStatus>? Images { get; set; }
 
+    /// <summary>The model artifacts that name a signature, and what was verified about them; absent when none does.</summary>
+    [JsonPropertyName("models")]
+    public List<ModelStatus>? Models { get; set; }
+
     /// <summary>
     /// Every provision of EN 304 223 by result: one entry per result (and, for provisions met by evidence, per evidence
     /// type) listing the provision ids.
@@ -155,6 +159,34 @@ public sealed class ImageStatus
     /// <summary>When the registry evidence was verified.</summary>
     [JsonPropertyName("verifiedAt")]
     public DateTime? VerifiedAt { get; set; }
+}
+
+/// <summary>A model artifact that names a signature.</summary>
+public sealed class ModelStatus
+{
+    /// <summary>The artifact's name in spec.models.</summary>
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    /// <summary>The source as written in spec.models.</summary>
+    [JsonPropertyName("source")]
+    public string Source { get; set; } = "";
+
+    /// <summary>The sha256 of the signed manifest of per-file digests, when the signature verified.</summary>
+    [JsonPropertyName("manifestDigest")]
+    public string? ManifestDigest { get; set; }
+
+    /// <summary>Who signed: the key's or chain's name, or the keyless identity and its issuer.</summary>
+    [JsonPropertyName("signer")]
+    public string? Signer { get; set; }
+
+    /// <summary>When the files were verified against the signature.</summary>
+    [JsonPropertyName("verifiedAt")]
+    public DateTime? VerifiedAt { get; set; }
+
+    /// <summary>Why the model is not verified, such as FileMismatch or ModelNotReachable; absent when verified.</summary>
+    [JsonPropertyName("reason")]
+    public string? Reason { get; set; }
 }
 
 /// <summary>The provisions of EN 304 223 that have one result.</summary>

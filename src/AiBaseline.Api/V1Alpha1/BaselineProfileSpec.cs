@@ -142,6 +142,72 @@ public sealed class ModelPolicy
     /// <summary>Source schemes allowed for model artifacts, such as oci and pvc. Empty allows any.</summary>
     [JsonPropertyName("allowedSchemes")]
     public List<string>? AllowedSchemes { get; set; }
+
+    /// <summary>Who may sign models (OpenSSF Model Signing): models that name a signature are verified against any of these signers.</summary>
+    [JsonPropertyName("trust")]
+    public ModelTrustPolicy? Trust { get; set; }
+}
+
+/// <summary>
+/// The signers trusted for model signatures, the same kinds <c>aibaseline verify-model</c> takes: public keys,
+/// private certificate chains, and keyless Sigstore identities. A signature by any one of them is trusted.
+/// </summary>
+public sealed class ModelTrustPolicy
+{
+    /// <summary>Public keys (PEM) whose model signatures are trusted; status names the key.</summary>
+    [JsonPropertyName("publicKeys")]
+    public List<SignatureKey>? PublicKeys { get; set; }
+
+    /// <summary>Certificates of a private PKI (PEM roots or intermediates) a signing certificate may chain to.</summary>
+    [JsonPropertyName("certificateChains")]
+    public List<CertificateChain>? CertificateChains { get; set; }
+
+    /// <summary>Keyless signers: the identity in the Fulcio certificate and the OIDC issuer that vouched for it.</summary>
+    [JsonPropertyName("identities")]
+    public List<KeylessIdentity>? Identities { get; set; }
+
+    /// <summary>A trusted_root.json for keyless identities (a private Sigstore deployment); the public-good root when unset.</summary>
+    [JsonPropertyName("trustedRoot")]
+    public string? TrustedRoot { get; set; }
+
+    /// <summary>Whether any signer is named.</summary>
+    public bool HasSigners() => PublicKeys is { Count: > 0 } || CertificateChains is { Count: > 0 } || Identities is { Count: > 0 };
+}
+
+/// <summary>A private PKI trusted for model signatures.</summary>
+public sealed class CertificateChain
+{
+    /// <summary>A name for the chain; status names it as the signer.</summary>
+    [JsonPropertyName("name")]
+    [Required]
+    [MinLength(1)]
+    public string Name { get; set; } = "";
+
+    /// <summary>One or more PEM CERTIFICATE blocks: the root, and intermediates if the signing certificate does not carry them.</summary>
+    [JsonPropertyName("certificates")]
+    [Required]
+    [MinLength(1)]
+    public string Certificates { get; set; } = "";
+}
+
+/// <summary>A keyless Sigstore signer: exactly one of subject and subjectRegExp, and exactly one of issuer and issuerRegExp.</summary>
+public sealed class KeylessIdentity
+{
+    /// <summary>The certificate's identity (e-mail, URI or username), exactly.</summary>
+    [JsonPropertyName("subject")]
+    public string? Subject { get; set; }
+
+    /// <summary>A regular expression the whole identity must match.</summary>
+    [JsonPropertyName("subjectRegExp")]
+    public string? SubjectRegExp { get; set; }
+
+    /// <summary>The OIDC issuer, exactly, such as https://token.actions.githubusercontent.com.</summary>
+    [JsonPropertyName("issuer")]
+    public string? Issuer { get; set; }
+
+    /// <summary>A regular expression the whole issuer must match.</summary>
+    [JsonPropertyName("issuerRegExp")]
+    public string? IssuerRegExp { get; set; }
 }
 
 /// <summary>Network isolation rules (EN 304 223 5.2.2-1, 5.2.2-3).</summary>

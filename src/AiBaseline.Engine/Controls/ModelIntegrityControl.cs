@@ -13,8 +13,12 @@ namespace AiBaseline.Engine.Controls;
 /// unless requireDigest is false; its source scheme (oci, s3, pvc, https, hf, …) is on allowedSchemes when the
 /// list is set; an oci:// source pinned by @digest names the declared digest; and, when the profile has
 /// signature keys, each oci:// artifact verified at its registry with the declared digest. Other schemes
-/// cannot be verified online, so with signature keys they leave the control Unknown. No artifacts declared is
-/// NotMet from stage Development on and NotApplicable in Design.</para>
+/// cannot be verified online, so with signature keys they leave the control Unknown. An artifact that names a
+/// signature (spec.models[*].signature), when the profile trusts model signers (spec.models.trust), is judged by
+/// the snapshot's model signature evidence instead: its files verified against the OpenSSF Model Signing
+/// signature of a trusted signer (and the declared digest, if any, is the signed manifest's), a file that
+/// differs or another signer NotMet, files not reachable Unknown. No artifacts declared is NotMet from stage
+/// Development on and NotApplicable in Design.</para>
 /// <para>Serves EN 304 223 5.2.4-1.2 (cryptographic hashes of models), 5.2.1-2 (secure supply chain) and
 /// 5.2.1-4.2 (protect model integrity).</para>
 /// </summary>
@@ -53,6 +57,12 @@ public sealed class ModelIntegrityControl : IControl
     /// <summary>Signatures are required, but a non-OCI artifact cannot be verified online.</summary>
     public const string NotVerifiableReason = "NotVerifiable";
 
+    /// <summary>Met: every artifact is verified, and at least one by its files' model signature.</summary>
+    public const string SignatureVerifiedReason = "SignatureVerified";
+
+    /// <summary>A model names a signature, but its files could not be read where the verification ran.</summary>
+    public const string ModelNotReachableReason = "ModelNotReachable";
+
     /// <summary>Signatures are required, but nobody checked them.</summary>
     public const string SignatureNotCheckedReason = "SignatureNotChecked";
 
@@ -84,10 +94,11 @@ public sealed class ModelIntegrityControl : IControl
         var signed = context.Profile.Images.SignatureKeys is { Count: > 0 };
         var provenance = context.Snapshot.Provenance;
         var findings = new FindingSet();
+        var signing = new Signing(policy.Trust?.HasSigners() == true, context.Snapshot.ModelSignatures, []);
         var assurances = new Assurance[models.Count];
         for (var i = 0; i < models.Count; i++)
         {
-            assurances[i] = Check(models[i], $"model {models[i].Name} (spec.models[{i}])", policy, signed, provenance, findings);
+            assurances[i] = Check(models[i], $"model {models[i].Name} (spec.models[{i}])", policy, signed, provenance, signing, findings);
         }
 
         if (findings.Outcome() is { } problem)
@@ -96,6 +107,11 @@ public sealed class ModelIntegrityControl : IControl
         }
 
         var what = models.Count == 1 ? "the model artifact meets the profile" : $"all {models.Count} model artifacts meet the profile";
+        if (assurances.All(a => a == Assurance.Verified) && signing.Signers.Count > 0)
+        {
+            return ControlOutcome.Met(SignatureVerifiedReason, $"{what}; {(models.Count == 1 ? "it was" : "each was")} verified: {string.Join("; ", signing.Signers)}");
+        }
+
         if (assurances.All(a => a == Assurance.Verified))
         {
             return ControlOutcome.Met(VerifiedReason, $"{what}; {(models.Count == 1 ? "it was" : "each was")} verified at the registry");
@@ -129,8 +145,11 @@ public sealed class ModelIntegrityControl : IControl
         Verified,
     }
 
+    /// <summary>Whether the profile trusts model signers, the evidence of models' files by name, and the signers found so far.</summary>
+    private sealed record Signing(bool Trusted, ImmutableDictionary<string, ArtifactVerification>? Evidence, List<string> Signers);
+
     /// <summary>Records what is wrong with one artifact, and returns what backs its digest.</summary>
-    private static Assurance Check(ModelArtifact model, string where, ModelPolicy policy, bool signed, ImmutableDictionary<string, ArtifactVerification>? provenance, FindingSet findings)
+    private static Assurance Check(ModelArtifact model, string where, ModelPolicy policy, bool signed, ImmutableDictionary<string, ArtifactVerification>? provenance, Signing signing, FindingSet findings)
     {
         var declared = string.IsNullOrWhiteSpace(model.Digest) ? null : model.Digest.Trim();
         if (declared is null)
@@ -161,6 +180,11 @@ public sealed class ModelIntegrityControl : IControl
             findings.NotMet(SchemeNotAllowedReason, $"{where}: scheme {scheme} is not in spec.models.allowedSchemes [{string.Join(", ", allowed)}]: serve the artifact from an allowed source");
         }
 
+        if (signing.Trusted && !string.IsNullOrWhiteSpace(model.Signature))
+        {
+            return CheckSignature(model, where, declared, signing, findings) ? Assurance.Verified : Assurance.Declared;
+        }
+
         if (scheme != OciScheme)
         {
             if (signed)
@@ -184,6 +208,35 @@ public sealed class ModelIntegrityControl : IControl
         }
 
         return pinned is not null && Digests.IsWellFormed(pinned) ? Assurance.Pinned : Assurance.Declared;
+    }
+
+    private static bool CheckSignature(ModelArtifact model, string where, string? declared, Signing signing, FindingSet findings)
+    {
+        if (signing.Evidence is null || !signing.Evidence.TryGetValue(model.Name, out var evidence))
+        {
+            findings.Unknown(SignatureNotCheckedReason, $"{where}: its files were not checked against signature {model.Signature}: run `aibaseline audit --verify --model-root DIR` where the files are at hand, or `aibaseline verify-model`");
+            return false;
+        }
+
+        switch (evidence.Outcome)
+        {
+            case VerificationOutcome.Failed:
+                findings.NotMet(string.IsNullOrEmpty(evidence.Reason) ? VerificationFailedReason : evidence.Reason, $"{where}: {evidence.Message}");
+                return false;
+            case VerificationOutcome.Unavailable:
+                findings.Unknown(string.IsNullOrEmpty(evidence.Reason) ? ModelNotReachableReason : evidence.Reason, $"{where}: {evidence.Message}");
+                return false;
+        }
+
+        if (declared is not null && evidence.Digest is { } signedDigest && !string.Equals(signedDigest, declared, StringComparison.Ordinal))
+        {
+            findings.NotMet(DigestMismatchReason, $"{where}: the signed manifest's digest is {signedDigest} but digest declares {declared}: declare the manifest's digest or leave digest out");
+            return false;
+        }
+
+        var signer = evidence.SignedBy.IsDefaultOrEmpty ? "a trusted signer" : evidence.SignedBy[0];
+        signing.Signers.Add($"model {model.Name} signed by {signer}{(evidence.Digest is null ? "" : $" (manifest {evidence.Digest})")}");
+        return true;
     }
 
     private static bool CheckProvenance(ModelArtifact model, string where, string? declared, ImmutableDictionary<string, ArtifactVerification>? provenance, FindingSet findings)

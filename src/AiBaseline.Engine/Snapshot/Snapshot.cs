@@ -65,6 +65,12 @@ public sealed record Snapshot
     /// ServiceAccount and role grants that template uses. Empty for a workload of one template.
     /// </summary>
     public ImmutableArray<TemplateSnapshot> PerTemplate { get; init; } = [];
+
+    /// <summary>
+    /// Model signature (OpenSSF Model Signing) evidence by spec.models[].name: Digest is the signed manifest's
+    /// digest, SignedBy the signer; null when no model's files were checked.
+    /// </summary>
+    public ImmutableDictionary<string, ArtifactVerification>? ModelSignatures { get; init; }
 }
 
 /// <summary>The snapshot of one pod template of a workload, and the role that names it in messages.</summary>

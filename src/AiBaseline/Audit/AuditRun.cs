@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Gathering;
@@ -71,7 +72,7 @@ public static class AuditRun
         }
 
         var provenance = verification?.Run();
-        var verdicts = Evaluate(set, fallback, clock, provenance);
+        var verdicts = Evaluate(set, fallback, clock, provenance, verification?.RunModels());
         var undeclared = options.Discover ? AuditDiscovery.Find(set) : null;
         Reports.ReportWriter.Write(options, verdicts, stdout, clock.GetUtcNow(), undeclared);
         var exit = undeclared is { Count: > 0 } ? AuditExitCodes.NotCompliant : ExitCode(verdicts, options.FailOnUnknown);
@@ -88,7 +89,9 @@ public static class AuditRun
     /// <param name="fallback">The --profile profile, if any.</param>
     /// <param name="clock">The time evidence freshness is judged at.</param>
     /// <param name="provenance">Registry evidence per deployment (same order), or null when not verified.</param>
-    public static List<DeploymentVerdict> Evaluate(ManifestSet set, BaselineProfile? fallback, TimeProvider clock, IReadOnlyList<IReadOnlyDictionary<string, ArtifactVerification>?>? provenance = null)
+    /// <param name="modelSignatures">Model signature evidence per deployment (same order) by model name, or null when not verified.</param>
+    public static List<DeploymentVerdict> Evaluate(ManifestSet set, BaselineProfile? fallback, TimeProvider clock, IReadOnlyList<IReadOnlyDictionary<string, ArtifactVerification>?>? provenance = null,
+        IReadOnlyList<ImmutableDictionary<string, ArtifactVerification>?>? modelSignatures = null)
     {
         var verdicts = new List<DeploymentVerdict>(set.Deployments.Count);
         var digests = new Dictionary<BaselineProfile, string>(ReferenceEqualityComparer.Instance);
@@ -99,6 +102,7 @@ public static class AuditRun
             var snapshot = SnapshotAssembler.Assemble(located.Object, set.Index, provenance?[i]) with
             {
                 Waivers = [.. set.Waivers.Select(w => w.Object).Where(w => WaiverRules.Selects(w, located.Object))],
+                ModelSignatures = modelSignatures?[i],
             };
             var digest = profile is null ? null : digests.TryGetValue(profile, out var known) ? known : digests[profile] = Report.ProfileDigest.Of(profile);
             verdicts.Add(new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)) { ProfileSha256 = digest });

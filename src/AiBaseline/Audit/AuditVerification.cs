@@ -10,7 +10,8 @@ namespace AiBaseline.Audit;
 /// <param name="RegistryCaFile">A PEM bundle of extra CAs to trust, or null.</param>
 /// <param name="InsecureRegistries">Registries ("host[:port]") spoken to over plain HTTP.</param>
 /// <param name="Timeout">How long to wait for each registry request.</param>
-public sealed record VerifyOptions(string? RegistryCaFile = null, IReadOnlyList<string>? InsecureRegistries = null, TimeSpan? Timeout = null);
+/// <param name="ModelRoots">--model-root values: DIR, or PREFIX=DIR, where the files of signed models are read.</param>
+public sealed record VerifyOptions(string? RegistryCaFile = null, IReadOnlyList<string>? InsecureRegistries = null, TimeSpan? Timeout = null, IReadOnlyList<string>? ModelRoots = null);
 
 /// <summary>
 /// How <c>audit --verify</c> and the operator reach registries, and the audit's logins from pull secrets in

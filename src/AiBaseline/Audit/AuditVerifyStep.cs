@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Gathering;
@@ -14,25 +15,33 @@ namespace AiBaseline.Audit;
 public sealed class AuditVerifyStep
 {
     private readonly IReadOnlyList<VerificationWork?> work;
+    private readonly IReadOnlyList<IReadOnlyList<ModelWork>?> modelWork;
     private readonly RegistryClientOptions clientOptions;
     private readonly TimeProvider clock;
 
-    private AuditVerifyStep(IReadOnlyList<VerificationWork?> work, RegistryClientOptions clientOptions, TimeProvider clock) =>
-        (this.work, this.clientOptions, this.clock) = (work, clientOptions, clock);
+    private AuditVerifyStep(IReadOnlyList<VerificationWork?> work, IReadOnlyList<IReadOnlyList<ModelWork>?> modelWork, RegistryClientOptions clientOptions, TimeProvider clock) =>
+        (this.work, this.modelWork, this.clientOptions, this.clock) = (work, modelWork, clientOptions, clock);
 
     /// <summary>
     /// Decides what each deployment needs verified: nothing when its profile asks for no signature keys or
-    /// attestations (or is not found), else its images and oci:// models under the profile's trust policy.
+    /// attestations (or is not found), else its images and oci:// models under the profile's trust policy; and,
+    /// when the profile trusts model signers, the files of each model that names a signature, where
+    /// <see cref="VerifyOptions.ModelRoots"/> maps its source.
     /// </summary>
     public static AuditVerifyStep Prepare(ManifestSet set, BaselineProfile? fallback, VerifyOptions options, TimeProvider clock, List<InputProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(options);
         var policies = new Dictionary<BaselineProfile, TrustPolicy?>(ReferenceEqualityComparer.Instance);
+        var signers = new Dictionary<BaselineProfile, ImmutableArray<ModelSigner>?>(ReferenceEqualityComparer.Instance);
+        var roots = ModelRoots.Parse(options.ModelRoots ?? [], problems);
         var work = new List<VerificationWork?>(set.Deployments.Count);
+        var modelWork = new List<IReadOnlyList<ModelWork>?>(set.Deployments.Count);
         foreach (var located in set.Deployments)
         {
             var (_, profile, _) = AuditRun.ProfileOf(set, fallback, located.Object);
+            modelWork.Add(ModelWorkOf(located.Object, profile, roots, signers, problems));
             var images = profile?.Spec?.Images;
             if (profile is null || images is null || (images.SignatureKeys is not { Count: > 0 } && images.RequiredAttestations is not { Count: > 0 }))
             {
@@ -60,7 +69,16 @@ public sealed class AuditVerifyStep
         }
 
         var client = AuditVerification.ClientOptions(options, work.SelectMany(w => w?.References ?? []), problems);
-        return new AuditVerifyStep(work, client, clock);
+        return new AuditVerifyStep(work, modelWork, client, clock);
+    }
+
+    /// <summary>Verifies the files of each model that names a signature against the profile's model signers; the evidence per deployment in input order, by model name.</summary>
+    public IReadOnlyList<ImmutableDictionary<string, ArtifactVerification>?> RunModels()
+    {
+        var now = clock.GetUtcNow();
+        return [.. modelWork.Select(models => models?.ToImmutableDictionary(m => m.Model.Name, m => m.Path is null || m.Signature is null
+            ? ModelSignatureCheck.NotReachable(m.Model, $"{m.Model.Source}: {m.WhyNot}", now)
+            : ModelSignatureCheck.VerifyAsync(m.Model, m.Path, m.Signature, m.Signers, now, CancellationToken.None).GetAwaiter().GetResult(), StringComparer.Ordinal))];
     }
 
     /// <summary>Verifies everything; the evidence per deployment in input order (null where nothing was asked).</summary>
@@ -73,6 +91,55 @@ public sealed class AuditVerifyStep
         var next = 0;
         return [.. work.Select(w => w is null ? null : (IReadOnlyDictionary<string, ArtifactVerification>)results[next++])];
     }
+
+    /// <summary>The models of a deployment that name a signature, where their files and signature are here; null when the profile trusts no model signers.</summary>
+    private static List<ModelWork>? ModelWorkOf(AIModelDeployment deployment, BaselineProfile? profile, ModelRoots roots,
+        Dictionary<BaselineProfile, ImmutableArray<ModelSigner>?> signers, List<InputProblem> problems)
+    {
+        if (profile?.Spec?.Models?.Trust is not { } trust || !trust.HasSigners())
+        {
+            return null;
+        }
+
+        if (!signers.TryGetValue(profile, out var trusted))
+        {
+            try
+            {
+                trusted = ModelSignatureCheck.SignersOf(trust);
+            }
+            catch (FormatException e)
+            {
+                problems.Add(new InputProblem("--verify", 0, $"{ApiGroup.BaselineProfileKind}/{profile.Metadata?.Name}", null, e.Message));
+                trusted = null;
+            }
+
+            signers[profile] = trusted;
+        }
+
+        if (trusted is not { } policy)
+        {
+            return null;
+        }
+
+        var list = new List<ModelWork>();
+        var byName = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var model in deployment.Spec?.Models ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(model.Signature) || !byName.Add(model.Name))
+            {
+                continue;
+            }
+
+            var (path, whyNot) = roots.Resolve(model.Source ?? "");
+            var (signature, sigWhyNot) = path is null ? (null, null) : roots.SignaturePath(model.Signature.Trim(), path);
+            list.Add(new ModelWork(model, path, signature, whyNot ?? sigWhyNot, policy));
+        }
+
+        return list.Count == 0 ? null : list;
+    }
+
+    /// <summary>One model to verify: its local path and signature, or why it has none here.</summary>
+    private sealed record ModelWork(ModelArtifact Model, string? Path, string? Signature, string? WhyNot, ImmutableArray<ModelSigner> Signers);
 
     private static TrustPolicy? PolicyOf(BaselineProfile profile, ImagePolicy images, List<InputProblem> problems)
     {

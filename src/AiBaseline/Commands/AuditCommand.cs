@@ -60,15 +60,24 @@ internal static class AuditCommand
             CustomParser = r => OptionValues.WholeNumber(r, minimum: 1, "seconds"),
         };
 
+        var modelRoot = new Option<string[]>("--model-root")
+        {
+            Description = "With --verify: where the files of signed models are (repeatable): DIR reads pvc://CLAIM/PATH from DIR/CLAIM/PATH; PREFIX=DIR, such as pvc://weights=/data, reads sources under PREFIX from DIR",
+        };
+
         var command = new Command("audit", "Check AIModelDeployments and their workloads in manifests against EN 304 223; exit 0 compliant, 1 not compliant, 2 bad input")
         {
-            paths, ns, profile, output, failOnUnknown, discover, verify, registryCa, insecure, timeout,
+            paths, ns, profile, output, failOnUnknown, discover, verify, registryCa, insecure, timeout, modelRoot,
         };
         command.Validators.Add(r =>
         {
             if (r.GetValue(paths) is not { Length: > 0 })
             {
                 r.AddError("no input: name files or directories of manifests, or - for standard input");
+            }
+            else if (r.GetValue(modelRoot) is { Length: > 0 } && !r.GetValue(verify))
+            {
+                r.AddError("--model-root is for --verify: add --verify to check the models' signatures");
             }
         });
         command.SetAction(result =>
@@ -82,7 +91,7 @@ internal static class AuditCommand
                 result.GetValue(failOnUnknown),
                 Color: UseColor(invocation.Output),
                 Verify: result.GetValue(verify)
-                    ? new VerifyOptions(result.GetValue(registryCa), result.GetValue(insecure) ?? [], TimeSpan.FromSeconds(result.GetValue(timeout)))
+                    ? new VerifyOptions(result.GetValue(registryCa), result.GetValue(insecure) ?? [], TimeSpan.FromSeconds(result.GetValue(timeout)), result.GetValue(modelRoot) ?? [])
                     : null,
                 NamespaceGiven: result.GetResult(ns) is { Implicit: false },
                 Discover: result.GetValue(discover));

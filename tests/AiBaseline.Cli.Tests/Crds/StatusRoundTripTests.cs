@@ -94,7 +94,11 @@ public sealed class StatusRoundTripTests
             Profile = "regulated",
             Stage = LifecycleStage.Deployment,
             WorkloadRef = new WorkloadReference { Kind = WorkloadKind.Deployment, Name = "fraud-scorer" },
-            Models = [new ModelArtifact { Name = "weights", Source = "oci://registry.example.com/models/fraud@" + Digest, Digest = Digest }],
+            Models =
+            [
+                new ModelArtifact { Name = "weights", Source = "oci://registry.example.com/models/fraud@" + Digest, Digest = Digest },
+                new ModelArtifact { Name = "adapter", Source = "pvc://fraud-weights/adapter", Digest = Digest, Signature = "model.sig" },
+            ],
             Owners = [new Owner { Name = "ml-platform", Contact = "ml-platform@example.com", Role = "model owner" }],
             Evidence = [new EvidenceReference { Type = EvidenceType.ThreatModel, Uri = "https://docs.example.com/threat-model", Date = new DateOnly(2026, 9, 1), Provisions = ["5.2.2-4"], Digest = "sha256:" + new string('a', 64), ApprovedBy = "Security review board" }],
             Retirement = new RetirementSpec { Secrets = ["fraud-key"], PersistentVolumeClaims = ["fraud-weights"], Services = ["fraud-scorer"] },
@@ -122,6 +126,11 @@ public sealed class StatusRoundTripTests
                     Attestations = ["https://slsa.dev/provenance/v1"],
                     VerifiedAt = Now,
                 },
+            ],
+            Models =
+            [
+                new ModelStatus { Name = "adapter", Source = "pvc://fraud-weights/adapter", ManifestDigest = Digest, Signer = "release-key, public key sha256:0123456789abcdef…", VerifiedAt = Now },
+                new ModelStatus { Name = "adapter-v2", Source = "pvc://fraud-weights/adapter-v2", Reason = "ModelNotReachable" },
             ],
             Provisions =
             [
