@@ -115,6 +115,7 @@ internal sealed partial class ObjectStore
         if (type.Kind == "Namespace")
         {
             body["status"] = new JsonObject { ["phase"] = "Active" };
+            LabelNamespace(metadata, name);
         }
 
         var warnings = CustomResourceChecks.Apply(type, name, body, validation);
@@ -183,6 +184,10 @@ internal sealed partial class ObjectStore
             next["kind"] = type.Kind;
             RemoveNulls(metadata);
             CheckFinalizers(old, metadata);
+            if (type.Kind == "Namespace")
+            {
+                LabelNamespace(metadata, old.Name);
+            }
         }
 
         next["metadata"]!["resourceVersion"] = Version(old);
@@ -263,6 +268,18 @@ internal sealed partial class ObjectStore
         bool Counts(string key) => key is not ("metadata" or "apiVersion" or "kind") && !(key == "status" && (type.HasStatus || type.Kind == "Namespace"));
         var keys = before.Select(p => p.Key).Concat(after.Select(p => p.Key)).Where(Counts).Distinct();
         return keys.Any(k => !JsonNode.DeepEquals(before[k], after[k]));
+    }
+
+    /// <summary>The server labels every namespace with its own name, so a namespaceSelector can pick one by name.</summary>
+    private static void LabelNamespace(JsonObject metadata, string name)
+    {
+        if (metadata["labels"] is not JsonObject labels)
+        {
+            labels = [];
+            metadata["labels"] = labels;
+        }
+
+        labels["kubernetes.io/metadata.name"] = name;
     }
 
     private static bool HasFinalizers(JsonObject node) => Finalizers(node["metadata"]).Any();
