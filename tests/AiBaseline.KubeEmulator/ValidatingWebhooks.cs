@@ -197,7 +197,7 @@ internal sealed class ValidatingWebhooks(ObjectStore store)
                 {
                     WebhookCallException => e.Message,
                     OperationCanceledException => $"failed to call webhook: Post \"{target}\": context deadline exceeded",
-                    _ => $"failed to call webhook: Post \"{target}\": {Describe(e)}",
+                    _ => $"failed to call webhook: Post \"{target}\": {Describe(e, new Uri(target))}",
                 };
                 if (failurePolicy == "Ignore")
                 {
@@ -228,7 +228,16 @@ internal sealed class ValidatingWebhooks(ObjectStore store)
         return new ApiError(code < 400 ? 400 : code, reason, text, status?["details"]?.DeepClone() as JsonObject);
     }
 
-    private static string Describe(Exception e) => e.InnerException is { } inner && e is HttpRequestException ? $"{e.Message} ({inner.Message})" : e.Message;
+    /// <summary>The transport's failure in the words Go's client uses for the common cases, else .NET's own.</summary>
+    private static string Describe(Exception e, Uri target) => e switch
+    {
+        HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } } =>
+            $"dial tcp {target.Host}:{target.Port}: connect: connection refused",
+        HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException } =>
+            "tls: failed to verify certificate: x509: certificate signed by unknown authority",
+        HttpRequestException { InnerException: { } inner } => $"{e.Message} ({inner.Message})",
+        _ => e.Message,
+    };
 
     private static JsonObject Review(string uid, AdmissionAttempt attempt)
     {
