@@ -66,15 +66,21 @@ public sealed class ProbeWebhook : IAsyncDisposable
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(serving)));
         var app = builder.Build();
-        app.MapPost("/validate", Judge);
+        ProbeWebhook? started = null;
+        app.MapPost("/validate", (HttpContext context) => started!.Judge(context));
         await app.StartAsync();
         var port = new Uri(app.Urls.First()).Port;
-        return new ProbeWebhook(app, ca.ExportCertificatePem(), port);
+        started = new ProbeWebhook(app, ca.ExportCertificatePem(), port);
+        return started;
     }
 
-    private static async Task Judge(HttpContext context)
+    /// <summary>Every AdmissionReview request received, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<JsonNode> Reviews { get; } = new();
+
+    private async Task Judge(HttpContext context)
     {
         var review = (await JsonNode.ParseAsync(context.Request.Body))!;
+        Reviews.Enqueue(review["request"]!.DeepClone());
         var request = review["request"]!;
         var verdict = request["object"]?["data"]?["verdict"]?.GetValue<string>() ?? "allow";
         if (verdict == "slow")
