@@ -31,10 +31,13 @@ public sealed class WebhookTests
         Assert.Null(api.Get<V1ConfigMap>("judged", "refused"));
         Assert.Equal("judged", Assert.Single(webhook.Reviews)["namespace"]!.GetValue<string>());
 
-        // A dry run says so; an update carries the old object; a delete carries only the old object.
+        // A dry run says so and stores nothing; an update carries the old object; a delete carries only the old object.
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("kept", "allow"), "judged", dryRun: "All");
-        var created = webhook.Reviews.Last();
-        Assert.Equal(("CREATE", true, "kept"), (created["operation"]!.GetValue<string>(), created["dryRun"]!.GetValue<bool>(), created["object"]!["metadata"]!["name"]!.GetValue<string>()));
+        var dry = webhook.Reviews.Last();
+        Assert.Equal(("CREATE", true, "kept"), (dry["operation"]!.GetValue<string>(), dry["dryRun"]!.GetValue<bool>(), dry["object"]!["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Null(api.Get<V1ConfigMap>("judged", "kept"));
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("kept", "allow"), "judged");
+        Assert.False(webhook.Reviews.Last()["dryRun"]!.GetValue<bool>());
         var changed = ConfigMap("kept", "warn");
         await client.CoreV1.ReplaceNamespacedConfigMapAsync(changed, "kept", "judged");
         var updated = webhook.Reviews.Last();
@@ -43,12 +46,13 @@ public sealed class WebhookTests
         var deleted = webhook.Reviews.Last();
         Assert.Equal(("DELETE", "kept"), (deleted["operation"]!.GetValue<string>(), deleted["oldObject"]!["metadata"]!["name"]!.GetValue<string>()));
         Assert.Null(deleted["object"]);
-        Assert.Equal(4, webhook.Reviews.Count);
+        Assert.Null(api.Get<V1ConfigMap>("judged", "kept"));
+        Assert.Equal(5, webhook.Reviews.Count);
 
         // Once the configuration is gone, nothing is sent and nothing is refused.
         await client.AdmissionregistrationV1.DeleteValidatingWebhookConfigurationAsync("probe");
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("refused", "deny"), "judged");
-        Assert.Equal(4, webhook.Reviews.Count);
+        Assert.Equal(5, webhook.Reviews.Count);
     }
 
     [Fact]

@@ -139,7 +139,7 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
             case "create":
                 var newObject = await Body(context);
                 var admittedCreate = await AdmitAsync(context, path, "CREATE", () => (Candidate(path, newObject.DeepClone().AsObject()), null));
-                var created = store.Create(path.Type, path.Namespace, newObject, validation);
+                var created = store.Create(path.Type, path.Namespace, newObject, validation, DryRun(context));
                 await ResponseWriter.Object(context, 201, created.Object, metadataOnly, [.. admittedCreate, .. created.Warnings]);
                 break;
             case "update":
@@ -147,7 +147,7 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
                 var admittedUpdate = await AdmitAsync(context, path, "UPDATE", () => store.TryGet(path.Type, path.Namespace, path.Name) is { } current
                     ? (statusOnly ? WithStatus(current.Copy(), replacement) : Candidate(path, replacement.DeepClone().AsObject()), current.Copy())
                     : (null, null));
-                var replaced = store.Replace(path.Type, path.Namespace, path.Name, replacement, statusOnly, validation);
+                var replaced = store.Replace(path.Type, path.Namespace, path.Name, replacement, statusOnly, validation, DryRun(context));
                 await ResponseWriter.Object(context, 200, replaced.Object, metadataOnly, [.. admittedUpdate, .. replaced.Warnings]);
                 break;
             case "patch":
@@ -157,7 +157,7 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
             case "delete":
                 var body = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0 ? await Body(context) : null;
                 var admittedDelete = await AdmitAsync(context, path, "DELETE", () => (null, store.TryGet(path.Type, path.Namespace, path.Name)?.Copy()));
-                await ResponseWriter.Object(context, 200, store.Delete(path.Type, path.Namespace, path.Name, body), metadataOnly, admittedDelete);
+                await ResponseWriter.Object(context, 200, store.Delete(path.Type, path.Namespace, path.Name, body, DryRun(context)), metadataOnly, admittedDelete);
                 break;
             default:
                 throw new ApiError(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource: {verb} {path.Type.Name}");
@@ -187,7 +187,7 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
         var admitted = await AdmitAsync(context, path, current is null ? "CREATE" : "UPDATE", () => current is not null
             ? (patch(current.Copy()), current.Copy())
             : createIfMissing ? (Candidate(path, patch(new JsonObject { ["metadata"] = new JsonObject { ["name"] = path.Name } })), (JsonObject?)null) : ((JsonObject?)null, (JsonObject?)null));
-        var result = store.Patch(path.Type, path.Namespace, path.Name, patch, statusOnly, createIfMissing, validation);
+        var result = store.Patch(path.Type, path.Namespace, path.Name, patch, statusOnly, createIfMissing, validation, DryRun(context));
         return admitted.Count == 0 ? result : result with { Warnings = [.. admitted, .. result.Warnings] };
     }
 
@@ -210,12 +210,15 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
             return [];
         }
 
-        var dryRun = context.Request.Query["dryRun"].Count > 0;
+        var dryRun = DryRun(context);
         var name = obj?["metadata"]?["name"]?.GetValue<string>() ?? oldObject?["metadata"]?["name"]?.GetValue<string>() ?? path.Name;
         var parsed = configurations.Select(c => JsonNode.Parse(c)!.AsObject()).ToList();
         var attempt = new AdmissionAttempt(path.Type, path.Subresource, operation, path.Namespace, name, obj, oldObject, dryRun);
         return (await webhooks.AdmitAsync(attempt, parsed, context.RequestAborted)).Warnings;
     }
+
+    /// <summary><c>?dryRun=All</c>: judged and validated in full, stored nowhere.</summary>
+    private static bool DryRun(HttpContext context) => context.Request.Query["dryRun"] == "All";
 
     /// <summary>The object as sent, placed where the request puts it, as a webhook receives it.</summary>
     private static JsonObject Candidate(ResourcePath path, JsonObject obj)

@@ -18,18 +18,41 @@ internal sealed partial class ObjectStore
 {
     private const string NameChars = "bcdfghjklmnpqrstvwxz2456789";
 
-    public WriteResult Create(ResourceType type, string ns, JsonObject body, FieldValidation validation)
+    public WriteResult Create(ResourceType type, string ns, JsonObject body, FieldValidation validation, bool dryRun = false)
     {
         lock (_gate)
         {
-            return CreateLocked(type, ns, body, validation);
+            _dryRun = dryRun;
+            try
+            {
+                return CreateLocked(type, ns, body, validation);
+            }
+            finally
+            {
+                _dryRun = false;
+            }
         }
     }
 
     /// <summary>PUT: replaces the object, or only its status when <paramref name="statusOnly"/>.</summary>
-    public WriteResult Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, FieldValidation validation)
+    public WriteResult Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, FieldValidation validation, bool dryRun = false)
     {
         lock (_gate)
+        {
+            _dryRun = dryRun;
+            try
+            {
+                return ReplaceCheckedLocked(type, ns, name, body, statusOnly, validation);
+            }
+            finally
+            {
+                _dryRun = false;
+            }
+        }
+    }
+
+    private WriteResult ReplaceCheckedLocked(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, FieldValidation validation)
+    {
         {
             var old = Find(type, ns, name) ?? throw ApiError.NotFound(type, name);
 
@@ -44,9 +67,24 @@ internal sealed partial class ObjectStore
     }
 
     /// <summary>PATCH: applies <paramref name="patch"/> to a copy of the current object (or to nothing for apply).</summary>
-    public WriteResult Patch(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly, bool createIfMissing, FieldValidation validation)
+    public WriteResult Patch(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly, bool createIfMissing, FieldValidation validation, bool dryRun = false)
     {
         lock (_gate)
+        {
+            _dryRun = dryRun;
+            try
+            {
+                return PatchLocked(type, ns, name, patch, statusOnly, createIfMissing, validation);
+            }
+            finally
+            {
+                _dryRun = false;
+            }
+        }
+    }
+
+    private WriteResult PatchLocked(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly, bool createIfMissing, FieldValidation validation)
+    {
         {
             var old = Find(type, ns, name);
             if (old is null)
@@ -133,7 +171,7 @@ internal sealed partial class ObjectStore
         metadata["creationTimestamp"] = Timestamp();
         metadata["generation"] = 1;
         var stored = Commit(body, type, "ADDED", null);
-        if (type.Kind == "CustomResourceDefinition")
+        if (type.Kind == "CustomResourceDefinition" && !_dryRun)
         {
             registry.Register(body);
         }
@@ -210,10 +248,13 @@ internal sealed partial class ObjectStore
         if (type.Kind == "CustomResourceDefinition")
         {
             ResourceRegistry.Describe(next);
-            registry.Register(next);
+            if (!_dryRun)
+            {
+                registry.Register(next);
+            }
         }
 
-        if (next["metadata"]!["deletionTimestamp"] is not null && !HasFinalizers(next))
+        if (next["metadata"]!["deletionTimestamp"] is not null && !HasFinalizers(next) && !_dryRun)
         {
             return new WriteResult(Remove(old, next), warnings);
         }
@@ -223,6 +264,13 @@ internal sealed partial class ObjectStore
 
     private StoredObject Commit(JsonObject node, ResourceType type, string change, StoredObject? previous)
     {
+        if (_dryRun)
+        {
+            // A dry run answers what would be stored, at the store's current version, and stores nothing.
+            node["metadata"]!["resourceVersion"] = previous is null ? _version.ToString(CultureInfo.InvariantCulture) : Version(previous);
+            return new StoredObject(type, node);
+        }
+
         node["metadata"]!["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
         var stored = new StoredObject(type, node);
         Put(stored);

@@ -16,6 +16,7 @@ internal sealed partial class ObjectStore(ResourceRegistry registry, WatchHub hu
     private readonly Dictionary<string, Dictionary<string, Dictionary<string, StoredObject>>> _tables = [];
     private readonly Dictionary<string, HashSet<(ResourceType Type, string Namespace, string Name)>> _dependents = [];
     private long _version;
+    private bool _dryRun;
     private volatile IReadOnlyList<byte[]> _webhookConfigurations = [];
 
     public long ResourceVersion
