@@ -10,6 +10,8 @@ internal sealed record ResourcePath(ResourceType Type, string Namespace, string 
 /// <summary>Turns HTTP requests into store calls, applies injected faults and records every call.</summary>
 internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, EmulatorFaults faults, RequestLog log, KubeEmulatorOptions options)
 {
+    private readonly ValidatingWebhooks webhooks = new(store);
+
     public async Task Handle(HttpContext context)
     {
         var segments = context.Request.Path.Value!.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -75,6 +77,11 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
             status = error.Code;
             await Fail(context, error);
         }
+        catch (WebhookDenial denial)
+        {
+            status = denial.Error.Code;
+            await ResponseWriter.Json(context, denial.Error.Code, denial.Error.ToStatus(), denial.Warnings);
+        }
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {
             // A bug in the emulator must reach the test as a readable 500, as a real server's panic handler answers.
@@ -130,12 +137,18 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
                 await WatchStream.Serve(context, store, faults, request, options.BookmarkInterval);
                 break;
             case "create":
-                var created = store.Create(path.Type, path.Namespace, await Body(context), validation);
-                await ResponseWriter.Object(context, 201, created.Object, metadataOnly, created.Warnings);
+                var newObject = await Body(context);
+                var admittedCreate = await AdmitAsync(context, path, "CREATE", () => (Candidate(path, newObject.DeepClone().AsObject()), null));
+                var created = store.Create(path.Type, path.Namespace, newObject, validation, DryRun(context));
+                await ResponseWriter.Object(context, 201, created.Object, metadataOnly, [.. admittedCreate, .. created.Warnings]);
                 break;
             case "update":
-                var replaced = store.Replace(path.Type, path.Namespace, path.Name, await Body(context), statusOnly, validation);
-                await ResponseWriter.Object(context, 200, replaced.Object, metadataOnly, replaced.Warnings);
+                var replacement = await Body(context);
+                var admittedUpdate = await AdmitAsync(context, path, "UPDATE", () => store.TryGet(path.Type, path.Namespace, path.Name) is { } current
+                    ? (statusOnly ? WithStatus(current.Copy(), replacement) : Candidate(path, replacement.DeepClone().AsObject()), current.Copy())
+                    : (null, null));
+                var replaced = store.Replace(path.Type, path.Namespace, path.Name, replacement, statusOnly, validation, DryRun(context));
+                await ResponseWriter.Object(context, 200, replaced.Object, metadataOnly, [.. admittedUpdate, .. replaced.Warnings]);
                 break;
             case "patch":
                 var patched = await PatchAsync(context, path, statusOnly, validation);
@@ -143,7 +156,8 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
                 break;
             case "delete":
                 var body = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0 ? await Body(context) : null;
-                await ResponseWriter.Object(context, 200, store.Delete(path.Type, path.Namespace, path.Name, body), metadataOnly);
+                var admittedDelete = await AdmitAsync(context, path, "DELETE", () => (null, store.TryGet(path.Type, path.Namespace, path.Name)?.Copy()));
+                await ResponseWriter.Object(context, 200, store.Delete(path.Type, path.Namespace, path.Name, body, DryRun(context)), metadataOnly, admittedDelete);
                 break;
             default:
                 throw new ApiError(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource: {verb} {path.Type.Name}");
@@ -168,7 +182,67 @@ internal sealed class ApiRouter(ObjectStore store, ResourceRegistry registry, Em
             throw new ApiError(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
         }
 
-        return store.Patch(path.Type, path.Namespace, path.Name, patch, statusOnly, createIfMissing: apply && !statusOnly, validation);
+        var createIfMissing = apply && !statusOnly;
+        var current = store.WebhookConfigurations.Count == 0 ? null : store.TryGet(path.Type, path.Namespace, path.Name);
+        var admitted = await AdmitAsync(context, path, current is null ? "CREATE" : "UPDATE", () => current is not null
+            ? (patch(current.Copy()), current.Copy())
+            : createIfMissing ? (Candidate(path, patch(new JsonObject { ["metadata"] = new JsonObject { ["name"] = path.Name } })), (JsonObject?)null) : ((JsonObject?)null, (JsonObject?)null));
+        var result = store.Patch(path.Type, path.Namespace, path.Name, patch, statusOnly, createIfMissing, validation, DryRun(context));
+        return admitted.Count == 0 ? result : result with { Warnings = [.. admitted, .. result.Warnings] };
+    }
+
+    /// <summary>
+    /// Validating admission: with no ValidatingWebhookConfiguration stored this costs one field read. Otherwise the
+    /// webhooks that match see <paramref name="objects"/> (the object about to be stored and the one it replaces; no
+    /// object at all means the write fails in the store anyway) and may refuse the write or add warnings.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> AdmitAsync(HttpContext context, ResourcePath path, string operation, Func<(JsonObject? Object, JsonObject? OldObject)> objects)
+    {
+        var configurations = store.WebhookConfigurations;
+        if (configurations.Count == 0)
+        {
+            return [];
+        }
+
+        var (obj, oldObject) = objects();
+        if (obj is null && oldObject is null)
+        {
+            return [];
+        }
+
+        var dryRun = DryRun(context);
+        var name = obj?["metadata"]?["name"]?.GetValue<string>() ?? oldObject?["metadata"]?["name"]?.GetValue<string>() ?? path.Name;
+        var parsed = configurations.Select(c => JsonNode.Parse(c)!.AsObject()).ToList();
+        var attempt = new AdmissionAttempt(path.Type, path.Subresource, operation, path.Namespace, name, obj, oldObject, dryRun);
+        return (await webhooks.AdmitAsync(attempt, parsed, context.RequestAborted)).Warnings;
+    }
+
+    /// <summary><c>?dryRun=All</c>: judged and validated in full, stored nowhere.</summary>
+    private static bool DryRun(HttpContext context) => context.Request.Query["dryRun"] == "All";
+
+    /// <summary>The object as sent, placed where the request puts it, as a webhook receives it.</summary>
+    private static JsonObject Candidate(ResourcePath path, JsonObject obj)
+    {
+        obj["apiVersion"] = path.Type.ApiVersion;
+        obj["kind"] = path.Type.Kind;
+        if (obj["metadata"] is not JsonObject metadata)
+        {
+            metadata = [];
+            obj["metadata"] = metadata;
+        }
+
+        if (path.Type.Namespaced)
+        {
+            metadata["namespace"] = path.Namespace;
+        }
+
+        return obj;
+    }
+
+    private static JsonObject WithStatus(JsonObject current, JsonObject body)
+    {
+        current["status"] = body["status"]?.DeepClone();
+        return current;
     }
 
     private static async Task<JsonNode?> JsonBody(HttpContext context, string contentType)

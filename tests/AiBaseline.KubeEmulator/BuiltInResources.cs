@@ -25,6 +25,7 @@ internal static class BuiltInResources
         new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", Namespaced: false),
         new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true),
         new("events.k8s.io", "v1", "events", "Event", Namespaced: true, ShortNames: ["ev"]),
+        new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", Namespaced: false),
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false, HasStatus: true, ShortNames: ["crd", "crds"]),
     ];
 }

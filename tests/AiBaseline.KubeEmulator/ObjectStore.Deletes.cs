@@ -6,7 +6,7 @@ namespace AiBaseline.KubeEmulator;
 /// <summary>Deletion: finalizers hold objects, namespaces empty themselves, CRDs take their custom resources along.</summary>
 internal sealed partial class ObjectStore
 {
-    public StoredObject Delete(ResourceType type, string ns, string name, JsonObject? deleteOptions)
+    public StoredObject Delete(ResourceType type, string ns, string name, JsonObject? deleteOptions, bool dryRun = false)
     {
         lock (_gate)
         {
@@ -18,7 +18,7 @@ internal sealed partial class ObjectStore
                 throw ApiError.Conflict(type, name);
             }
 
-            return DeleteLocked(old);
+            return dryRun ? old : DeleteLocked(old);
         }
     }
 

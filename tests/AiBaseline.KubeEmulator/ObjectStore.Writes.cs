@@ -18,18 +18,41 @@ internal sealed partial class ObjectStore
 {
     private const string NameChars = "bcdfghjklmnpqrstvwxz2456789";
 
-    public WriteResult Create(ResourceType type, string ns, JsonObject body, FieldValidation validation)
+    public WriteResult Create(ResourceType type, string ns, JsonObject body, FieldValidation validation, bool dryRun = false)
     {
         lock (_gate)
         {
-            return CreateLocked(type, ns, body, validation);
+            _dryRun = dryRun;
+            try
+            {
+                return CreateLocked(type, ns, body, validation);
+            }
+            finally
+            {
+                _dryRun = false;
+            }
         }
     }
 
     /// <summary>PUT: replaces the object, or only its status when <paramref name="statusOnly"/>.</summary>
-    public WriteResult Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, FieldValidation validation)
+    public WriteResult Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, FieldValidation validation, bool dryRun = false)
     {
         lock (_gate)
+        {
+            _dryRun = dryRun;
+            try
+            {
+                return ReplaceCheckedLocked(type, ns, name, body, statusOnly, validation);
+            }
+            finally
+            {
+                _dryRun = false;
+            }
+        }
+    }
+
+    private WriteResult ReplaceCheckedLocked(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, FieldValidation validation)
+    {
         {
             var old = Find(type, ns, name) ?? throw ApiError.NotFound(type, name);
 
@@ -44,9 +67,24 @@ internal sealed partial class ObjectStore
     }
 
     /// <summary>PATCH: applies <paramref name="patch"/> to a copy of the current object (or to nothing for apply).</summary>
-    public WriteResult Patch(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly, bool createIfMissing, FieldValidation validation)
+    public WriteResult Patch(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly, bool createIfMissing, FieldValidation validation, bool dryRun = false)
     {
         lock (_gate)
+        {
+            _dryRun = dryRun;
+            try
+            {
+                return PatchLocked(type, ns, name, patch, statusOnly, createIfMissing, validation);
+            }
+            finally
+            {
+                _dryRun = false;
+            }
+        }
+    }
+
+    private WriteResult PatchLocked(ResourceType type, string ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly, bool createIfMissing, FieldValidation validation)
+    {
         {
             var old = Find(type, ns, name);
             if (old is null)
@@ -115,6 +153,7 @@ internal sealed partial class ObjectStore
         if (type.Kind == "Namespace")
         {
             body["status"] = new JsonObject { ["phase"] = "Active" };
+            LabelNamespace(metadata, name);
         }
 
         var warnings = CustomResourceChecks.Apply(type, name, body, validation);
@@ -132,7 +171,7 @@ internal sealed partial class ObjectStore
         metadata["creationTimestamp"] = Timestamp();
         metadata["generation"] = 1;
         var stored = Commit(body, type, "ADDED", null);
-        if (type.Kind == "CustomResourceDefinition")
+        if (type.Kind == "CustomResourceDefinition" && !_dryRun)
         {
             registry.Register(body);
         }
@@ -183,6 +222,10 @@ internal sealed partial class ObjectStore
             next["kind"] = type.Kind;
             RemoveNulls(metadata);
             CheckFinalizers(old, metadata);
+            if (type.Kind == "Namespace")
+            {
+                LabelNamespace(metadata, old.Name);
+            }
         }
 
         next["metadata"]!["resourceVersion"] = Version(old);
@@ -210,10 +253,13 @@ internal sealed partial class ObjectStore
         if (type.Kind == "CustomResourceDefinition")
         {
             ResourceRegistry.Describe(next);
-            registry.Register(next);
+            if (!_dryRun)
+            {
+                registry.Register(next);
+            }
         }
 
-        if (next["metadata"]!["deletionTimestamp"] is not null && !HasFinalizers(next))
+        if (next["metadata"]!["deletionTimestamp"] is not null && !HasFinalizers(next) && !_dryRun)
         {
             return new WriteResult(Remove(old, next), warnings);
         }
@@ -223,6 +269,13 @@ internal sealed partial class ObjectStore
 
     private StoredObject Commit(JsonObject node, ResourceType type, string change, StoredObject? previous)
     {
+        if (_dryRun)
+        {
+            // A dry run answers what would be stored, at the store's current version, and stores nothing.
+            node["metadata"]!["resourceVersion"] = previous is null ? _version.ToString(CultureInfo.InvariantCulture) : Version(previous);
+            return new StoredObject(type, node);
+        }
+
         node["metadata"]!["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
         var stored = new StoredObject(type, node);
         Put(stored);
@@ -268,6 +321,18 @@ internal sealed partial class ObjectStore
         bool Counts(string key) => key is not ("metadata" or "apiVersion" or "kind") && !(key == "status" && (type.HasStatus || type.Kind == "Namespace"));
         var keys = before.Select(p => p.Key).Concat(after.Select(p => p.Key)).Where(Counts).Distinct();
         return keys.Any(k => !JsonNode.DeepEquals(before[k], after[k]));
+    }
+
+    /// <summary>The server labels every namespace with its own name, so a namespaceSelector can pick one by name.</summary>
+    private static void LabelNamespace(JsonObject metadata, string name)
+    {
+        if (metadata["labels"] is not JsonObject labels)
+        {
+            labels = [];
+            metadata["labels"] = labels;
+        }
+
+        labels["kubernetes.io/metadata.name"] = name;
     }
 
     private static bool HasFinalizers(JsonObject node) => Finalizers(node["metadata"]).Any();

@@ -16,6 +16,8 @@ internal sealed partial class ObjectStore(ResourceRegistry registry, WatchHub hu
     private readonly Dictionary<string, Dictionary<string, Dictionary<string, StoredObject>>> _tables = [];
     private readonly Dictionary<string, HashSet<(ResourceType Type, string Namespace, string Name)>> _dependents = [];
     private long _version;
+    private bool _dryRun;
+    private volatile IReadOnlyList<byte[]> _webhookConfigurations = [];
 
     public long ResourceVersion
     {
@@ -27,6 +29,9 @@ internal sealed partial class ObjectStore(ResourceRegistry registry, WatchHub hu
             }
         }
     }
+
+    /// <summary>The stored ValidatingWebhookConfigurations as JSON; empty (and free to read) when there are none.</summary>
+    public IReadOnlyList<byte[]> WebhookConfigurations => _webhookConfigurations;
 
     public StoredObject Get(ResourceType type, string ns, string name)
     {
@@ -194,6 +199,7 @@ internal sealed partial class ObjectStore(ResourceRegistry registry, WatchHub hu
         }
 
         byName[obj.Name] = obj;
+        RefreshWebhooks(obj.Type);
         foreach (var owner in obj.OwnerUids)
         {
             if (!_dependents.TryGetValue(owner, out var dependents))
@@ -229,6 +235,16 @@ internal sealed partial class ObjectStore(ResourceRegistry registry, WatchHub hu
             {
                 byNamespace.Remove(obj.Namespace);
             }
+
+            RefreshWebhooks(obj.Type);
+        }
+    }
+
+    private void RefreshWebhooks(ResourceType type)
+    {
+        if (type.Plural == ValidatingWebhooks.Plural && type.Group == ValidatingWebhooks.Group)
+        {
+            _webhookConfigurations = [.. Tables(type, "").SelectMany(t => t.Values).OrderBy(o => o.Name, StringComparer.Ordinal).Select(o => o.Json)];
         }
     }
 
