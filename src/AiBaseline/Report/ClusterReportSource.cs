@@ -47,14 +47,32 @@ public sealed class ClusterReportSource(IKubernetes client)
         return (judged, waivers, records);
     }
 
+    private static TimeSpan RetryAfter(HttpResponseMessageWrapper response) =>
+        response.Headers.TryGetValue("Retry-After", out var values) && int.TryParse(values.FirstOrDefault(), out var seconds) && seconds is > 0 and <= 10
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(1);
+
     private async Task<List<T>> ListAsync<T>(string? ns, string plural, string? selector, CancellationToken cancellationToken, bool notServedIsEmpty = false)
     {
         object list;
         try
         {
-            list = ns is null
-                ? await client.CustomObjects.ListClusterCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, plural, labelSelector: selector, cancellationToken: cancellationToken)
-                : await client.CustomObjects.ListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns, plural, labelSelector: selector, cancellationToken: cancellationToken);
+            // A server that says 429 (throttled, or its storage of a just-installed CRD still initializing) is asked
+            // again after the time it names, a few times, as kubectl does.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    list = ns is null
+                        ? await client.CustomObjects.ListClusterCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, plural, labelSelector: selector, cancellationToken: cancellationToken)
+                        : await client.CustomObjects.ListNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns, plural, labelSelector: selector, cancellationToken: cancellationToken);
+                    break;
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.TooManyRequests && attempt < 5)
+                {
+                    await Task.Delay(RetryAfter(e.Response), cancellationToken);
+                }
+            }
         }
         catch (HttpOperationException e) when (notServedIsEmpty && e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {

@@ -120,13 +120,33 @@ public sealed partial class RealServerVerdictTests(RealServerVerdictTests.Cluste
 
             kubectl = new Kubectl(kubeconfig);
             kubectl.Run("apply", "--server-side", "--field-manager", "aibaseline-scenarios", "--force-conflicts", "-f", RepositoryPaths.Crds).Succeeded();
-            kubectl.Run("wait", "--for=condition=Established", "crd/aimodeldeployments.aibaseline.io", "crd/baselineexceptions.aibaseline.io", "crd/baselineprofiles.aibaseline.io", "--timeout=60s").Succeeded();
+            WaitEstablished(kubectl, "crd/aimodeldeployments.aibaseline.io", "crd/baselineexceptions.aibaseline.io", "crd/baselineprofiles.aibaseline.io");
 
             // The serving stacks' real CRDs, so the examples' LeaderWorkerSet and InferenceService are validated as users' clusters validate them.
             var serving = Path.Combine(RepositoryPaths.Root, "tests", "vendor", "serving-crds");
             kubectl.Run("apply", "--server-side", "--field-manager", "aibaseline-scenarios", "--force-conflicts", "-f", serving).Succeeded();
-            kubectl.Run("wait", "--for=condition=Established", "crd/leaderworkersets.leaderworkerset.x-k8s.io", "crd/inferenceservices.serving.kserve.io", "crd/rayclusters.ray.io", "crd/rayservices.ray.io", "crd/services.serving.knative.dev", "--timeout=60s").Succeeded();
+            WaitEstablished(kubectl, "crd/leaderworkersets.leaderworkerset.x-k8s.io", "crd/inferenceservices.serving.kserve.io", "crd/rayclusters.ray.io", "crd/rayservices.ray.io", "crd/services.serving.knative.dev");
             kubectl.Run("create", "namespace", Namespace).Succeeded();
+        }
+
+        /// <summary>
+        /// kubectl wait for CRDs just applied: a CRD whose status the server has not written yet makes kubectl wait fail at
+        /// once ("status.conditions accessor error") instead of waiting, so it is asked again for up to a minute.
+        /// </summary>
+        private static void WaitEstablished(Kubectl kubectl, params string[] crds)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                var wait = kubectl.Run(["wait", "--for=condition=Established", .. crds, "--timeout=20s"]);
+                if (wait.ExitCode == 0 || DateTime.UtcNow > deadline)
+                {
+                    wait.Succeeded();
+                    return;
+                }
+
+                Thread.Sleep(500);
+            }
         }
 
         public string? SkipReason { get; }
