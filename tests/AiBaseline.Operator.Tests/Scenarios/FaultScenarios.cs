@@ -46,9 +46,13 @@ public sealed class FaultScenarios(EmulatedCluster cluster) : IClassFixture<Emul
             faults.Reset();
         }
 
-        // Retried errors left no duplicate events behind: one first-verdict event per deployment.
+        // Retried errors left no duplicate events behind: one first-verdict event per deployment. Each follows the
+        // status it announces, and a retried one follows it by its backoff: wait for all, then look for repeats.
+        var announced = names.Where(n => n != names[7]).ToList();
+        await ns.EventuallyAsync(async () => announced.All((await ns.EventsAsync()).Where(e => e.Type == "Normal").Select(e => e.Regarding.Name).ToHashSet().Contains), "a first-verdict event for every deployment");
+        await Task.Delay(1000, Ct);
         var events = await ns.EventsAsync();
-        Assert.All(names.Where(n => n != names[7]), n => Assert.Single(events, e => e.Regarding.Name == n && e.Type == "Normal"));
+        Assert.All(announced, n => Assert.Single(events, e => e.Regarding.Name == n && e.Type == "Normal"));
     }
 
     [Fact]
