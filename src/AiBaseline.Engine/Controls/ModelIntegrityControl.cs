@@ -218,14 +218,9 @@ public sealed class ModelIntegrityControl : IControl
             return false;
         }
 
-        switch (evidence.Outcome)
+        if (!Verified(evidence, where, ModelNotReachableReason, findings))
         {
-            case VerificationOutcome.Failed:
-                findings.NotMet(string.IsNullOrEmpty(evidence.Reason) ? VerificationFailedReason : evidence.Reason, $"{where}: {evidence.Message}");
-                return false;
-            case VerificationOutcome.Unavailable:
-                findings.Unknown(string.IsNullOrEmpty(evidence.Reason) ? ModelNotReachableReason : evidence.Reason, $"{where}: {evidence.Message}");
-                return false;
+            return false;
         }
 
         if (declared is not null && evidence.Digest is { } signedDigest && !string.Equals(signedDigest, declared, StringComparison.Ordinal))
@@ -247,14 +242,9 @@ public sealed class ModelIntegrityControl : IControl
             return false;
         }
 
-        switch (evidence.Outcome)
+        if (!Verified(evidence, where, VerificationUnavailableReason, findings))
         {
-            case VerificationOutcome.Failed:
-                findings.NotMet(string.IsNullOrEmpty(evidence.Reason) ? VerificationFailedReason : evidence.Reason, $"{where}: {evidence.Message}");
-                return false;
-            case VerificationOutcome.Unavailable:
-                findings.Unknown(string.IsNullOrEmpty(evidence.Reason) ? VerificationUnavailableReason : evidence.Reason, $"{where}: {evidence.Message}");
-                return false;
+            return false;
         }
 
         if (declared is not null && evidence.Digest is { } served && !string.Equals(served, declared, StringComparison.Ordinal))
@@ -264,5 +254,21 @@ public sealed class ModelIntegrityControl : IControl
         }
 
         return true;
+    }
+
+    /// <summary>Whether the evidence verified; otherwise records why (its own reason, or the default of its outcome).</summary>
+    private static bool Verified(ArtifactVerification evidence, string where, string unavailableReason, FindingSet findings)
+    {
+        switch (evidence.Outcome)
+        {
+            case VerificationOutcome.Failed:
+                findings.NotMet(string.IsNullOrEmpty(evidence.Reason) ? VerificationFailedReason : evidence.Reason, $"{where}: {evidence.Message}");
+                return false;
+            case VerificationOutcome.Unavailable:
+                findings.Unknown(string.IsNullOrEmpty(evidence.Reason) ? unavailableReason : evidence.Reason, $"{where}: {evidence.Message}");
+                return false;
+            default:
+                return true;
+        }
     }
 }
