@@ -46,6 +46,15 @@ public sealed class AIModelDeploymentStatus
     [JsonPropertyName("conditions")]
     public List<V1Condition>? Conditions { get; set; }
 
+    /// <summary>
+    /// The last changes of Ready or of the standard's verdict, oldest first, at most five: when, to what, and which
+    /// provisions changed why. Written in the same status write as the verdict that changes it; a pass that changes
+    /// neither leaves it as it is.
+    /// </summary>
+    [JsonPropertyName("history")]
+    [MaxLength(VerdictChange.MaxEntries)]
+    public List<VerdictChange>? History { get; set; }
+
     /// <summary>Each provision with its result, in the order of <see cref="Provisions"/>.</summary>
     public IEnumerable<ProvisionStatus> EachProvision() =>
         (Provisions ?? []).SelectMany(g => g.Ids.Select(id => new ProvisionStatus(id, g.Result, g.Evidence) { Reason = g.Reason, ExpiresAt = g.ExpiresAt, ExpiredAt = g.ExpiredAt, Waiver = g.Waiver }));

@@ -83,6 +83,11 @@ public sealed class RetirementRecordSpec
     [JsonPropertyName("owners")]
     public List<Owner>? Owners { get; set; }
 
+    /// <summary>The deployment's last verdict changes, oldest first, as its status kept them: the audit trail that outlives it.</summary>
+    [JsonPropertyName("history")]
+    [MaxLength(VerdictChange.MaxEntries)]
+    public List<VerdictChange>? History { get; set; }
+
     /// <summary>The BaselineException that waived disposal, when one did.</summary>
     [JsonPropertyName("waiver")]
     public RecordedWaiver? Waiver { get; set; }

@@ -32,7 +32,7 @@ public static class CrdSchemaBuilder
     // Conditions too: they are still read by type (kubectl wait, kstatus, Argo CD and Flux health), but the operator
     // writes them by JSON merge patch, which replaces a list whole whatever its list type, so a per-type map bought
     // nothing but 150 bytes of managed fields per condition on every write.
-    private static readonly HashSet<Type> AtomicLists = [typeof(ControlStatus), typeof(ProvisionGroup), typeof(ImageStatus), typeof(ModelStatus), typeof(V1Condition)];
+    private static readonly HashSet<Type> AtomicLists = [typeof(ControlStatus), typeof(ProvisionGroup), typeof(ImageStatus), typeof(ModelStatus), typeof(V1Condition), typeof(VerdictChange), typeof(ProvisionChange)];
 
     private static readonly JsonSerializerOptions SerializerOptions = new()
     {
@@ -167,6 +167,11 @@ public static class CrdSchemaBuilder
         if (property.GetCustomAttribute<MinLengthAttribute>() is { } minLength)
         {
             schema[property.PropertyType == typeof(string) ? "minLength" : "minItems"] = minLength.Length;
+        }
+
+        if (property.GetCustomAttribute<MaxLengthAttribute>() is { } maxLength)
+        {
+            schema[property.PropertyType == typeof(string) ? "maxLength" : "maxItems"] = maxLength.Length;
         }
 
         if (property.GetCustomAttributes().OfType<IAllowedNamesAttribute>().FirstOrDefault() is { } names)

@@ -5,6 +5,7 @@ using AiBaseline.Controller.Hosting;
 using AiBaseline.Controller.Writers;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Catalog;
+using AiBaseline.Engine.Status;
 using AiBaseline.Engine.Waivers;
 using k8s.Models;
 
@@ -13,7 +14,8 @@ namespace AiBaseline.Operator;
 /// <summary>
 /// Reconciles one AIModelDeployment: gather the snapshot from the caches, evaluate it with the engine, mark it
 /// <see cref="ReconcilingCondition">Reconciling</see> while its verdict waits on a scheduled retry, write the status
-/// once and only when it changed, record an event per condition that moved, then let <see cref="RetirementHold"/> add,
+/// once and only when it changed (with the verdict history, <see cref="VerdictHistory"/>, in the same write), record an
+/// event per condition that moved, then let <see cref="RetirementHold"/> add,
 /// keep or remove the retirement finalizer on that verdict. A pass that throws writes nothing and is retried with
 /// backoff; its status stays the last one written. It comes back by itself when evidence starts to count, enters the
 /// expiry warning window or expires (<see cref="EvidenceExpiry"/>).
@@ -48,9 +50,11 @@ internal sealed class ModelDeploymentReconciler(
             key,
             current =>
             {
-                // Evaluate the object as just read, so a retry after a conflict judges the newest spec.
+                // Evaluate the object as just read, so a retry after a conflict judges the newest spec. A changed verdict
+                // enters the history in this same write; an unchanged one carries the stored history over as it is.
                 before = current.Status;
-                after = ReconcilingCondition.Apply(Evaluate(current, checkedProvenance.Provenance), checkedProvenance.Retry, current, time.GetUtcNow());
+                var now = time.GetUtcNow();
+                after = VerdictHistory.Record(before, ReconcilingCondition.Apply(Evaluate(current, checkedProvenance.Provenance), checkedProvenance.Retry, current, now), now);
                 return after;
             },
             cancellationToken,

@@ -75,6 +75,8 @@ internal sealed class RetirementRecords(KubeApiClient api, ClusterCaches caches,
                 Provisions = [.. DisposalProvisions.Select(status.Provision).OfType<ProvisionStatus>().Select(p => new RecordedProvision { Id = p.Id, Result = p.Result.ToString() })],
                 Evidence = spec.Evidence,
                 Owners = spec.Owners,
+                // The verdict history of this pass, or as last written when the pass did not get to compute one.
+                History = status.History ?? deployment.Status?.History,
                 Waiver = waiver is null ? null : new RecordedWaiver
                 {
                     Name = waiver,
