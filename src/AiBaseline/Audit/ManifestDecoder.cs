@@ -251,7 +251,12 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         }
 
         var json = YamlToJson.Convert(document.Node)!.AsObject();
-        json.Remove("status"); // the audit computes status itself; a status copied from the cluster is ignored
+        // The audit computes status itself; a status copied from the cluster is ignored, but for the verdict history
+        // the operator recorded there, which no evaluation can recompute: the report shows it as the audit trail.
+        var recorded = kind == ApiGroup.AIModelDeploymentKind && json["status"]?["history"] is JsonArray history
+            ? new JsonObject { ["history"] = history.DeepClone() }
+            : null;
+        json.Remove("status");
         var before = problems.Count;
         void Report(string field, string message) => problems.Add(new InputProblem(document.File, LineOf(document, field), label, field, message));
 
@@ -281,9 +286,15 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         // then unset, and takes its default or is reported missing when it is required.
         DropNulls(json["spec"]);
         StrictSchema.Check(json["spec"], type, "spec", Report);
+        if (recorded is not null)
+        {
+            StrictSchema.Check(recorded, typeof(AIModelDeploymentStatus), "status", Report);
+            json["status"] = recorded;
+        }
+
         foreach (var (key, _) in json)
         {
-            if (key is not ("apiVersion" or "kind" or "metadata" or "spec"))
+            if (key is not ("apiVersion" or "kind" or "metadata" or "spec" or "status"))
             {
                 Report(key, "unknown field: remove it (known fields: apiVersion, kind, metadata, spec)");
             }

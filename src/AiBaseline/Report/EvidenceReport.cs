@@ -78,8 +78,39 @@ public sealed record DeploymentReport(
     ReportSubject Subject,
     IReadOnlyList<OwnerReport> Owners,
     DeploymentVerdicts Verdicts,
+    IReadOnlyList<VerdictChangeReport> History,
     ProvisionCounts Counts,
     IReadOnlyList<ProvisionReport> Provisions);
+
+/// <summary>
+/// One change of a deployment's verdicts, from the history the operator keeps in its status (the last five): the audit
+/// trail of EN 304 223 5.1.2-3 and 5.2.4-3.
+/// </summary>
+/// <param name="At">When the operator wrote the changed verdict.</param>
+/// <param name="Generation">The metadata.generation the verdict was computed from.</param>
+/// <param name="Verdict">The standard's verdict from then on.</param>
+/// <param name="Ready">Ready's status from then on.</param>
+/// <param name="Provisions">The provisions whose result changed, by previous result, new result and reason.</param>
+/// <param name="More">How many more provisions changed than the groups name.</param>
+public sealed record VerdictChangeReport(DateTimeOffset At, long? Generation, string Verdict, string Ready, IReadOnlyList<ProvisionChangeReport> Provisions, int? More)
+{
+    /// <summary>The report's view of a status history, oldest first.</summary>
+    public static List<VerdictChangeReport> Of(IEnumerable<Api.V1Alpha1.VerdictChange>? history) =>
+        [.. (history ?? []).Select(h => new VerdictChangeReport(
+            new DateTimeOffset(DateTime.SpecifyKind(h.At, DateTimeKind.Utc)),
+            h.Generation,
+            h.Verdict.ToString(),
+            h.Ready,
+            [.. (h.Provisions ?? []).Select(p => new ProvisionChangeReport(p.Ids, p.Was?.ToString(), p.Result.ToString(), p.Reason))],
+            h.More))];
+}
+
+/// <summary>Provisions whose result changed the same way for the same reason.</summary>
+/// <param name="Ids">The provision ids.</param>
+/// <param name="Was">The result before; null in the first verdict.</param>
+/// <param name="Result">The result after.</param>
+/// <param name="Reason">Why: the deciding controls and their reasons, the evidence, the waiver, or why it does not apply.</param>
+public sealed record ProvisionChangeReport(IReadOnlyList<string> Ids, string? Was, string Result, string? Reason);
 
 /// <summary>The workload and every artifact digest it serves.</summary>
 public sealed record ReportSubject(WorkloadIdentity? Workload, IReadOnlyList<ImageSubject> Images, IReadOnlyList<ModelSubject> Models);
@@ -155,6 +186,7 @@ public sealed record WaiverDecision(string Name, string? ApprovedBy, string? Tic
 /// <param name="Models">The model artifacts with their digests.</param>
 /// <param name="Owners">Who was responsible.</param>
 /// <param name="Waivers">The waiver used, with its approver, ticket and expiry.</param>
+/// <param name="History">The deployment's last verdict changes, as its status kept them when it was let go.</param>
 public sealed record RetirementRecordReport(
     string Name,
     string Namespace,
@@ -167,7 +199,8 @@ public sealed record RetirementRecordReport(
     IReadOnlyList<RecordedImageReport> Images,
     IReadOnlyList<ModelSubject> Models,
     IReadOnlyList<OwnerReport> Owners,
-    IReadOnlyList<string> Waivers);
+    IReadOnlyList<string> Waivers,
+    IReadOnlyList<VerdictChangeReport> History);
 
 /// <summary>A container image of a retired model, with its digest.</summary>
 public sealed record RecordedImageReport(string Container, string Image, string? Digest);

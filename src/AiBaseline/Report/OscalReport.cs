@@ -12,7 +12,8 @@ namespace AiBaseline.Report;
 /// finding whose target is the provision (objective <c>etsi-en-304-223_ID</c>). OSCAL knows two states: Met is
 /// satisfied (reason pass); NotApplicable is satisfied (reason not-applicable, out of scope); NotMet is not-satisfied
 /// (reason fail); Unknown, Attestation and Waived are not-satisfied with reasons unknown, awaiting-evidence and
-/// waived, since none of them shows the provision met. Our own result is also a property in our namespace. UUIDs are
+/// waived, since none of them shows the provision met. Our own result is also a property in our namespace. The
+/// verdict history the operator keeps in the status is the result's assessment log, one entry per change. UUIDs are
 /// version 5, derived from the report's time and the deployment and provision, so the same report always has the same ones.
 /// </summary>
 public static class OscalReport
@@ -180,9 +181,43 @@ public static class OscalReport
             ["end"] = at,
             ["props"] = props,
             ["reviewed-controls"] = Reviewed(),
+            ["assessment-log"] = d.History.Count > 0 ? new JsonObject { ["entries"] = Log(d, seed, id) } : null,
             ["observations"] = observations.Count > 0 ? observations : null,
             ["findings"] = findings.Count > 0 ? findings : null,
         };
+    }
+
+    // The verdict history as assessment events, oldest first: each a point in time (start = end) when the verdict changed.
+    private static JsonArray Log(DeploymentReport d, string seed, string id)
+    {
+        var entries = new JsonArray();
+        foreach (var change in d.History)
+        {
+            var at = Time(change.At);
+            var changed = change.Provisions.Select(p => $"{string.Join(", ", p.Ids)}: {(p.Was is null ? "" : $"{Label(p.Was)} to ")}{Label(p.Result)}{(p.Reason is null ? "" : $" ({p.Reason})")}").ToList();
+            if (change.More is { } more)
+            {
+                changed.Add($"and {more} more");
+            }
+
+            var props = new JsonArray(Prop("verdict", change.Verdict), Prop("ready", change.Ready));
+            if (change.Generation is { } generation)
+            {
+                props.Add(Prop("generation", generation.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            entries.Add(new JsonObject
+            {
+                ["uuid"] = Uuid(seed, id, "log", at, change.Verdict, change.Ready),
+                ["title"] = $"Verdict {change.Verdict}, Ready {change.Ready}",
+                ["description"] = changed.Count > 0 ? $"Provisions that changed: {string.Join("; ", changed)}" : "No provision changed result.",
+                ["start"] = at,
+                ["end"] = at,
+                ["props"] = props,
+            });
+        }
+
+        return entries;
     }
 
     private static JsonObject Reviewed() => new()

@@ -73,7 +73,7 @@ public static class ReportBuilder
             [.. (spec?.Models ?? []).Select(m => new ModelSubject(m.Name, m.Source, m.Digest))]);
         var owners = (spec?.Owners ?? []).Select(o => new OwnerReport(o.Name, o.Role, o.Contact)).ToList();
         return new DeploymentReport(ns, deployment.Metadata.Name ?? "", judged.Origin, status.Stage?.ToString(), judged.Profile, subject, owners,
-            Verdicts(status), Count(provisions), provisions);
+            Verdicts(status), VerdictChangeReport.Of(status.History ?? deployment.Status?.History), Count(provisions), provisions);
     }
 
     private static ProvisionReport Provision(Provision provision, ProvisionStatus result, List<ControlReport> controls,

@@ -118,6 +118,7 @@ public static class ReportHtml
         var c = d.Counts;
         Term(output, "Provisions", $"{c.NotMet} not met, {c.Unknown} unknown, {c.Attestation} awaiting evidence, {c.Waived} waived, {c.Met} met, {c.NotApplicable} not applicable");
         output.Write("</dl>");
+        WriteHistory(d.History, output);
 
         var principles = d.Provisions.GroupBy(p => p.Principle)
             .OrderBy(g => g.Min(p => Rank(p.Result)))
@@ -136,6 +137,36 @@ public static class ReportHtml
         }
 
         output.Write("</section>\n");
+    }
+
+    // The verdict changes the operator kept in the status, oldest first: when, to what, and which provisions changed why.
+    private static void WriteHistory(IReadOnlyList<VerdictChangeReport> history, TextWriter output)
+    {
+        if (history.Count == 0)
+        {
+            return;
+        }
+
+        output.Write("<h3>Audit trail</h3><table class=\"history\"><tr><th>When</th><th>Verdict</th><th>Ready</th><th>Provisions that changed</th></tr>");
+        foreach (var change in history)
+        {
+            output.Write($"<tr data-verdict=\"{E(change.Verdict)}\" data-ready=\"{E(change.Ready)}\"><td class=\"id\">{change.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(change.Generation is { } g ? $"<br><small>generation {g}</small>" : "")}</td>");
+            output.Write($"<td class=\"v-{E(change.Verdict)}\">{E(change.Verdict)}</td><td>{E(change.Ready)}</td><td>");
+            foreach (var p in change.Provisions)
+            {
+                var from = p.Was is null ? "" : $"{Label(p.Was)} \u2192 ";
+                output.Write($"<div><span class=\"id\">{E(string.Join(", ", p.Ids))}</span>: {E(from + Label(p.Result))}{(p.Reason is null ? "" : $" ({E(p.Reason)})")}</div>");
+            }
+
+            if (change.More is { } more)
+            {
+                output.Write($"<div>and {more} more</div>");
+            }
+
+            output.Write(change.Provisions.Count == 0 && change.More is null ? "no provision changed result</td></tr>" : "</td></tr>");
+        }
+
+        output.Write("</table>");
     }
 
     // Failed, unknown and waived provisions carry their text and the fix; the others (awaiting evidence, met, not
@@ -203,13 +234,14 @@ public static class ReportHtml
 
     private static void WriteRecords(IReadOnlyList<RetirementRecordReport> records, TextWriter output)
     {
-        output.Write("<section id=\"retirements\"><h2>Retirement records</h2><table class=\"provisions\"><tr><th>Deployment</th><th>Disposed at</th><th>Released by</th><th>Disposed of</th><th>Checks</th><th>Images and models</th><th>Owners</th><th>Waiver</th></tr>");
+        output.Write("<section id=\"retirements\"><h2>Retirement records</h2><table class=\"provisions\"><tr><th>Deployment</th><th>Disposed at</th><th>Released by</th><th>Disposed of</th><th>Checks</th><th>Images and models</th><th>Owners</th><th>Waiver</th><th>Verdict history</th></tr>");
         foreach (var r in records)
         {
             output.Write($"<tr class=\"record\" data-record=\"{E(r.Name)}\"><td>{E(r.Namespace)}/{E(r.Deployment)}</td><td>{r.DisposedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC</td><td>{E(r.ReleasedBy)}</td><td>{E(string.Join(", ", r.Disposed))}</td>");
             output.Write($"<td>{string.Join("", r.Checks.Select(c => $"<div>{E(c.Name)}: {E(c.Result)} {E(c.Message)}</div>"))}</td>");
             output.Write($"<td>{string.Join("", r.Images.Select(i => $"<div>{E(i.Image)} {E(i.Digest ?? "")}</div>").Concat(r.Models.Select(m => $"<div>{E(m.Name)} {E(m.Digest ?? "")}</div>")))}</td>");
-            output.Write($"<td>{E(string.Join(", ", r.Owners.Select(o => o.Name)))}</td><td>{E(string.Join("; ", r.Waivers))}</td></tr>");
+            output.Write($"<td>{E(string.Join(", ", r.Owners.Select(o => o.Name)))}</td><td>{E(string.Join("; ", r.Waivers))}</td>");
+            output.Write($"<td class=\"history\">{string.Join("", r.History.Select(h => $"<div>{h.At.UtcDateTime:yyyy-MM-dd HH:mm} {E(h.Verdict)}, Ready {E(h.Ready)}{(h.Provisions.Count == 0 ? "" : $": {E(string.Join(", ", h.Provisions.SelectMany(p => p.Ids)))}")}</div>"))}</td></tr>");
         }
 
         output.Write("</table></section>\n");

@@ -16,7 +16,7 @@ th{background:#f0f0f0}td.id{white-space:nowrap;font-family:"DejaVu Sans Mono",mo
 table.provisions{table-layout:fixed}col.c-id{width:7.5em}col.c-result{width:8em}col.c-decided{width:30%}table.counts{width:auto}table.counts td{text-align:right;min-width:5em}table.counts td:first-child{text-align:left}
 .lead{font-size:16px}.phase{font-weight:normal;color:#555;font-size:13px}small{color:#555}
 .fix{margin-top:4px;padding:3px 6px;background:#fff4e5;border-left:3px solid #e08a00}.reason{color:#555}
-.decided{font-size:12px}.badge{font-size:13px;padding:1px 8px;border-radius:8px;color:#fff;vertical-align:middle}
+.decided,table.history td,td.history{font-size:12px}span.id{font-family:"DejaVu Sans Mono",monospace}.badge{font-size:13px;padding:1px 8px;border-radius:8px;color:#fff;vertical-align:middle}
 td.r-NotMet{color:#b3261e}.v-Pass{background:#1e7b34;color:#fff}.v-Fail{background:#b3261e;color:#fff}.v-Inconclusive{background:#9a6700;color:#fff}
 tr[data-result=NotMet] td.result{background:#fde7e6;color:#b3261e;font-weight:bold}tr[data-result=Unknown] td.result{background:#fff4e5;color:#9a6700;font-weight:bold}
 tr[data-result=Attestation] td.result{background:#fff8d6;color:#7a5a00}tr[data-result=Waived] td.result{background:#e6f0ff;color:#1a4fa0}

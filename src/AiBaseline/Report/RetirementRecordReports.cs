@@ -46,6 +46,7 @@ public static class RetirementRecordReports
             [.. (spec.Images ?? []).Select(i => new RecordedImageReport(i.Container, i.Image, i.Digest))],
             [.. (spec.Models ?? []).Select(m => new ModelSubject(m.Name, m.Source, m.Digest))],
             [.. (spec.Owners ?? []).Select(o => new OwnerReport(o.Name, o.Role, o.Contact))],
-            waivers);
+            waivers,
+            VerdictChangeReport.Of(spec.History));
     }
 }

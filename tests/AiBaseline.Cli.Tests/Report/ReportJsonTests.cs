@@ -40,6 +40,7 @@ public sealed class ReportJsonTests
     [InlineData("header.tool.version", "a report without the tool version")]
     [InlineData("deployments.0.provisions.0.obligation", "a provision without shall or should")]
     [InlineData("deployments.1.verdicts.standard", "a deployment without the standard's verdict")]
+    [InlineData("deployments.2.history", "a deployment without its audit trail")]
     public void The_schema_rejects_a_report_missing_what_an_assessor_needs(string path, string why)
     {
         var node = JsonNode.Parse(ReportHarness.Json(AuditHarness.Examples()).GetRawText())!;

@@ -34,6 +34,13 @@ public sealed class RetirementRecordReportTests : IDisposable
           check: {control: Retirement, result: Waived, reason: LeftoversRemain, message: "Secret legacy-models/summarizer-api-key remains"}
           owners: [{name: Document AI team, contact: document-ai@acme.example}]
           waiver: {name: summarizer-disposal, approvedBy: CISO, ticket: RISK-77, expiresAt: "2026-12-31T00:00:00Z"}
+          history:
+          - {at: "2026-11-28T08:00:00Z", generation: 5, verdict: Inconclusive, ready: "True"}
+          - at: "2026-11-30T10:14:58Z"
+            generation: 6
+            verdict: Fail
+            ready: "False"
+            provisions: [{was: NotApplicable, result: NotMet, reason: "Retirement: LeftoversRemain", ids: ["5.5.1-1", "5.5.1-2"]}]
         """;
 
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("records-");
@@ -54,6 +61,12 @@ public sealed class RetirementRecordReportTests : IDisposable
         Assert.Equal(["Deployment/legacy-summarizer", "Secret/summarizer-api-key", "PersistentVolumeClaim/summarizer-weights"], Strings(record.GetProperty("disposed")));
         Assert.Equal("sha256:5e9a3c7f1b4d8e2a6c0f3b7d1e5a9c2f6b0d4e8a1c5f9b3d7e0a2c6f4b8d1e5a", record.GetProperty("images")[0].GetProperty("digest").GetString());
         Assert.Equal(["summarizer-disposal: approved by CISO, ticket RISK-77, expires 2026-12-31"], Strings(record.GetProperty("waivers")));
+
+        // The verdict history the deployment's status kept outlives it in the record.
+        var history = record.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(["Inconclusive", "Fail"], history.Select(h => h.GetProperty("verdict").GetString()));
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 10, 14, 58, TimeSpan.Zero), history[1].GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(["5.5.1-1", "5.5.1-2"], Strings(history[1].GetProperty("provisions")[0].GetProperty("ids")));
     }
 
     [Fact]
@@ -65,6 +78,7 @@ public sealed class RetirementRecordReportTests : IDisposable
         Assert.Contains("data-record=\"aimd-6f1c2a9e-0000-4000-8000-000000000001\"", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("legacy-models/legacy-summarizer", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("approved by CISO, ticket RISK-77", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<div>2026-11-30 10:14 Fail, Ready False: 5.5.1-1, 5.5.1-2</div>", run.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -90,11 +90,28 @@ public abstract class OperatorScenarios(ClusterTarget target)
         await Task.Delay(1000, Ct);
         var bystanderReads = run.Reads(bystander);
 
+        // The first verdict is the history's first entry.
+        var first = Assert.Single((await ns.GetAsync(changed))!.Status!.History!);
+        Assert.Equal((ConformityVerdict.Inconclusive, "True"), (first.Verdict, first.Ready));
+
         // The Secret the server's env refers to disappears, then comes back.
         await ns.Client.CoreV1.DeleteNamespacedSecretAsync($"{changed}-hf-token", ns.Name, cancellationToken: Ct);
         await ns.ConditionFollowsAsync(changed, ConditionTypes.SecretsProtected, "False");
+
+        // The failed verdict entered the history in the same write, naming what failed it and why.
+        var failed = (await ns.GetAsync(changed))!.Status!;
+        var failure = failed.History![^1];
+        Assert.Equal((ConformityVerdict.Fail, "False"), (failure.Verdict, failure.Ready));
+        Assert.True(failure.At >= first.At, "the entries are in the order they happened");
+        var broken = Assert.Single(failure.Provisions!);
+        Assert.Equal((ProvisionResult.Met, ProvisionResult.NotMet), (broken.Was, broken.Result));
+        Assert.StartsWith("SecretsHandling: ", broken.Reason, StringComparison.Ordinal);
+        Assert.Equal(failed.EachProvision().Where(p => p.Result == ProvisionResult.NotMet).Select(p => p.Id).Order(StringComparer.Ordinal), broken.Ids.Order(StringComparer.Ordinal));
+
         await ns.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = $"{changed}-hf-token" }, Type = "Opaque" }, ns.Name, cancellationToken: Ct);
         await ns.ConditionFollowsAsync(changed, ConditionTypes.SecretsProtected, "True");
+        var recovered = (await ns.GetAsync(changed))!.Status!.History!;
+        Assert.Equal(("True", ProvisionResult.Met), (recovered[^1].Ready, recovered[^1].Provisions![0].Result));
 
         // The serving image moves to an unpinned tag.
         await ns.SetImageAsync(changed, "vllm", "registry.acme.example/mirror/vllm/vllm-openai:latest");
@@ -128,6 +145,27 @@ public abstract class OperatorScenarios(ClusterTarget target)
             "a Warning event says NetworkIsolated stopped being met");
         await ns.Client.NetworkingV1.DeleteNamespacedNetworkPolicyAsync("allow-all-egress", ns.Name, cancellationToken: Ct);
         await ns.ConditionFollowsAsync(bystander, ConditionTypes.NetworkIsolated, "True");
+
+        // The report shows the history as the status holds it, and the status with the history stays small.
+        var history = (await ns.GetAsync(changed))!.Status!.History!;
+        Assert.InRange(history.Count, 4, VerdictChange.MaxEntries);
+        Assert.Equal(ConformityVerdict.Fail, history[^1].Verdict);
+        var report = ReportJson("--kubeconfig", target.KubeconfigPath, "-n", ns.Name);
+        var reported = report.GetProperty("deployments").EnumerateArray().Single(d => d.GetProperty("name").GetString() == changed).GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(history.Select(h => (h.Verdict.ToString(), h.Ready)), reported.Select(h => (h.GetProperty("verdict").GetString()!, h.GetProperty("ready").GetString()!)));
+        var bytes = await StatusBytesAsync(ns, changed);
+        Assert.True(bytes < 6 * 1024, $"status and the managed fields of its writes: {bytes} bytes with {history.Count} verdict changes");
+    }
+
+    /// <summary>
+    /// The status and the managed fields of its writes, as the API server stores them, in bytes of compact JSON (the
+    /// emulator keeps no managed fields; a real API server does).
+    /// </summary>
+    private static async Task<int> StatusBytesAsync(ScenarioNamespace ns, string name)
+    {
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(((System.Text.Json.JsonElement)await ns.Client.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns.Name, ApiGroup.AIModelDeploymentPlural, name, cancellationToken: Ct)).GetRawText())!;
+        var managed = new System.Text.Json.Nodes.JsonArray([.. (stored["metadata"]!["managedFields"]?.AsArray() ?? []).Where(m => (string?)m!["subresource"] == "status").Select(m => m!.DeepClone())]);
+        return stored["status"]!.ToJsonString().Length + (managed.Count == 0 ? 0 : managed.ToJsonString().Length);
     }
 
     [Fact]
