@@ -47,9 +47,9 @@ public sealed class AIModelDeploymentStatus
     public List<V1Condition>? Conditions { get; set; }
 
     /// <summary>
-    /// The last changes of Ready or of the standard's verdict, oldest first, at most five: when, to what, and which
-    /// provisions changed why. Written in the same status write as the verdict that changes it; a pass that changes
-    /// neither leaves it as it is.
+    /// The last changes of Ready or of the standard's verdict, oldest first, at most five in at most 768 bytes: when, to
+    /// what, and which provisions changed why. Written in the same status write as the verdict that changes it; a pass
+    /// that changes neither leaves it as it is.
     /// </summary>
     [JsonPropertyName("history")]
     [MaxLength(VerdictChange.MaxEntries)]

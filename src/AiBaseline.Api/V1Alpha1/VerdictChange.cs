@@ -10,8 +10,14 @@ namespace AiBaseline.Api.V1Alpha1;
 /// </summary>
 public sealed class VerdictChange
 {
-    /// <summary>How many changes a status keeps: the oldest is dropped when a sixth is recorded.</summary>
+    /// <summary>How many changes a status keeps at most: the oldest is dropped when a sixth is recorded.</summary>
     public const int MaxEntries = 5;
+
+    /// <summary>
+    /// How many bytes of JSON the kept changes may take: older ones are dropped until they fit, the newest is always
+    /// kept. Three or four ordinary changes fit; so the status stays small however many provisions changed.
+    /// </summary>
+    public const int MaxBytes = 768;
 
     /// <summary>How many provision ids one change names; the rest are counted in <see cref="More"/>.</summary>
     public const int MaxIds = 8;
@@ -20,10 +26,6 @@ public sealed class VerdictChange
     [JsonPropertyName("at")]
     [Required]
     public DateTime At { get; set; }
-
-    /// <summary>The metadata.generation the verdict was computed from, which tells a spec change from a change in the cluster.</summary>
-    [JsonPropertyName("generation")]
-    public long? Generation { get; set; }
 
     /// <summary>The standard's verdict from then on: Pass, Fail or Inconclusive.</summary>
     [JsonPropertyName("verdict")]

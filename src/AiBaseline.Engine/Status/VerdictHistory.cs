@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine.Catalog;
+using k8s;
 
 namespace AiBaseline.Engine.Status;
 
@@ -8,7 +9,7 @@ namespace AiBaseline.Engine.Status;
 /// Keeps <see cref="AIModelDeploymentStatus.History"/>, the audit trail of a deployment's verdicts (EN 304 223 5.1.2-3,
 /// 5.2.4-3). It compares the status last written with the one a pass computed: when Ready's status or the standard's
 /// verdict changed, it appends one <see cref="VerdictChange"/> naming the provisions whose result changed and why, and
-/// keeps the last <see cref="VerdictChange.MaxEntries"/>; otherwise it carries the stored history over unchanged, so a
+/// keeps the last <see cref="VerdictChange.MaxEntries"/> that fit in <see cref="VerdictChange.MaxBytes"/>; otherwise it carries the stored history over unchanged, so a
 /// pass that changes no verdict writes nothing new. Pure: the caller writes the result in the same status write as
 /// the verdict, so the history costs no request of its own.
 /// </summary>
@@ -46,21 +47,26 @@ public static class VerdictHistory
             .ToList();
         var named = changed.Take(VerdictChange.MaxIds).ToList();
         var controls = named.Count == 0 ? [] : ControlMessages.All(next).ToList();
+        var before = (previous?.Controls ?? []).GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Result, StringComparer.Ordinal);
         var groups = named
-            .GroupBy(c => (c.Was, c.Now.Result, Reason: ReasonOf(c.Now, controls)))
+            .GroupBy(c => (c.Was, c.Now.Result, Reason: ReasonOf(c.Now, controls, before)))
             .Select(g => new ProvisionChange { Was = g.Key.Was, Result = g.Key.Result, Reason = g.Key.Reason, Ids = [.. g.Select(c => c.Now.Id)] })
             .ToList();
         var entry = new VerdictChange
         {
             At = WholeSeconds(now),
-            Generation = next.ObservedGeneration,
             Verdict = verdict,
             Ready = ready,
             Provisions = groups.Count > 0 ? groups : null,
             More = changed.Count > named.Count ? changed.Count - named.Count : null,
         };
         var history = new List<VerdictChange>(previous?.History ?? []) { entry };
-        next.History = history.Count > VerdictChange.MaxEntries ? history[^VerdictChange.MaxEntries..] : history;
+        while (history.Count > VerdictChange.MaxEntries || (history.Count > 1 && KubernetesJson.Serialize(history).Length > VerdictChange.MaxBytes))
+        {
+            history.RemoveAt(0);
+        }
+
+        next.History = history;
         return next;
     }
 
@@ -90,8 +96,11 @@ public static class VerdictHistory
         }
     }
 
-    /// <summary>Why a provision has its result: the deciding controls and their reasons, the evidence, the waiver, or why it does not apply.</summary>
-    private static string? ReasonOf(ProvisionStatus provision, List<ControlReport> controls)
+    /// <summary>
+    /// Why a provision has its new result: the controls that decide it and whose own result changed, with their reasons
+    /// (all that decide it when none changed), the evidence, the waiver, or why it does not apply.
+    /// </summary>
+    private static string? ReasonOf(ProvisionStatus provision, List<ControlReport> controls, Dictionary<string, ControlResult> before)
     {
         switch (provision.Result)
         {
@@ -115,10 +124,10 @@ public static class VerdictHistory
             ProvisionResult.Waived => ControlResult.Waived,
             _ => ControlResult.Met,
         };
-        var deciding = controls.Where(c => c.Result == result && c.Provisions.Contains(provision.Id, StringComparer.Ordinal))
-            .Select(c => c.Reason.Length == 0 ? c.Name : $"{c.Name}: {c.Reason}")
-            .ToList();
-        return deciding.Count > 0 ? string.Join("; ", deciding) : null;
+        var deciding = controls.Where(c => c.Result == result && c.Provisions.Contains(provision.Id, StringComparer.Ordinal)).ToList();
+        var moved = deciding.Where(c => !before.TryGetValue(c.Name, out var was) || was != c.Result).ToList();
+        var named = (moved.Count > 0 ? moved : deciding).Select(c => c.Reason.Length == 0 ? c.Name : $"{c.Name}: {c.Reason}").ToList();
+        return named.Count > 0 ? string.Join("; ", named) : null;
     }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -83,22 +83,20 @@ public sealed record DeploymentReport(
     IReadOnlyList<ProvisionReport> Provisions);
 
 /// <summary>
-/// One change of a deployment's verdicts, from the history the operator keeps in its status (the last five): the audit
+/// One change of a deployment's verdicts, from the history the operator keeps in its status (the last few): the audit
 /// trail of EN 304 223 5.1.2-3 and 5.2.4-3.
 /// </summary>
 /// <param name="At">When the operator wrote the changed verdict.</param>
-/// <param name="Generation">The metadata.generation the verdict was computed from.</param>
 /// <param name="Verdict">The standard's verdict from then on.</param>
 /// <param name="Ready">Ready's status from then on.</param>
 /// <param name="Provisions">The provisions whose result changed, by previous result, new result and reason.</param>
 /// <param name="More">How many more provisions changed than the groups name.</param>
-public sealed record VerdictChangeReport(DateTimeOffset At, long? Generation, string Verdict, string Ready, IReadOnlyList<ProvisionChangeReport> Provisions, int? More)
+public sealed record VerdictChangeReport(DateTimeOffset At, string Verdict, string Ready, IReadOnlyList<ProvisionChangeReport> Provisions, int? More)
 {
     /// <summary>The report's view of a status history, oldest first.</summary>
     public static List<VerdictChangeReport> Of(IEnumerable<Api.V1Alpha1.VerdictChange>? history) =>
         [.. (history ?? []).Select(h => new VerdictChangeReport(
             new DateTimeOffset(DateTime.SpecifyKind(h.At, DateTimeKind.Utc)),
-            h.Generation,
             h.Verdict.ToString(),
             h.Ready,
             [.. (h.Provisions ?? []).Select(p => new ProvisionChangeReport(p.Ids, p.Was?.ToString(), p.Result.ToString(), p.Reason))],

@@ -201,11 +201,6 @@ public static class OscalReport
             }
 
             var props = new JsonArray(Prop("verdict", change.Verdict), Prop("ready", change.Ready));
-            if (change.Generation is { } generation)
-            {
-                props.Add(Prop("generation", generation.ToString(CultureInfo.InvariantCulture)));
-            }
-
             entries.Add(new JsonObject
             {
                 ["uuid"] = Uuid(seed, id, "log", at, change.Verdict, change.Ready),

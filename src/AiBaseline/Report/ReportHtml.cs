@@ -150,7 +150,7 @@ public static class ReportHtml
         output.Write("<h3>Audit trail</h3><table class=\"history\"><tr><th>When</th><th>Verdict</th><th>Ready</th><th>Provisions that changed</th></tr>");
         foreach (var change in history)
         {
-            output.Write($"<tr data-verdict=\"{E(change.Verdict)}\" data-ready=\"{E(change.Ready)}\"><td class=\"id\">{change.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(change.Generation is { } g ? $"<br><small>generation {g}</small>" : "")}</td>");
+            output.Write($"<tr data-verdict=\"{E(change.Verdict)}\" data-ready=\"{E(change.Ready)}\"><td class=\"id\">{change.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC</td>");
             output.Write($"<td class=\"v-{E(change.Verdict)}\">{E(change.Verdict)}</td><td>{E(change.Ready)}</td><td>");
             foreach (var p in change.Provisions)
             {

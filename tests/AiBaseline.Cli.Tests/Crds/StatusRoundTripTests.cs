@@ -145,6 +145,18 @@ public sealed class StatusRoundTripTests
                 Condition(ConditionTypes.ImageProvenanceVerified, "False", "ImageNotSigned", "container server: no signature by a trusted key (EN 304 223 5.2.3-1, 5.2.3-2)"),
                 Condition(ConditionTypes.Stalled, "Unknown", ReadyReasons.ProfileNotFound, ""),
             ],
+            History =
+            [
+                new VerdictChange { At = Now.AddDays(-3), Verdict = ConformityVerdict.Inconclusive, Ready = "True" },
+                new VerdictChange
+                {
+                    At = Now,
+                    Verdict = ConformityVerdict.Fail,
+                    Ready = "False",
+                    Provisions = [new ProvisionChange { Was = ProvisionResult.Met, Result = ProvisionResult.NotMet, Reason = "ImageProvenance: ImageNotSigned", Ids = ["5.2.3-1"] }],
+                    More = 2,
+                },
+            ],
         },
     };
 

@@ -35,9 +35,8 @@ public sealed class RetirementRecordReportTests : IDisposable
           owners: [{name: Document AI team, contact: document-ai@acme.example}]
           waiver: {name: summarizer-disposal, approvedBy: CISO, ticket: RISK-77, expiresAt: "2026-12-31T00:00:00Z"}
           history:
-          - {at: "2026-11-28T08:00:00Z", generation: 5, verdict: Inconclusive, ready: "True"}
+          - {at: "2026-11-28T08:00:00Z", verdict: Inconclusive, ready: "True"}
           - at: "2026-11-30T10:14:58Z"
-            generation: 6
             verdict: Fail
             ready: "False"
             provisions: [{was: NotApplicable, result: NotMet, reason: "Retirement: LeftoversRemain", ids: ["5.5.1-1", "5.5.1-2"]}]
