@@ -100,6 +100,31 @@ public sealed class ReportHistoryTests
     }
 
     [Fact]
+    public void In_the_browser_the_audit_trail_comes_before_the_provisions_and_marks_the_fail()
+    {
+        Assert.SkipWhen(HeadlessChromium.SkipReason is not null, HeadlessChromium.SkipReason ?? "");
+        var run = ReportHarness.Run(Exported, "-o", "html");
+        Assert.True(run.Exit == 0, run.All);
+        var page = Path.Combine(Path.GetTempPath(), $"history-{Guid.NewGuid():N}.html");
+        File.WriteAllText(page, run.Stdout);
+        try
+        {
+            var dom = new HtmlParser().ParseDocument(HeadlessChromium.DumpDom(page));
+
+            var section = dom.GetElementById("d-ml-credit-scorer")!;
+            var trail = section.QuerySelector("table.history")!;
+            var provisions = section.QuerySelector("table.provisions")!;
+            Assert.Equal(AngleSharp.Dom.DocumentPositions.Following, trail.CompareDocumentPosition(provisions) & AngleSharp.Dom.DocumentPositions.Following);
+            Assert.Equal(3, trail.QuerySelectorAll("tr[data-verdict]").Length);
+            Assert.Equal("v-Fail", trail.QuerySelector("tr[data-verdict=Fail] td:nth-child(2)")!.ClassName);
+        }
+        finally
+        {
+            File.Delete(page);
+        }
+    }
+
+    [Fact]
     public void The_oscal_result_logs_each_change_and_validates_against_the_released_schema()
     {
         var run = ReportHarness.Run(Exported, "-o", "oscal");
