@@ -9,9 +9,9 @@ namespace AiBaseline.Engine.Status;
 /// Keeps <see cref="AIModelDeploymentStatus.History"/>, the audit trail of a deployment's verdicts (EN 304 223 5.1.2-3,
 /// 5.2.4-3). It compares the status last written with the one a pass computed: when Ready's status or the standard's
 /// verdict changed, it appends one <see cref="VerdictChange"/> naming the provisions whose result changed and why, and
-/// keeps the last <see cref="VerdictChange.MaxEntries"/> that fit in <see cref="VerdictChange.MaxBytes"/>; otherwise it carries the stored history over unchanged, so a
-/// pass that changes no verdict writes nothing new. Pure: the caller writes the result in the same status write as
-/// the verdict, so the history costs no request of its own.
+/// keeps the last <see cref="VerdictChange.MaxEntries"/> that fit in <see cref="VerdictChange.MaxBytes"/>; otherwise
+/// it carries the stored history over unchanged, so a pass that changes no verdict writes nothing new. Pure: the caller
+/// writes the result in the same status write as the verdict, so the history costs no request of its own.
 /// </summary>
 public static class VerdictHistory
 {
