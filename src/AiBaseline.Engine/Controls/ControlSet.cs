@@ -14,6 +14,7 @@ public static class ControlSet
         new SecretsHandlingControl(),
         new RuntimeHardeningControl(),
         new LeastPrivilegeControl(),
+        new KnownGoodStateControl(),
         new RetirementControl(),
         new EvidenceControl(),
     ];

@@ -89,6 +89,15 @@ public sealed record WorkloadState(WorkloadKind Kind, string Name, int? Replicas
     /// </summary>
     public ImmutableArray<PodTemplate> Templates { get; init; } = [];
 
+    /// <summary>
+    /// spec.revisionHistoryLimit of a Deployment, StatefulSet or DaemonSet, the old revisions Kubernetes keeps to roll
+    /// back to; null when unset (the API's default is 10) or when the kind keeps no revisions.
+    /// </summary>
+    public int? RevisionHistoryLimit { get; init; }
+
+    /// <summary>The GitOps tool that applies the workload from Git, and the mark that shows it (<see cref="Gathering.GitOps"/>); null when none does.</summary>
+    public string? GitOpsTracker { get; init; }
+
     /// <summary>Every pod template: <see cref="Templates"/>, or the one <see cref="Template"/> with an empty role.</summary>
     public IEnumerable<PodTemplate> AllTemplates => Templates.IsDefaultOrEmpty ? [new PodTemplate("", Template)] : Templates;
 

@@ -5,6 +5,7 @@ using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Informers;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Controls;
+using AiBaseline.Engine.Gathering;
 using AiBaseline.Engine.Waivers;
 using AiBaseline.Engine.Workloads;
 using k8s;
@@ -36,7 +37,7 @@ internal sealed class ClusterCaches
         // annotations are spec: kept.
         // All of that is left out as each object is decoded (DecodeFilter), so it is never built; the Transform below
         // says the same of what a cached object holds.
-        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null, bool withoutStatus = false)
+        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null, bool withoutStatus = false, IReadOnlyList<string>? keptAnnotations = null)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
             var cache = new InformerCache<T>();
@@ -48,7 +49,7 @@ internal sealed class ClusterCaches
                     Namespace = ns,
                     MetadataOnly = metadataOnly,
                     Name = scopes.Count > 1 ? $"{type} in {ns}" : type.ToString(),
-                    Decode = new DecodeFilter(EmptyStatus: withoutStatus, KeepAnnotations: typeof(T) == typeof(AIModelDeployment)),
+                    Decode = new DecodeFilter(EmptyStatus: withoutStatus, KeepAnnotations: typeof(T) == typeof(AIModelDeployment)) { KeptAnnotationPrefixes = keptAnnotations ?? [] },
                 },
                 loggers.CreateLogger<Informer<T>>(),
                 time)
@@ -59,7 +60,7 @@ internal sealed class ClusterCaches
                     o.Metadata.ManagedFields = null;
                     if (o is not AIModelDeployment)
                     {
-                        o.Metadata.Annotations = null;
+                        o.Metadata.Annotations = Kept(o.Metadata.Annotations, keptAnnotations ?? []);
                     }
 
                     trim?.Invoke(o);
@@ -77,8 +78,9 @@ internal sealed class ClusterCaches
 
         // A waiver's own status is the operator's output, read afresh before it is written, as a deployment's is.
         Waivers = Watch<BaselineException>(OperatorResources.BaselineExceptions, trim: w => w.Status = null, withoutStatus: true);
-        Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null, withoutStatus: true);
-        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null, withoutStatus: true);
+        // A workload keeps the GitOps tool's tracking annotation, if any, for KnownGoodState.
+        Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
+        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
         NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
 
         // Cilium's policies are custom resources: watched only while their CRDs are installed, found by discovery, which
@@ -104,9 +106,9 @@ internal sealed class ClusterCaches
         Roles = Watch<V1Role>(OperatorResources.Roles);
         ClusterRoles = Watch<V1ClusterRole>(OperatorResources.ClusterRoles);
 
-        DaemonSets = Watch<V1DaemonSet>(OperatorResources.DaemonSets, trim: d => d.Status = null, withoutStatus: true);
-        Jobs = Watch<V1Job>(OperatorResources.Jobs, trim: j => j.Status = null, withoutStatus: true);
-        CronJobs = Watch<V1CronJob>(OperatorResources.CronJobs, trim: c => c.Status = null, withoutStatus: true);
+        DaemonSets = Watch<V1DaemonSet>(OperatorResources.DaemonSets, trim: d => d.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
+        Jobs = Watch<V1Job>(OperatorResources.Jobs, trim: j => j.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
+        CronJobs = Watch<V1CronJob>(OperatorResources.CronJobs, trim: c => c.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
 
         // Only bare Pods are workloads of their own (KubeAI's model operator creates them); a Pod that a ReplicaSet, Job or
         // other controller owns is judged through its owner, so the cache keeps its metadata alone.
@@ -233,9 +235,15 @@ internal sealed class ClusterCaches
 
     private readonly ImmutableArray<IInformer> optional;
 
-    // KServe's deployment mode is an annotation of the InferenceService, and the only one of a serving object worth keeping.
-    private static Dictionary<string, string>? FilterAnnotations(IDictionary<string, string>? annotations) =>
-        annotations?.Where(a => a.Key.StartsWith("serving.kserve.io/", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal) is { Count: > 0 } kept ? kept : null;
+    // KServe's deployment mode is an annotation of the InferenceService; with a GitOps tool's tracking annotation, the only ones of a serving object worth keeping.
+    private static readonly string[] ServingAnnotations = ["serving.kserve.io/", .. GitOps.Annotations];
+
+    private static Dictionary<string, string>? FilterAnnotations(IDictionary<string, string>? annotations) => Kept(annotations, ServingAnnotations);
+
+    /// <summary>The annotations whose keys start with one of <paramref name="prefixes"/>; null when none.</summary>
+    private static Dictionary<string, string>? Kept(IDictionary<string, string>? annotations, IReadOnlyList<string> prefixes) =>
+        prefixes.Count == 0 || annotations is null ? null
+        : annotations.Where(a => prefixes.Any(p => a.Key.StartsWith(p, StringComparison.Ordinal))).ToDictionary(StringComparer.Ordinal) is { Count: > 0 } kept ? kept : null;
 
     private static void TrimConfigMap(V1ConfigMap configMap)
     {
@@ -266,11 +274,11 @@ internal sealed class ClusterCaches
         var key = new ObjectKey(ns, name);
         return kind switch
         {
-            WorkloadKind.Deployment when Deployments.Cache.Get(key) is { } d => new(new WorkloadState(kind, name, d.Spec?.Replicas, d.Spec?.Template ?? new()), d.Metadata, d.ApiVersion ?? "apps/v1"),
-            WorkloadKind.StatefulSet when StatefulSets.Cache.Get(key) is { } s => new(new WorkloadState(kind, name, s.Spec?.Replicas, s.Spec?.Template ?? new()), s.Metadata, s.ApiVersion ?? "apps/v1"),
-            WorkloadKind.DaemonSet when DaemonSets.Cache.Get(key) is { } d => new(new WorkloadState(kind, name, null, d.Spec?.Template ?? new()), d.Metadata, d.ApiVersion ?? "apps/v1"),
-            WorkloadKind.Job when Jobs.Cache.Get(key) is { } j => new(new WorkloadState(kind, name, j.Spec?.Suspend == true ? 0 : null, j.Spec?.Template ?? new()), j.Metadata, j.ApiVersion ?? "batch/v1"),
-            WorkloadKind.CronJob when CronJobs.Cache.Get(key) is { } c => new(new WorkloadState(kind, name, c.Spec?.Suspend == true ? 0 : null, c.Spec?.JobTemplate?.Spec?.Template ?? new()), c.Metadata, c.ApiVersion ?? "batch/v1"),
+            WorkloadKind.Deployment when Deployments.Cache.Get(key) is { } d => new(Workloads.From(d), d.Metadata, d.ApiVersion ?? "apps/v1"),
+            WorkloadKind.StatefulSet when StatefulSets.Cache.Get(key) is { } s => new(Workloads.From(s), s.Metadata, s.ApiVersion ?? "apps/v1"),
+            WorkloadKind.DaemonSet when DaemonSets.Cache.Get(key) is { } d => new(Workloads.From(d), d.Metadata, d.ApiVersion ?? "apps/v1"),
+            WorkloadKind.Job when Jobs.Cache.Get(key) is { } j => new(new WorkloadState(kind, name, j.Spec?.Suspend == true ? 0 : null, j.Spec?.Template ?? new()) { GitOpsTracker = GitOps.TrackerOf(j.Metadata.Labels, j.Metadata.Annotations) }, j.Metadata, j.ApiVersion ?? "batch/v1"),
+            WorkloadKind.CronJob when CronJobs.Cache.Get(key) is { } c => new(new WorkloadState(kind, name, c.Spec?.Suspend == true ? 0 : null, c.Spec?.JobTemplate?.Spec?.Template ?? new()) { GitOpsTracker = GitOps.TrackerOf(c.Metadata.Labels, c.Metadata.Annotations) }, c.Metadata, c.ApiVersion ?? "batch/v1"),
             WorkloadKind.Pod when Pods.Cache.Get(key) is { Spec: not null } p => new(new WorkloadState(kind, name, null, new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = p.Metadata.Labels }, Spec = p.Spec }), p.Metadata, p.ApiVersion ?? "v1"),
             WorkloadKind.InferenceService when Custom[kind].Cache.Get(key) is { } isvc => new(WithOwnedDeployments(WorkloadReader.Read(kind, isvc.ToJson()), ns), isvc.Metadata, isvc.ApiVersion),
             _ when Custom.TryGetValue(kind, out var informer) && informer.Cache.Get(key) is { } custom => new(WorkloadReader.Read(kind, custom.ToJson()), custom.Metadata, custom.ApiVersion),
