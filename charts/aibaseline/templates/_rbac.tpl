@@ -86,6 +86,20 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["cilium.io"]
   resources: ["ciliumnetworkpolicies"]
   verbs: ["get", "list", "watch"]
+# Read what exposes the model outside the cluster and its rate limits (ApiRateLimit): Ingresses, Gateway API routes,
+# Envoy Gateway BackendTrafficPolicies and KongPlugins, the last three only where their CRDs are installed.
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["httproutes", "grpcroutes"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["gateway.envoyproxy.io"]
+  resources: ["backendtrafficpolicies"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["configuration.konghq.com"]
+  resources: ["kongplugins"]
+  verbs: ["get", "list", "watch"]
 # Services, ServiceAccounts, volumes and ConfigMaps the pods use: exposure, token mounting, retirement, credentials in ConfigMaps.
 - apiGroups: [""]
   resources: ["services", "serviceaccounts", "persistentvolumeclaims", "configmaps"]

@@ -15,6 +15,7 @@ public static class ControlSet
         new RuntimeHardeningControl(),
         new LeastPrivilegeControl(),
         new KnownGoodStateControl(),
+        new ApiRateLimitControl(),
         new RetirementControl(),
         new EvidenceControl(),
     ];

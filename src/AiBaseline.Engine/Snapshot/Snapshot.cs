@@ -50,6 +50,15 @@ public sealed record Snapshot
     /// <summary>Names of the Services of the namespace.</summary>
     public ImmutableArray<string> Services { get; init; } = [];
 
+    /// <summary>The Services of the namespace, with their type and selector (ApiRateLimit).</summary>
+    public ImmutableArray<ExposedService> ExposedServices { get; init; } = [];
+
+    /// <summary>The Ingresses, HTTPRoutes and GRPCRoutes of the namespace.</summary>
+    public ImmutableArray<ExternalRoute> Routes { get; init; } = [];
+
+    /// <summary>The rate limit policies (BackendTrafficPolicy, KongPlugin) of the namespace and of the namespaces of the routes' Gateways.</summary>
+    public ImmutableArray<RateLimitPolicy> RateLimitPolicies { get; init; } = [];
+
     /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
     public ImmutableArray<string> PersistentVolumeClaims { get; init; } = [];
 

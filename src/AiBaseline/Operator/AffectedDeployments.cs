@@ -104,8 +104,28 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
     public IEnumerable<ObjectKey> OfServiceAccount(InformerEvent<V1ServiceAccount> change) =>
         InNamespace(change.Object.Metadata, (_, refs, name) => refs.RunsAs(name));
 
-    public IEnumerable<ObjectKey> OfService(InformerEvent<PartialObjectMetadata> change) =>
-        InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.Services?.Contains(name) ?? false);
+    /// <summary>A Service may select (or stop selecting) any pod of its namespace, and retirement lists Services by name.</summary>
+    public IEnumerable<ObjectKey> OfService(InformerEvent<V1Service> change) =>
+        Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
+
+    /// <summary>An Ingress or route may send traffic to any Service of its namespace.</summary>
+    public IEnumerable<ObjectKey> OfRoute<T>(InformerEvent<T> change)
+        where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
+        Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
+
+    /// <summary>
+    /// A rate limit policy limits routes of its namespace, or, on a Gateway, every route attached to it from any namespace:
+    /// the deployments of its namespace and of the namespaces whose routes name one of its namespace's Gateways.
+    /// </summary>
+    public IEnumerable<ObjectKey> OfRateLimitPolicy(InformerEvent<ExposureObject> change)
+    {
+        var ns = change.Object.Metadata.NamespaceProperty;
+        var attached = caches.Exposure.Values.SelectMany(i => i.Cache.List())
+            .Where(o => o.Spec?["parentRefs"] is System.Text.Json.Nodes.JsonArray parents
+                && parents.Any(p => ((p?["namespace"] as System.Text.Json.Nodes.JsonValue)?.ToString() ?? o.Metadata.NamespaceProperty) == ns))
+            .Select(o => o.Metadata.NamespaceProperty);
+        return attached.Prepend(ns).Distinct(StringComparer.Ordinal).SelectMany(n => Keys(caches.ModelDeployments.Cache.ListByNamespace(n)));
+    }
 
     public IEnumerable<ObjectKey> OfPersistentVolumeClaim(InformerEvent<PartialObjectMetadata> change) =>
         InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.PersistentVolumeClaims?.Contains(name) ?? false);

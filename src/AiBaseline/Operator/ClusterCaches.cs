@@ -99,7 +99,28 @@ internal sealed class ClusterCaches
         // (dashboards, CA bundles), so the cache keeps those entries alone, which leaves every verdict as it was.
         ConfigMaps = Watch<V1ConfigMap>(OperatorResources.ConfigMaps, trim: TrimConfigMap);
         ServiceAccounts = Watch<V1ServiceAccount>(OperatorResources.ServiceAccounts);
-        Services = Watch<PartialObjectMetadata>(OperatorResources.Services, metadataOnly: true);
+        // A Service keeps its type, selector and Kong plugins (ApiRateLimit: what exposes the model's pods), nothing else.
+        Services = Watch<V1Service>(
+            OperatorResources.Services,
+            trim: s =>
+            {
+                s.Status = null;
+                s.Spec = s.Spec is null ? null : new V1ServiceSpec { Type = s.Spec.Type, Selector = s.Spec.Selector };
+            },
+            withoutStatus: true,
+            keptAnnotations: [ExposureReader.KongPluginsAnnotation]);
+        Ingresses = Watch<V1Ingress>(
+            OperatorResources.Ingresses,
+            trim: i =>
+            {
+                i.Status = null;
+                if (i.Spec is not null)
+                {
+                    i.Spec.Tls = null;
+                }
+            },
+            withoutStatus: true,
+            keptAnnotations: ExposureReader.Annotations);
         PersistentVolumeClaims = Watch<PartialObjectMetadata>(OperatorResources.PersistentVolumeClaims, metadataOnly: true);
         RoleBindings = Watch<V1RoleBinding>(OperatorResources.RoleBindings);
         ClusterRoleBindings = Watch<V1ClusterRoleBinding>(OperatorResources.ClusterRoleBindings);
@@ -150,11 +171,38 @@ internal sealed class ClusterCaches
                 })],
                 crdSynced.WaitForSyncAsync);
         });
+        // Gateway API routes, Envoy Gateway's and Kong's rate limit policies, the same way, trimmed to what ApiRateLimit reads.
+        Exposure = ExposureType.All.ToImmutableDictionary(t => t.Kind, t =>
+        {
+            IReadOnlyList<string?> scopes = namespaces.Count > 0 ? [.. namespaces] : [null];
+            return new OptionalInformer<ExposureObject>(
+                t.Resource.ToString(),
+                cache => [.. scopes.Select(ns => new Informer<ExposureObject>(
+                    api,
+                    new InformerOptions(t.Resource)
+                    {
+                        Namespace = ns,
+                        Name = scopes.Count > 1 ? $"{t.Resource} in {ns}" : t.Resource.ToString(),
+                        Decode = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false) { KeptAnnotationPrefixes = [ExposureReader.KongPluginsAnnotation] },
+                    },
+                    loggers.CreateLogger<Informer<ExposureObject>>(),
+                    time)
+                {
+                    Cache = cache,
+                    Transform = o => o.Trim(t.Kind),
+                })],
+                crdSynced.WaitForSyncAsync);
+        }, StringComparer.Ordinal);
         CustomResourceDefinitions.AddHandler(change =>
         {
             if (WorkloadTypes.All.FirstOrDefault(t => t.Crd && t.CrdName == change.Object.Metadata.Name) is { } type)
             {
                 Custom[type.Kind].SetAvailable(change.Type != InformerEventType.Deleted);
+            }
+
+            if (ExposureType.All.FirstOrDefault(t => t.CrdName == change.Object.Metadata.Name) is { } exposure)
+            {
+                Exposure[exposure.Kind].SetAvailable(change.Type != InformerEventType.Deleted);
             }
         });
 
@@ -210,7 +258,14 @@ internal sealed class ClusterCaches
 
     public InformerSet<V1ServiceAccount> ServiceAccounts { get; }
 
-    public InformerSet<PartialObjectMetadata> Services { get; }
+    /// <summary>Services with only their type, selector and Kong plugins.</summary>
+    public InformerSet<V1Service> Services { get; }
+
+    /// <summary>Ingresses without their status and TLS, with only the annotations ApiRateLimit reads.</summary>
+    public InformerSet<V1Ingress> Ingresses { get; }
+
+    /// <summary>Gateway API routes and rate limit policies by kind, each watched while its CustomResourceDefinition exists.</summary>
+    public ImmutableDictionary<string, OptionalInformer<ExposureObject>> Exposure { get; }
 
     public InformerSet<PartialObjectMetadata> PersistentVolumeClaims { get; }
 
@@ -230,6 +285,8 @@ internal sealed class ClusterCaches
         .. PersistentVolumeClaims.Members, .. RoleBindings.Members, .. ClusterRoleBindings.Members, .. Roles.Members, .. ClusterRoles.Members,
         .. DaemonSets.Members, .. Jobs.Members, .. CronJobs.Members, .. Pods.Members, .. CustomResourceDefinitions.Members,
         .. Custom.OrderBy(c => c.Key).Select(c => (IInformer)c.Value),
+        .. Ingresses.Members,
+        .. Exposure.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IInformer)e.Value),
         .. optional,
     ];
 
@@ -253,6 +310,17 @@ internal sealed class ClusterCaches
             configMap.Data = data.Where(entry => SecretsHandlingControl.MayHoldCredential(entry.Key, entry.Value)).ToDictionary(StringComparer.Ordinal);
         }
     }
+
+    /// <summary>The Ingresses, HTTPRoutes and GRPCRoutes of a namespace, as ApiRateLimit reads them.</summary>
+    public ImmutableArray<ExternalRoute> RoutesOf(string ns) =>
+    [
+        .. Ingresses.Cache.ListByNamespace(ns).Select(ExposureReader.Route),
+        .. ExposureType.All.Where(t => !t.IsPolicy).SelectMany(t => Exposure[t.Kind].Cache.ListByNamespace(ns).Select(o => ExposureReader.Route(t.Kind, ns, o.ToJson()))),
+    ];
+
+    /// <summary>The BackendTrafficPolicies and KongPlugins of a namespace.</summary>
+    public IEnumerable<RateLimitPolicy> RateLimitPoliciesOf(string ns) =>
+        ExposureType.All.Where(t => t.IsPolicy).SelectMany(t => Exposure[t.Kind].Cache.ListByNamespace(ns).Select(o => ExposureReader.Policy(t.Kind, ns, o.ToJson())));
 
     /// <summary>The waivers of the deployment's namespace that select it.</summary>
     public ImmutableArray<BaselineException> WaiversOf(AIModelDeployment deployment) =>
