@@ -86,10 +86,12 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
 
     /// <summary>
     /// A workload update that kept its generation changed only its status (rollout progress, ready replicas), which
-    /// the evaluation never reads: in a busy cluster these are most workload events. Resyncs still pass.
+    /// the evaluation never reads: in a busy cluster these are most workload events. Resyncs still pass, and so does a
+    /// change of the GitOps tool that tracks it (metadata, which KnownGoodState reads).
     /// </summary>
     private static bool StatusOnly(V1ObjectMeta now, V1ObjectMeta? old) =>
-        old is not null && old.ResourceVersion != now.ResourceVersion && old.Generation is not null && old.Generation == now.Generation;
+        old is not null && old.ResourceVersion != now.ResourceVersion && old.Generation is not null && old.Generation == now.Generation
+        && GitOps.TrackerOf(old.Labels, old.Annotations) == GitOps.TrackerOf(now.Labels, now.Annotations);
 
     /// <summary>Any policy of a namespace can select (or stop selecting) any of its pods.</summary>
     public IEnumerable<ObjectKey> OfNetworkPolicy(InformerEvent<V1NetworkPolicy> change) =>
