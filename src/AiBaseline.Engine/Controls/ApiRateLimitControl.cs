@@ -51,7 +51,7 @@ public sealed class ApiRateLimitControl : IControl
 
         var snapshot = context.Snapshot;
         var labels = snapshot.Workload!.Template.Metadata?.Labels ?? new Dictionary<string, string>();
-        var selecting = snapshot.ExposedServices.Where(s => Selects(s.Selector, labels)).ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var selecting = snapshot.ExposedServices.Where(s => ExposureReader.Selects(s.Selector, labels)).ToDictionary(s => s.Name, StringComparer.Ordinal);
         var findings = new FindingSet();
         var limited = new List<string>();
         foreach (var service in selecting.Values.Where(s => s.Type is "LoadBalancer" or "NodePort").OrderBy(s => s.Name, StringComparer.Ordinal))
@@ -128,7 +128,4 @@ public sealed class ApiRateLimitControl : IControl
     private static bool Targets(RateLimitPolicy policy, ExternalRoute route) =>
         (policy.Namespace == route.Namespace && policy.Targets.Contains($"{route.Kind}/{route.Name}"))
         || route.Gateways.Any(g => g.StartsWith(policy.Namespace + "/", StringComparison.Ordinal) && policy.Targets.Contains("Gateway/" + g[(policy.Namespace.Length + 1)..]));
-
-    private static bool Selects(ImmutableDictionary<string, string> selector, IDictionary<string, string> labels) =>
-        selector.Count > 0 && selector.All(p => labels.TryGetValue(p.Key, out var value) && value == p.Value);
 }

@@ -54,7 +54,7 @@ public static class SnapshotAssembler
             RoleGrants = podSpec is null ? [] : RoleGrants.Of(ns, accountName, state),
             Services = [.. state.ServiceNames(ns)],
             PersistentVolumeClaims = [.. state.PersistentVolumeClaimNames(ns)],
-            ExposedServices = [.. state.ExposedServices(ns)],
+            ExposedServices = [.. state.ExposedServices(ns).Where(s => ExposureReader.Selects(s.Selector, workload?.Template.Metadata?.Labels))],
             Routes = [.. routes],
             RateLimitPolicies = [.. PolicyNamespaces(ns, routes).SelectMany(state.RateLimitPolicies)],
             Provenance = provenance?.ToImmutableDictionary(StringComparer.Ordinal),

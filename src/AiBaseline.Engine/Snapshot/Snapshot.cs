@@ -50,7 +50,7 @@ public sealed record Snapshot
     /// <summary>Names of the Services of the namespace.</summary>
     public ImmutableArray<string> Services { get; init; } = [];
 
-    /// <summary>The Services of the namespace, with their type and selector (ApiRateLimit).</summary>
+    /// <summary>The Services of the namespace that select the pods of the template, with their type (ApiRateLimit).</summary>
     public ImmutableArray<ExposedService> ExposedServices { get; init; } = [];
 
     /// <summary>The Ingresses, HTTPRoutes and GRPCRoutes of the namespace.</summary>

@@ -39,7 +39,7 @@ internal sealed class SnapshotGatherer(ClusterCaches caches)
             RoleGrants = GrantsOf(ns, references.ServiceAccount),
             Services = [.. caches.Services.Cache.ListByNamespace(ns).Select(s => s.Metadata.Name)],
             PersistentVolumeClaims = [.. caches.PersistentVolumeClaims.Cache.ListByNamespace(ns).Select(p => p.Metadata.Name)],
-            ExposedServices = [.. caches.Services.Cache.ListByNamespace(ns).Select(ExposureReader.Service)],
+            ExposedServices = [.. caches.Services.Cache.ListByNamespace(ns).Where(s => ExposureReader.Selects(s.Spec?.Selector, workload?.Template.Metadata?.Labels)).Select(ExposureReader.Service)],
             Routes = routes,
             RateLimitPolicies = [.. SnapshotAssembler.PolicyNamespaces(ns, routes).SelectMany(caches.RateLimitPoliciesOf)],
             Waivers = caches.WaiversOf(deployment),
