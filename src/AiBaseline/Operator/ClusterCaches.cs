@@ -15,8 +15,9 @@ namespace AiBaseline.Operator;
 
 /// <summary>
 /// Informers over every resource the evaluation reads. Namespaced resources are watched in each <c>--namespace</c>,
-/// one informer per namespace (or one for all namespaces); cluster-scoped ones by one informer each. Secrets, Services and PersistentVolumeClaims as metadata only, since only their names matter and the
-/// caches must never hold Secret values (pull secrets read for <c>--read-pull-secrets</c> are one-off GETs, not cached).
+/// one informer per namespace (or one for all namespaces); cluster-scoped ones by one informer each. Secrets and PersistentVolumeClaims as metadata only, since only their names matter and the
+/// caches must never hold Secret values (pull secrets read for <c>--read-pull-secrets</c> are one-off GETs, not cached);
+/// Services with their type and selector alone.
 /// </summary>
 internal sealed class ClusterCaches
 {
