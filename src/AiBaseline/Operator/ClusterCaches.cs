@@ -144,7 +144,8 @@ internal sealed class ClusterCaches
                     p.Spec = null;
                 }
             },
-            withoutStatus: true);
+            withoutStatus: true,
+            keptAnnotations: GitOps.Annotations);
 
         // The serving stacks' kinds are watched only while their CustomResourceDefinition exists: a metadata-only watch of
         // CustomResourceDefinitions turns each on when it is installed and off when it is removed, without an API call of its own.
@@ -348,7 +349,7 @@ internal sealed class ClusterCaches
             WorkloadKind.DaemonSet when DaemonSets.Cache.Get(key) is { } d => new(Workloads.From(d), d.Metadata, d.ApiVersion ?? "apps/v1"),
             WorkloadKind.Job when Jobs.Cache.Get(key) is { } j => new(new WorkloadState(kind, name, j.Spec?.Suspend == true ? 0 : null, j.Spec?.Template ?? new()) { GitOpsTracker = GitOps.TrackerOf(j.Metadata.Labels, j.Metadata.Annotations) }, j.Metadata, j.ApiVersion ?? "batch/v1"),
             WorkloadKind.CronJob when CronJobs.Cache.Get(key) is { } c => new(new WorkloadState(kind, name, c.Spec?.Suspend == true ? 0 : null, c.Spec?.JobTemplate?.Spec?.Template ?? new()) { GitOpsTracker = GitOps.TrackerOf(c.Metadata.Labels, c.Metadata.Annotations) }, c.Metadata, c.ApiVersion ?? "batch/v1"),
-            WorkloadKind.Pod when Pods.Cache.Get(key) is { Spec: not null } p => new(new WorkloadState(kind, name, null, new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = p.Metadata.Labels }, Spec = p.Spec }), p.Metadata, p.ApiVersion ?? "v1"),
+            WorkloadKind.Pod when Pods.Cache.Get(key) is { Spec: not null } p => new(new WorkloadState(kind, name, null, new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = p.Metadata.Labels }, Spec = p.Spec }) { GitOpsTracker = GitOps.TrackerOf(p.Metadata.Labels, p.Metadata.Annotations) }, p.Metadata, p.ApiVersion ?? "v1"),
             WorkloadKind.InferenceService when Custom[kind].Cache.Get(key) is { } isvc => new(WithOwnedDeployments(WorkloadReader.Read(kind, isvc.ToJson()), ns), isvc.Metadata, isvc.ApiVersion),
             _ when Custom.TryGetValue(kind, out var informer) && informer.Cache.Get(key) is { } custom => new(WorkloadReader.Read(kind, custom.ToJson()), custom.Metadata, custom.ApiVersion),
             _ => null,
@@ -367,7 +368,7 @@ internal sealed class ClusterCaches
 
         var templates = isvc.AllTemplates.Select(t => t.Role.Length == 0 ? t with { Role = "predictor" } : t)
             .Concat(owned.Select(d => new PodTemplate("Deployment " + d.Metadata.Name, d.Spec?.Template ?? new V1PodTemplateSpec())));
-        return WorkloadState.Of(isvc.Kind, isvc.Name, isvc.Replicas, [.. templates]);
+        return WorkloadState.Of(isvc.Kind, isvc.Name, isvc.Replicas, [.. templates]) with { GitOpsTracker = isvc.GitOpsTracker };
     }
 }
 
