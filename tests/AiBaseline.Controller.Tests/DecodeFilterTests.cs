@@ -46,4 +46,20 @@ public sealed class DecodeFilterTests
         Assert.Equal(2, deployment.Status.ReadyReplicas);
         Assert.Equal("sa", account.Metadata.Name);
     }
+
+    [Fact]
+    public void Only_the_annotations_a_check_reads_are_kept_when_the_rest_is_left_out()
+    {
+        using var tracked = JsonDocument.Parse(Watched.Replace("\"annotations\":{", "\"annotations\":{\"argocd.argoproj.io/tracking-id\":\"ml:apps/Deployment:ml/scorer\",", StringComparison.Ordinal));
+        using var untracked = JsonDocument.Parse(Watched);
+        var filter = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false) { KeptAnnotationPrefixes = ["argocd.argoproj.io/tracking-id"] };
+
+        var kept = filter.Decode<V1Deployment>(tracked.RootElement);
+        var none = filter.Decode<V1Deployment>(untracked.RootElement);
+
+        Assert.Equal(["argocd.argoproj.io/tracking-id"], kept.Metadata.Annotations.Keys);
+        Assert.Equal("ml:apps/Deployment:ml/scorer", kept.Metadata.Annotations["argocd.argoproj.io/tracking-id"]);
+        Assert.Null(none.Metadata.Annotations);
+        Assert.Equal("scorer", kept.Metadata.Labels["app"]);
+    }
 }

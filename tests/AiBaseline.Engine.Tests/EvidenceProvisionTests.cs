@@ -26,7 +26,8 @@ public sealed class EvidenceProvisionTests
 
     [Theory]
     [InlineData("user guidance", null, "5.4.2-1", ProvisionResult.Attestation, null, null, null, "a user guide does not show that activity is logged")]
-    [InlineData("user guidance", null, "5.2.2-2", ProvisionResult.Attestation, null, null, null, "a user guide does not rate-limit the API")]
+    [InlineData("user guidance", null, "5.4.2-2", ProvisionResult.Attestation, null, null, null, "a user guide does not show that logs are analysed")]
+    [InlineData("user guidance", null, "5.2.2-2", ProvisionResult.Met, null, null, null, "ApiRateLimit decides it from the cluster (no Service exposes the model), not the user guide")]
     [InlineData("user guidance naming logging", null, "5.4.2-1", ProvisionResult.Attestation, null, null, null, "naming a cluster-shown provision meets nothing")]
     [InlineData("user guidance", null, "5.3.1-2", ProvisionResult.Met, "UserGuidance", "2027-11-01", null, "user documentation is what a user guide shows, until its date plus 365 days")]
     [InlineData("builders", null, "5.1.3-1", ProvisionResult.Met, "ThreatModel", "2027-09-01", null, "met until the threat model's date plus maxAgeDays")]

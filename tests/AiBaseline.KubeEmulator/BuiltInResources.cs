@@ -19,6 +19,7 @@ internal static class BuiltInResources
         new("batch", "v1", "jobs", "Job", Namespaced: true, HasStatus: true, Categories: ["all"]),
         new("batch", "v1", "cronjobs", "CronJob", Namespaced: true, HasStatus: true, ShortNames: ["cj"], Categories: ["all"]),
         new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", Namespaced: true, ShortNames: ["netpol"]),
+        new("networking.k8s.io", "v1", "ingresses", "Ingress", Namespaced: true, HasStatus: true, ShortNames: ["ing"]),
         new("rbac.authorization.k8s.io", "v1", "roles", "Role", Namespaced: true),
         new("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", Namespaced: true),
         new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", Namespaced: false),

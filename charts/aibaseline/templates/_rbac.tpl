@@ -86,6 +86,22 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["cilium.io"]
   resources: ["ciliumnetworkpolicies"]
   verbs: ["get", "list", "watch"]
+# Read the Ingresses that may expose the model outside the cluster, and their rate limit annotations (ApiRateLimit).
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses"]
+  verbs: ["get", "list", "watch"]
+# Read the Gateway API routes that may expose the model, where Gateway API is installed (ApiRateLimit).
+- apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["httproutes", "grpcroutes"]
+  verbs: ["get", "list", "watch"]
+# Read Envoy Gateway's rate limits on those routes, where Envoy Gateway is installed (ApiRateLimit).
+- apiGroups: ["gateway.envoyproxy.io"]
+  resources: ["backendtrafficpolicies"]
+  verbs: ["get", "list", "watch"]
+# Read Kong's rate-limiting plugins, where Kong is installed (ApiRateLimit).
+- apiGroups: ["configuration.konghq.com"]
+  resources: ["kongplugins"]
+  verbs: ["get", "list", "watch"]
 # Services, ServiceAccounts, volumes and ConfigMaps the pods use: exposure, token mounting, retirement, credentials in ConfigMaps.
 - apiGroups: [""]
   resources: ["services", "serviceaccounts", "persistentvolumeclaims", "configmaps"]

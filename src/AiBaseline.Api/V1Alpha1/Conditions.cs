@@ -40,6 +40,8 @@ public static class ConditionTypes
     public const string SecretsProtected = "SecretsProtected";
     public const string RuntimeHardened = "RuntimeHardened";
     public const string LeastPrivilege = "LeastPrivilege";
+    public const string KnownGoodStateRestorable = "KnownGoodStateRestorable";
+    public const string ApiRateLimited = "ApiRateLimited";
     public const string RetirementComplete = "RetirementComplete";
     public const string EvidenceCurrent = "EvidenceCurrent";
 

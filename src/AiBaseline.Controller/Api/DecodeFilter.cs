@@ -15,6 +15,12 @@ namespace AiBaseline.Controller.Api;
 /// <param name="KeepAnnotations">Keep <c>metadata.annotations</c>.</param>
 public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
 {
+    /// <summary>
+    /// When annotations are left out, the few still kept: those whose key starts with one of these (a GitOps tool's
+    /// tracking annotation, an ingress controller's rate limits), so a check can read them without the rest.
+    /// </summary>
+    public IReadOnlyList<string> KeptAnnotationPrefixes { get; init; } = [];
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? scratch;
 
@@ -45,7 +51,11 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
                     writer.WriteStartObject();
                     foreach (var field in property.Value.EnumerateObject())
                     {
-                        if (!field.NameEquals("managedFields") && (KeepAnnotations || !field.NameEquals("annotations")))
+                        if (!KeepAnnotations && field.NameEquals("annotations"))
+                        {
+                            WriteKeptAnnotations(field.Value, writer);
+                        }
+                        else if (!field.NameEquals("managedFields"))
                         {
                             field.WriteTo(writer);
                         }
@@ -75,5 +85,37 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
         }
 
         return result;
+    }
+
+    /// <summary>Writes the annotations whose keys <see cref="KeptAnnotationPrefixes"/> keep, and nothing when there are none.</summary>
+    private void WriteKeptAnnotations(JsonElement annotations, Utf8JsonWriter writer)
+    {
+        if (KeptAnnotationPrefixes.Count == 0 || annotations.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        var started = false;
+        foreach (var annotation in annotations.EnumerateObject())
+        {
+            if (!KeptAnnotationPrefixes.Any(p => annotation.Name.StartsWith(p, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (!started)
+            {
+                writer.WritePropertyName("annotations");
+                writer.WriteStartObject();
+                started = true;
+            }
+
+            annotation.WriteTo(writer);
+        }
+
+        if (started)
+        {
+            writer.WriteEndObject();
+        }
     }
 }

@@ -14,6 +14,8 @@ public static class ControlSet
         new SecretsHandlingControl(),
         new RuntimeHardeningControl(),
         new LeastPrivilegeControl(),
+        new KnownGoodStateControl(),
+        new ApiRateLimitControl(),
         new RetirementControl(),
         new EvidenceControl(),
     ];

@@ -37,6 +37,15 @@ public interface IClusterState : IRbacState
     /// <summary>Names of the Services of the namespace.</summary>
     IReadOnlyList<string> ServiceNames(string ns);
 
+    /// <summary>The Services of the namespace with their type and selector; none where they are not known.</summary>
+    IReadOnlyList<ExposedService> ExposedServices(string ns) => [];
+
+    /// <summary>The Ingresses, HTTPRoutes and GRPCRoutes of the namespace.</summary>
+    IReadOnlyList<ExternalRoute> Routes(string ns) => [];
+
+    /// <summary>The BackendTrafficPolicies and KongPlugins of the namespace.</summary>
+    IReadOnlyList<RateLimitPolicy> RateLimitPolicies(string ns) => [];
+
     /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
     IReadOnlyList<string> PersistentVolumeClaimNames(string ns);
 }

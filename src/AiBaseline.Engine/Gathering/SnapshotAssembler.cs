@@ -11,6 +11,10 @@ namespace AiBaseline.Engine.Gathering;
 /// </summary>
 public static class SnapshotAssembler
 {
+    /// <summary>The namespace and those of the Gateways its routes attach to, where policies that limit the routes may live.</summary>
+    public static IEnumerable<string> PolicyNamespaces(string ns, IEnumerable<ExternalRoute> routes) =>
+        routes.SelectMany(r => r.Gateways).Select(g => g[..g.IndexOf('/', StringComparison.Ordinal)]).Prepend(ns).Distinct(StringComparer.Ordinal);
+
     /// <summary>The ServiceAccount pods run as when the template names none.</summary>
     public const string DefaultServiceAccount = "default";
 
@@ -34,6 +38,7 @@ public static class SnapshotAssembler
     {
         var podSpec = workload?.Template.Spec;
         var accountName = ServiceAccountName(podSpec);
+        var routes = state.Routes(ns);
 
         return new Snapshot
         {
@@ -49,6 +54,9 @@ public static class SnapshotAssembler
             RoleGrants = podSpec is null ? [] : RoleGrants.Of(ns, accountName, state),
             Services = [.. state.ServiceNames(ns)],
             PersistentVolumeClaims = [.. state.PersistentVolumeClaimNames(ns)],
+            ExposedServices = [.. state.ExposedServices(ns).Where(s => ExposureReader.Selects(s.Selector, workload?.Template.Metadata?.Labels))],
+            Routes = [.. routes],
+            RateLimitPolicies = [.. PolicyNamespaces(ns, routes).SelectMany(state.RateLimitPolicies)],
             Provenance = provenance?.ToImmutableDictionary(StringComparer.Ordinal),
         };
     }

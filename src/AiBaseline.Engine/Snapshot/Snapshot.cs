@@ -50,6 +50,15 @@ public sealed record Snapshot
     /// <summary>Names of the Services of the namespace.</summary>
     public ImmutableArray<string> Services { get; init; } = [];
 
+    /// <summary>The Services of the namespace that select the pods of the template, with their type (ApiRateLimit).</summary>
+    public ImmutableArray<ExposedService> ExposedServices { get; init; } = [];
+
+    /// <summary>The Ingresses, HTTPRoutes and GRPCRoutes of the namespace.</summary>
+    public ImmutableArray<ExternalRoute> Routes { get; init; } = [];
+
+    /// <summary>The rate limit policies (BackendTrafficPolicy, KongPlugin) of the namespace and of the namespaces of the routes' Gateways.</summary>
+    public ImmutableArray<RateLimitPolicy> RateLimitPolicies { get; init; } = [];
+
     /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
     public ImmutableArray<string> PersistentVolumeClaims { get; init; } = [];
 
@@ -88,6 +97,15 @@ public sealed record WorkloadState(WorkloadKind Kind, string Name, int? Replicas
     /// "head", "worker group gpu", "Deployment llama-predictor"). Empty for a workload of one template.
     /// </summary>
     public ImmutableArray<PodTemplate> Templates { get; init; } = [];
+
+    /// <summary>
+    /// spec.revisionHistoryLimit of a Deployment, StatefulSet or DaemonSet, the old revisions Kubernetes keeps to roll
+    /// back to; null when unset (the API's default is 10) or when the kind keeps no revisions.
+    /// </summary>
+    public int? RevisionHistoryLimit { get; init; }
+
+    /// <summary>The GitOps tool that applies the workload from Git, and the mark that shows it (<see cref="Gathering.GitOps"/>); null when none does.</summary>
+    public string? GitOpsTracker { get; init; }
 
     /// <summary>Every pod template: <see cref="Templates"/>, or the one <see cref="Template"/> with an empty role.</summary>
     public IEnumerable<PodTemplate> AllTemplates => Templates.IsDefaultOrEmpty ? [new PodTemplate("", Template)] : Templates;

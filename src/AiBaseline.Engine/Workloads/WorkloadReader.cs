@@ -28,6 +28,16 @@ public static class WorkloadReader
     {
         var name = Text(obj["metadata"]?["name"]) ?? "";
         var spec = obj["spec"] as JsonObject ?? [];
+        var meta = obj["metadata"] as JsonObject ?? [];
+        return Templates(kind, name, obj, spec) with
+        {
+            RevisionHistoryLimit = kind is WorkloadKind.Deployment or WorkloadKind.StatefulSet or WorkloadKind.DaemonSet ? Int(spec, "revisionHistoryLimit", "spec.revisionHistoryLimit") : null,
+            GitOpsTracker = Gathering.GitOps.TrackerOf(Merge(meta["labels"], null), Merge(meta["annotations"], null)),
+        };
+    }
+
+    private static WorkloadState Templates(WorkloadKind kind, string name, JsonObject obj, JsonObject spec)
+    {
         return kind switch
         {
             WorkloadKind.Deployment or WorkloadKind.StatefulSet => Single(kind, name, Int(spec, "replicas", "spec.replicas"), Template(spec["template"], "spec.template")),

@@ -162,6 +162,8 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         ("cilium.io", CiliumNetworkPolicy.NamespacedKind or CiliumNetworkPolicy.ClusterwideKind) => true,
         ("", "Secret" or "ConfigMap" or "ServiceAccount" or "Service" or "PersistentVolumeClaim") => true,
         ("rbac.authorization.k8s.io", "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding") => true,
+        ("networking.k8s.io", "Ingress") or ("gateway.networking.k8s.io", "HTTPRoute" or "GRPCRoute") => true,
+        ("gateway.envoyproxy.io", "BackendTrafficPolicy") or ("configuration.konghq.com", "KongPlugin") => true,
         _ => false,
     };
 
@@ -203,7 +205,12 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
                 case CiliumNetworkPolicy.NamespacedKind or CiliumNetworkPolicy.ClusterwideKind: index.AddCiliumPolicy(ns, KubernetesJson.Deserialize<CiliumNetworkPolicy>(json)); break;
                 case "ConfigMap": index.AddConfigMap(ns, KubernetesJson.Deserialize<V1ConfigMap>(json)); break;
                 case "ServiceAccount": index.AddServiceAccount(ns, KubernetesJson.Deserialize<V1ServiceAccount>(json)); break;
-                case "Service": index.AddService(ns, KubernetesJson.Deserialize<V1Service>(json).Metadata.Name); break;
+                case "Service":
+                    index.AddService(ns, KubernetesJson.Deserialize<V1Service>(json).Metadata.Name);
+                    index.AddExposedService(ns, ExposureReader.Service(converted.AsObject()));
+                    break;
+                case "Ingress" or "HTTPRoute" or "GRPCRoute": index.AddRoute(ns, ExposureReader.Route(kind, ns, converted.AsObject())); break;
+                case "BackendTrafficPolicy" or "KongPlugin": index.AddRateLimitPolicy(ns, ExposureReader.Policy(kind, ns, converted.AsObject())); break;
                 case "PersistentVolumeClaim": index.AddPersistentVolumeClaim(ns, KubernetesJson.Deserialize<V1PersistentVolumeClaim>(json).Metadata.Name); break;
                 case "Role": index.AddRole(ns, KubernetesJson.Deserialize<V1Role>(json)); break;
                 case "RoleBinding": index.AddRoleBinding(ns, KubernetesJson.Deserialize<V1RoleBinding>(json)); break;

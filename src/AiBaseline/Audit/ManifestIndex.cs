@@ -26,6 +26,9 @@ public sealed class ManifestIndex : IClusterState
     private readonly Dictionary<string, V1ClusterRole> clusterRoles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ExposedService>> exposedServices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ExternalRoute>> routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<RateLimitPolicy>> rateLimitPolicies = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), ReadOnlyMemory<byte>> pullSecrets = [];
 
     private readonly List<Located<NamespacedWorkload>> allWorkloads = [];
@@ -95,6 +98,12 @@ public sealed class ManifestIndex : IClusterState
 
     internal void AddPersistentVolumeClaim(string ns, string name) => ListOf(claims, ns).Add(name);
 
+    internal void AddExposedService(string ns, ExposedService service) => ListOf(exposedServices, ns).Add(service);
+
+    internal void AddRoute(string ns, ExternalRoute route) => ListOf(routes, ns).Add(route);
+
+    internal void AddRateLimitPolicy(string ns, RateLimitPolicy policy) => ListOf(rateLimitPolicies, ns).Add(policy);
+
     public WorkloadState? Workload(WorkloadKind kind, string ns, string name) => workloads.GetValueOrDefault((kind, ns, name));
 
     public IReadOnlyList<V1NetworkPolicy> NetworkPolicies(string ns) => networkPolicies.GetValueOrDefault(ns) ?? [];
@@ -133,6 +142,12 @@ public sealed class ManifestIndex : IClusterState
     public IReadOnlyList<string> ServiceNames(string ns) => services.GetValueOrDefault(ns) ?? [];
 
     public IReadOnlyList<string> PersistentVolumeClaimNames(string ns) => claims.GetValueOrDefault(ns) ?? [];
+
+    public IReadOnlyList<ExposedService> ExposedServices(string ns) => exposedServices.GetValueOrDefault(ns) ?? [];
+
+    public IReadOnlyList<ExternalRoute> Routes(string ns) => routes.GetValueOrDefault(ns) ?? [];
+
+    public IReadOnlyList<RateLimitPolicy> RateLimitPolicies(string ns) => rateLimitPolicies.GetValueOrDefault(ns) ?? [];
 
     private static List<T> ListOf<T>(Dictionary<string, List<T>> lists, string ns)
     {

@@ -86,10 +86,12 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
 
     /// <summary>
     /// A workload update that kept its generation changed only its status (rollout progress, ready replicas), which
-    /// the evaluation never reads: in a busy cluster these are most workload events. Resyncs still pass.
+    /// the evaluation never reads: in a busy cluster these are most workload events. Resyncs still pass, and so does a
+    /// change of the GitOps tool that tracks it (metadata, which KnownGoodState reads).
     /// </summary>
     private static bool StatusOnly(V1ObjectMeta now, V1ObjectMeta? old) =>
-        old is not null && old.ResourceVersion != now.ResourceVersion && old.Generation is not null && old.Generation == now.Generation;
+        old is not null && old.ResourceVersion != now.ResourceVersion && old.Generation is not null && old.Generation == now.Generation
+        && GitOps.TrackerOf(old.Labels, old.Annotations) == GitOps.TrackerOf(now.Labels, now.Annotations);
 
     /// <summary>Any policy of a namespace can select (or stop selecting) any of its pods.</summary>
     public IEnumerable<ObjectKey> OfNetworkPolicy(InformerEvent<V1NetworkPolicy> change) =>
@@ -104,8 +106,28 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
     public IEnumerable<ObjectKey> OfServiceAccount(InformerEvent<V1ServiceAccount> change) =>
         InNamespace(change.Object.Metadata, (_, refs, name) => refs.RunsAs(name));
 
-    public IEnumerable<ObjectKey> OfService(InformerEvent<PartialObjectMetadata> change) =>
-        InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.Services?.Contains(name) ?? false);
+    /// <summary>A Service may select (or stop selecting) any pod of its namespace, and retirement lists Services by name.</summary>
+    public IEnumerable<ObjectKey> OfService(InformerEvent<V1Service> change) =>
+        Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
+
+    /// <summary>An Ingress or route may send traffic to any Service of its namespace.</summary>
+    public IEnumerable<ObjectKey> OfRoute<T>(InformerEvent<T> change)
+        where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
+        Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
+
+    /// <summary>
+    /// A rate limit policy limits routes of its namespace, or, on a Gateway, every route attached to it from any namespace:
+    /// the deployments of its namespace and of the namespaces whose routes name one of its namespace's Gateways.
+    /// </summary>
+    public IEnumerable<ObjectKey> OfRateLimitPolicy(InformerEvent<ExposureObject> change)
+    {
+        var ns = change.Object.Metadata.NamespaceProperty;
+        var attached = caches.Exposure.Values.SelectMany(i => i.Cache.List())
+            .Where(o => o.Spec?["parentRefs"] is System.Text.Json.Nodes.JsonArray parents
+                && parents.Any(p => ((p?["namespace"] as System.Text.Json.Nodes.JsonValue)?.ToString() ?? o.Metadata.NamespaceProperty) == ns))
+            .Select(o => o.Metadata.NamespaceProperty);
+        return attached.Prepend(ns).Distinct(StringComparer.Ordinal).SelectMany(n => Keys(caches.ModelDeployments.Cache.ListByNamespace(n)));
+    }
 
     public IEnumerable<ObjectKey> OfPersistentVolumeClaim(InformerEvent<PartialObjectMetadata> change) =>
         InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.PersistentVolumeClaims?.Contains(name) ?? false);

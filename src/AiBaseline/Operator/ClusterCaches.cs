@@ -5,6 +5,7 @@ using AiBaseline.Controller.Api;
 using AiBaseline.Controller.Informers;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Controls;
+using AiBaseline.Engine.Gathering;
 using AiBaseline.Engine.Waivers;
 using AiBaseline.Engine.Workloads;
 using k8s;
@@ -14,8 +15,9 @@ namespace AiBaseline.Operator;
 
 /// <summary>
 /// Informers over every resource the evaluation reads. Namespaced resources are watched in each <c>--namespace</c>,
-/// one informer per namespace (or one for all namespaces); cluster-scoped ones by one informer each. Secrets, Services and PersistentVolumeClaims as metadata only, since only their names matter and the
-/// caches must never hold Secret values (pull secrets read for <c>--read-pull-secrets</c> are one-off GETs, not cached).
+/// one informer per namespace (or one for all namespaces); cluster-scoped ones by one informer each. Secrets and PersistentVolumeClaims as metadata only, since only their names matter and the
+/// caches must never hold Secret values (pull secrets read for <c>--read-pull-secrets</c> are one-off GETs, not cached);
+/// Services with their type and selector alone.
 /// </summary>
 internal sealed class ClusterCaches
 {
@@ -36,7 +38,7 @@ internal sealed class ClusterCaches
         // annotations are spec: kept.
         // All of that is left out as each object is decoded (DecodeFilter), so it is never built; the Transform below
         // says the same of what a cached object holds.
-        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null, bool withoutStatus = false)
+        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null, bool withoutStatus = false, IReadOnlyList<string>? keptAnnotations = null)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
             var cache = new InformerCache<T>();
@@ -48,7 +50,7 @@ internal sealed class ClusterCaches
                     Namespace = ns,
                     MetadataOnly = metadataOnly,
                     Name = scopes.Count > 1 ? $"{type} in {ns}" : type.ToString(),
-                    Decode = new DecodeFilter(EmptyStatus: withoutStatus, KeepAnnotations: typeof(T) == typeof(AIModelDeployment)),
+                    Decode = new DecodeFilter(EmptyStatus: withoutStatus, KeepAnnotations: typeof(T) == typeof(AIModelDeployment)) { KeptAnnotationPrefixes = keptAnnotations ?? [] },
                 },
                 loggers.CreateLogger<Informer<T>>(),
                 time)
@@ -59,7 +61,7 @@ internal sealed class ClusterCaches
                     o.Metadata.ManagedFields = null;
                     if (o is not AIModelDeployment)
                     {
-                        o.Metadata.Annotations = null;
+                        o.Metadata.Annotations = Kept(o.Metadata.Annotations, keptAnnotations ?? []);
                     }
 
                     trim?.Invoke(o);
@@ -77,8 +79,9 @@ internal sealed class ClusterCaches
 
         // A waiver's own status is the operator's output, read afresh before it is written, as a deployment's is.
         Waivers = Watch<BaselineException>(OperatorResources.BaselineExceptions, trim: w => w.Status = null, withoutStatus: true);
-        Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null, withoutStatus: true);
-        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null, withoutStatus: true);
+        // A workload keeps the GitOps tool's tracking annotation, if any, for KnownGoodState.
+        Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
+        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
         NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
 
         // Cilium's policies are custom resources: watched only while their CRDs are installed, found by discovery, which
@@ -97,16 +100,37 @@ internal sealed class ClusterCaches
         // (dashboards, CA bundles), so the cache keeps those entries alone, which leaves every verdict as it was.
         ConfigMaps = Watch<V1ConfigMap>(OperatorResources.ConfigMaps, trim: TrimConfigMap);
         ServiceAccounts = Watch<V1ServiceAccount>(OperatorResources.ServiceAccounts);
-        Services = Watch<PartialObjectMetadata>(OperatorResources.Services, metadataOnly: true);
+        // A Service keeps its type, selector and Kong plugins (ApiRateLimit: what exposes the model's pods), nothing else.
+        Services = Watch<V1Service>(
+            OperatorResources.Services,
+            trim: s =>
+            {
+                s.Status = null;
+                s.Spec = s.Spec is null ? null : new V1ServiceSpec { Type = s.Spec.Type, Selector = s.Spec.Selector };
+            },
+            withoutStatus: true,
+            keptAnnotations: [ExposureReader.KongPluginsAnnotation]);
+        Ingresses = Watch<V1Ingress>(
+            OperatorResources.Ingresses,
+            trim: i =>
+            {
+                i.Status = null;
+                if (i.Spec is not null)
+                {
+                    i.Spec.Tls = null;
+                }
+            },
+            withoutStatus: true,
+            keptAnnotations: ExposureReader.Annotations);
         PersistentVolumeClaims = Watch<PartialObjectMetadata>(OperatorResources.PersistentVolumeClaims, metadataOnly: true);
         RoleBindings = Watch<V1RoleBinding>(OperatorResources.RoleBindings);
         ClusterRoleBindings = Watch<V1ClusterRoleBinding>(OperatorResources.ClusterRoleBindings);
         Roles = Watch<V1Role>(OperatorResources.Roles);
         ClusterRoles = Watch<V1ClusterRole>(OperatorResources.ClusterRoles);
 
-        DaemonSets = Watch<V1DaemonSet>(OperatorResources.DaemonSets, trim: d => d.Status = null, withoutStatus: true);
-        Jobs = Watch<V1Job>(OperatorResources.Jobs, trim: j => j.Status = null, withoutStatus: true);
-        CronJobs = Watch<V1CronJob>(OperatorResources.CronJobs, trim: c => c.Status = null, withoutStatus: true);
+        DaemonSets = Watch<V1DaemonSet>(OperatorResources.DaemonSets, trim: d => d.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
+        Jobs = Watch<V1Job>(OperatorResources.Jobs, trim: j => j.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
+        CronJobs = Watch<V1CronJob>(OperatorResources.CronJobs, trim: c => c.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
 
         // Only bare Pods are workloads of their own (KubeAI's model operator creates them); a Pod that a ReplicaSet, Job or
         // other controller owns is judged through its owner, so the cache keeps its metadata alone.
@@ -120,7 +144,8 @@ internal sealed class ClusterCaches
                     p.Spec = null;
                 }
             },
-            withoutStatus: true);
+            withoutStatus: true,
+            keptAnnotations: GitOps.Annotations);
 
         // The serving stacks' kinds are watched only while their CustomResourceDefinition exists: a metadata-only watch of
         // CustomResourceDefinitions turns each on when it is installed and off when it is removed, without an API call of its own.
@@ -148,11 +173,38 @@ internal sealed class ClusterCaches
                 })],
                 crdSynced.WaitForSyncAsync);
         });
+        // Gateway API routes, Envoy Gateway's and Kong's rate limit policies, the same way, trimmed to what ApiRateLimit reads.
+        Exposure = ExposureType.All.ToImmutableDictionary(t => t.Kind, t =>
+        {
+            IReadOnlyList<string?> scopes = namespaces.Count > 0 ? [.. namespaces] : [null];
+            return new OptionalInformer<ExposureObject>(
+                t.Resource.ToString(),
+                cache => [.. scopes.Select(ns => new Informer<ExposureObject>(
+                    api,
+                    new InformerOptions(t.Resource)
+                    {
+                        Namespace = ns,
+                        Name = scopes.Count > 1 ? $"{t.Resource} in {ns}" : t.Resource.ToString(),
+                        Decode = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false) { KeptAnnotationPrefixes = [ExposureReader.KongPluginsAnnotation] },
+                    },
+                    loggers.CreateLogger<Informer<ExposureObject>>(),
+                    time)
+                {
+                    Cache = cache,
+                    Transform = o => o.Trim(t.Kind),
+                })],
+                crdSynced.WaitForSyncAsync);
+        }, StringComparer.Ordinal);
         CustomResourceDefinitions.AddHandler(change =>
         {
             if (WorkloadTypes.All.FirstOrDefault(t => t.Crd && t.CrdName == change.Object.Metadata.Name) is { } type)
             {
                 Custom[type.Kind].SetAvailable(change.Type != InformerEventType.Deleted);
+            }
+
+            if (ExposureType.All.FirstOrDefault(t => t.CrdName == change.Object.Metadata.Name) is { } exposure)
+            {
+                Exposure[exposure.Kind].SetAvailable(change.Type != InformerEventType.Deleted);
             }
         });
 
@@ -208,7 +260,14 @@ internal sealed class ClusterCaches
 
     public InformerSet<V1ServiceAccount> ServiceAccounts { get; }
 
-    public InformerSet<PartialObjectMetadata> Services { get; }
+    /// <summary>Services with only their type, selector and Kong plugins.</summary>
+    public InformerSet<V1Service> Services { get; }
+
+    /// <summary>Ingresses without their status and TLS, with only the annotations ApiRateLimit reads.</summary>
+    public InformerSet<V1Ingress> Ingresses { get; }
+
+    /// <summary>Gateway API routes and rate limit policies by kind, each watched while its CustomResourceDefinition exists.</summary>
+    public ImmutableDictionary<string, OptionalInformer<ExposureObject>> Exposure { get; }
 
     public InformerSet<PartialObjectMetadata> PersistentVolumeClaims { get; }
 
@@ -228,14 +287,22 @@ internal sealed class ClusterCaches
         .. PersistentVolumeClaims.Members, .. RoleBindings.Members, .. ClusterRoleBindings.Members, .. Roles.Members, .. ClusterRoles.Members,
         .. DaemonSets.Members, .. Jobs.Members, .. CronJobs.Members, .. Pods.Members, .. CustomResourceDefinitions.Members,
         .. Custom.OrderBy(c => c.Key).Select(c => (IInformer)c.Value),
+        .. Ingresses.Members,
+        .. Exposure.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IInformer)e.Value),
         .. optional,
     ];
 
     private readonly ImmutableArray<IInformer> optional;
 
-    // KServe's deployment mode is an annotation of the InferenceService, and the only one of a serving object worth keeping.
-    private static Dictionary<string, string>? FilterAnnotations(IDictionary<string, string>? annotations) =>
-        annotations?.Where(a => a.Key.StartsWith("serving.kserve.io/", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal) is { Count: > 0 } kept ? kept : null;
+    // KServe's deployment mode is an annotation of the InferenceService; with a GitOps tool's tracking annotation, the only ones of a serving object worth keeping.
+    private static readonly string[] ServingAnnotations = ["serving.kserve.io/", .. GitOps.Annotations];
+
+    private static Dictionary<string, string>? FilterAnnotations(IDictionary<string, string>? annotations) => Kept(annotations, ServingAnnotations);
+
+    /// <summary>The annotations whose keys start with one of <paramref name="prefixes"/>; null when none.</summary>
+    private static Dictionary<string, string>? Kept(IDictionary<string, string>? annotations, IReadOnlyList<string> prefixes) =>
+        prefixes.Count == 0 || annotations is null ? null
+        : annotations.Where(a => prefixes.Any(p => a.Key.StartsWith(p, StringComparison.Ordinal))).ToDictionary(StringComparer.Ordinal) is { Count: > 0 } kept ? kept : null;
 
     private static void TrimConfigMap(V1ConfigMap configMap)
     {
@@ -245,6 +312,17 @@ internal sealed class ClusterCaches
             configMap.Data = data.Where(entry => SecretsHandlingControl.MayHoldCredential(entry.Key, entry.Value)).ToDictionary(StringComparer.Ordinal);
         }
     }
+
+    /// <summary>The Ingresses, HTTPRoutes and GRPCRoutes of a namespace, as ApiRateLimit reads them.</summary>
+    public ImmutableArray<ExternalRoute> RoutesOf(string ns) =>
+    [
+        .. Ingresses.Cache.ListByNamespace(ns).Select(ExposureReader.Route),
+        .. ExposureType.All.Where(t => !t.IsPolicy).SelectMany(t => Exposure[t.Kind].Cache.ListByNamespace(ns).Select(o => ExposureReader.Route(t.Kind, ns, o.ToJson()))),
+    ];
+
+    /// <summary>The BackendTrafficPolicies and KongPlugins of a namespace.</summary>
+    public IEnumerable<RateLimitPolicy> RateLimitPoliciesOf(string ns) =>
+        ExposureType.All.Where(t => t.IsPolicy).SelectMany(t => Exposure[t.Kind].Cache.ListByNamespace(ns).Select(o => ExposureReader.Policy(t.Kind, ns, o.ToJson())));
 
     /// <summary>The waivers of the deployment's namespace that select it.</summary>
     public ImmutableArray<BaselineException> WaiversOf(AIModelDeployment deployment) =>
@@ -266,12 +344,12 @@ internal sealed class ClusterCaches
         var key = new ObjectKey(ns, name);
         return kind switch
         {
-            WorkloadKind.Deployment when Deployments.Cache.Get(key) is { } d => new(new WorkloadState(kind, name, d.Spec?.Replicas, d.Spec?.Template ?? new()), d.Metadata, d.ApiVersion ?? "apps/v1"),
-            WorkloadKind.StatefulSet when StatefulSets.Cache.Get(key) is { } s => new(new WorkloadState(kind, name, s.Spec?.Replicas, s.Spec?.Template ?? new()), s.Metadata, s.ApiVersion ?? "apps/v1"),
-            WorkloadKind.DaemonSet when DaemonSets.Cache.Get(key) is { } d => new(new WorkloadState(kind, name, null, d.Spec?.Template ?? new()), d.Metadata, d.ApiVersion ?? "apps/v1"),
-            WorkloadKind.Job when Jobs.Cache.Get(key) is { } j => new(new WorkloadState(kind, name, j.Spec?.Suspend == true ? 0 : null, j.Spec?.Template ?? new()), j.Metadata, j.ApiVersion ?? "batch/v1"),
-            WorkloadKind.CronJob when CronJobs.Cache.Get(key) is { } c => new(new WorkloadState(kind, name, c.Spec?.Suspend == true ? 0 : null, c.Spec?.JobTemplate?.Spec?.Template ?? new()), c.Metadata, c.ApiVersion ?? "batch/v1"),
-            WorkloadKind.Pod when Pods.Cache.Get(key) is { Spec: not null } p => new(new WorkloadState(kind, name, null, new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = p.Metadata.Labels }, Spec = p.Spec }), p.Metadata, p.ApiVersion ?? "v1"),
+            WorkloadKind.Deployment when Deployments.Cache.Get(key) is { } d => new(Workloads.From(d), d.Metadata, d.ApiVersion ?? "apps/v1"),
+            WorkloadKind.StatefulSet when StatefulSets.Cache.Get(key) is { } s => new(Workloads.From(s), s.Metadata, s.ApiVersion ?? "apps/v1"),
+            WorkloadKind.DaemonSet when DaemonSets.Cache.Get(key) is { } d => new(Workloads.From(d), d.Metadata, d.ApiVersion ?? "apps/v1"),
+            WorkloadKind.Job when Jobs.Cache.Get(key) is { } j => new(new WorkloadState(kind, name, j.Spec?.Suspend == true ? 0 : null, j.Spec?.Template ?? new()) { GitOpsTracker = GitOps.TrackerOf(j.Metadata.Labels, j.Metadata.Annotations) }, j.Metadata, j.ApiVersion ?? "batch/v1"),
+            WorkloadKind.CronJob when CronJobs.Cache.Get(key) is { } c => new(new WorkloadState(kind, name, c.Spec?.Suspend == true ? 0 : null, c.Spec?.JobTemplate?.Spec?.Template ?? new()) { GitOpsTracker = GitOps.TrackerOf(c.Metadata.Labels, c.Metadata.Annotations) }, c.Metadata, c.ApiVersion ?? "batch/v1"),
+            WorkloadKind.Pod when Pods.Cache.Get(key) is { Spec: not null } p => new(new WorkloadState(kind, name, null, new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = p.Metadata.Labels }, Spec = p.Spec }) { GitOpsTracker = GitOps.TrackerOf(p.Metadata.Labels, p.Metadata.Annotations) }, p.Metadata, p.ApiVersion ?? "v1"),
             WorkloadKind.InferenceService when Custom[kind].Cache.Get(key) is { } isvc => new(WithOwnedDeployments(WorkloadReader.Read(kind, isvc.ToJson()), ns), isvc.Metadata, isvc.ApiVersion),
             _ when Custom.TryGetValue(kind, out var informer) && informer.Cache.Get(key) is { } custom => new(WorkloadReader.Read(kind, custom.ToJson()), custom.Metadata, custom.ApiVersion),
             _ => null,
@@ -290,7 +368,7 @@ internal sealed class ClusterCaches
 
         var templates = isvc.AllTemplates.Select(t => t.Role.Length == 0 ? t with { Role = "predictor" } : t)
             .Concat(owned.Select(d => new PodTemplate("Deployment " + d.Metadata.Name, d.Spec?.Template ?? new V1PodTemplateSpec())));
-        return WorkloadState.Of(isvc.Kind, isvc.Name, isvc.Replicas, [.. templates]);
+        return WorkloadState.Of(isvc.Kind, isvc.Name, isvc.Replicas, [.. templates]) with { GitOpsTracker = isvc.GitOpsTracker };
     }
 }
 

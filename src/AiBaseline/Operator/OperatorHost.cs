@@ -198,7 +198,12 @@ internal sealed class OperatorHost : IDisposable
         Caches.Secrets.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfSecret));
         Caches.ConfigMaps.AddHandler(controller.Enqueue<k8s.Models.V1ConfigMap>(map.OfConfigMap));
         Caches.ServiceAccounts.AddHandler(controller.Enqueue<k8s.Models.V1ServiceAccount>(map.OfServiceAccount));
-        Caches.Services.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfService));
+        Caches.Services.AddHandler(controller.Enqueue<k8s.Models.V1Service>(map.OfService));
+        Caches.Ingresses.AddHandler(controller.Enqueue<k8s.Models.V1Ingress>(map.OfRoute));
+        foreach (var type in ExposureType.All)
+        {
+            Caches.Exposure[type.Kind].AddHandler(controller.Enqueue<ExposureObject>(type.IsPolicy ? map.OfRateLimitPolicy : map.OfRoute));
+        }
         Caches.PersistentVolumeClaims.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfPersistentVolumeClaim));
         Caches.RoleBindings.AddHandler(controller.Enqueue<k8s.Models.V1RoleBinding>(map.OfRoleBinding));
         Caches.ClusterRoleBindings.AddHandler(controller.Enqueue<k8s.Models.V1ClusterRoleBinding>(map.OfClusterRoleBinding));

@@ -19,6 +19,7 @@ internal static class OperatorResources
 
     /// <summary>Where a workload kind that comes with a CustomResourceDefinition lives.</summary>
     public static ResourceType Of(Engine.Workloads.WorkloadType type) => new(type.Group, type.Version, type.Plural, Namespaced: true);
+    public static readonly ResourceType Ingresses = new("networking.k8s.io", "v1", "ingresses", Namespaced: true);
     public static readonly ResourceType NetworkPolicies = new("networking.k8s.io", "v1", "networkpolicies", Namespaced: true);
     public static readonly ResourceType CiliumNetworkPolicies = new("cilium.io", "v2", "ciliumnetworkpolicies", Namespaced: true);
     public static readonly ResourceType CiliumClusterwideNetworkPolicies = new("cilium.io", "v2", "ciliumclusterwidenetworkpolicies", Namespaced: false);

@@ -26,6 +26,7 @@ internal sealed class SnapshotGatherer(ClusterCaches caches)
     {
         var ns = deployment.Metadata.NamespaceProperty;
         var references = PodReferences.Of(workload?.Template.Spec);
+        var routes = caches.RoutesOf(ns);
         return new Snapshot
         {
             Deployment = deployment,
@@ -38,6 +39,9 @@ internal sealed class SnapshotGatherer(ClusterCaches caches)
             RoleGrants = GrantsOf(ns, references.ServiceAccount),
             Services = [.. caches.Services.Cache.ListByNamespace(ns).Select(s => s.Metadata.Name)],
             PersistentVolumeClaims = [.. caches.PersistentVolumeClaims.Cache.ListByNamespace(ns).Select(p => p.Metadata.Name)],
+            ExposedServices = [.. caches.Services.Cache.ListByNamespace(ns).Where(s => ExposureReader.Selects(s.Spec?.Selector, workload?.Template.Metadata?.Labels)).Select(ExposureReader.Service)],
+            Routes = routes,
+            RateLimitPolicies = [.. SnapshotAssembler.PolicyNamespaces(ns, routes).SelectMany(caches.RateLimitPoliciesOf)],
             Waivers = caches.WaiversOf(deployment),
         };
     }

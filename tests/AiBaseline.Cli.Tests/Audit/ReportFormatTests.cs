@@ -42,7 +42,7 @@ public sealed class ReportFormatTests
         var asCr = KubernetesJson.Deserialize<AIModelDeploymentStatus>(status.ToJsonString());
         Assert.True(JsonNode.DeepEquals(status, JsonNode.Parse(KubernetesJson.Serialize(asCr))));
         Assert.Equal("Deployment", (string?)status["stage"]);
-        Assert.Equal("33/33", (string?)status["compliance"]);
+        Assert.Equal("35/35", (string?)status["compliance"]);
 
         // Each group met by evidence says until when: the evidence's date plus the profile's 3650 days.
         var byEvidence = status["provisions"]!.AsArray().Where(g => (string?)g!["result"] == "Met" && g["evidence"] is not null)
@@ -63,11 +63,11 @@ public sealed class ReportFormatTests
         var log = JsonNode.Parse(run.Stdout)!;
         Assert.Equal("2.1.0", (string?)log["version"]);
         var sarifRun = log["runs"]![0]!;
-        Assert.Equal(8, sarifRun["tool"]!["driver"]!["rules"]!.AsArray().Count);
+        Assert.Equal(10, sarifRun["tool"]!["driver"]!["rules"]!.AsArray().Count);
         var results = sarifRun["results"]!.AsArray();
-        // Six controls fail for the non-compliant example, one (RuntimeHardening, the worker template) for the
-        // LeaderWorkerSet and one (Retirement) for the retired model.
-        Assert.Equal(8, results.Count);
+        // Seven controls fail for the non-compliant example, two for the LeaderWorkerSet (RuntimeHardening, the worker
+        // template; KnownGoodState, as no GitOps tool tracks it and it keeps no revisions) and one (Retirement) for the retired model.
+        Assert.Equal(10, results.Count);
         Assert.All(results, r => Assert.Equal("error", (string?)r!["level"]));
         var retirement = results.Single(r => (string?)r!["ruleId"] == "Retirement")!;
         var location = retirement["locations"]![0]!["physicalLocation"]!;
@@ -84,7 +84,7 @@ public sealed class ReportFormatTests
         Assert.Equal(5, suites.Count);
         var counts = suites.Select(s => ((string?)s.Attribute("name"), s.Elements("testcase").Count(), s.Descendants("failure").Count(), s.Descendants("skipped").Count()));
         Assert.Equal(
-            [("kserve-models/granite-chat", 8, 0, 1), ("llm-serving/llama-chat", 8, 0, 1), ("chat-playground/support-bot", 8, 6, 1), ("multihost/llama-405b", 8, 1, 1), ("legacy-models/legacy-summarizer", 8, 1, 5)],
+            [("kserve-models/granite-chat", 10, 0, 1), ("llm-serving/llama-chat", 10, 0, 1), ("chat-playground/support-bot", 10, 7, 1), ("multihost/llama-405b", 10, 2, 1), ("legacy-models/legacy-summarizer", 10, 1, 7)],
             counts);
         Assert.All(suites, s => Assert.Equal(s.Descendants("failure").Count().ToString(), (string?)s.Attribute("failures")));
     }
