@@ -154,4 +154,36 @@ public sealed class WorkQueueTests
 
         public void Retried() => Retries++;
     }
+
+    [Fact]
+    public void A_delayed_key_does_not_keep_what_the_caller_had_in_its_execution_context()
+    {
+        using var queue = new WorkQueue<string>("test", null, metrics, TimeProvider.System);
+        var scope = new AsyncLocal<object?>();
+
+        var held = ScheduleWithin(queue, scope);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(held.IsAlive, "a key waiting an hour kept its caller's logging scope (execution context) alive");
+        Assert.True(queue.Depth == 0);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference ScheduleWithin(WorkQueue<string> queue, AsyncLocal<object?> scope)
+    {
+        WeakReference? held = null;
+        ExecutionContext.Run(
+            ExecutionContext.Capture()!,
+            _ =>
+            {
+                var properties = new byte[64 * 1024];
+                scope.Value = properties;
+                held = new WeakReference(properties);
+                queue.AddAfter("a", TimeSpan.FromHours(1));
+            },
+            null);
+        return held!;
+    }
 }

@@ -92,7 +92,27 @@ public sealed class WorkQueue<TKey> : IDisposable
             }
 
             var entry = new Pending(due);
-            entry.Timer = time.CreateTimer(_ => Fire(key, entry), null, delay, Timeout.InfiniteTimeSpan);
+
+            // The timer only adds the key: it must not keep the caller's execution context (a reconcile's logging scope
+            // and its properties) alive until it fires, which at 10,000 deployments waiting for their next check was
+            // megabytes of scopes.
+            var suppress = !ExecutionContext.IsFlowSuppressed();
+            if (suppress)
+            {
+                ExecutionContext.SuppressFlow();
+            }
+
+            try
+            {
+                entry.Timer = time.CreateTimer(_ => Fire(key, entry), null, delay, Timeout.InfiniteTimeSpan);
+            }
+            finally
+            {
+                if (suppress)
+                {
+                    ExecutionContext.RestoreFlow();
+                }
+            }
             waiting[key] = entry;
         }
     }
