@@ -67,6 +67,28 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task Many_delayed_keys_arrive_in_the_order_of_their_times_and_a_key_can_wait_again_after_it_arrived()
+    {
+        using var queue = NewQueue();
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var (key, seconds) in new[] { ("c", 30), ("a", 10), ("b", 20), ("d", 40) })
+        {
+            queue.AddAfter(key, TimeSpan.FromSeconds(seconds));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(25));
+        Assert.Equal(2, queue.Depth);
+        Assert.Equal(["a", "b"], new[] { await queue.GetAsync(ct), await queue.GetAsync(ct) });
+        queue.Done("a");
+        queue.AddAfter("a", TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("a", await queue.GetAsync(ct));
+        time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(["c", "d"], new[] { await queue.GetAsync(ct), await queue.GetAsync(ct) });
+        Assert.Equal(0, queue.Depth);
+    }
+
+    [Fact]
     public async Task Failures_back_off_exponentially_per_key_and_forget_resets_the_count()
     {
         using var queue = NewQueue(new RateLimiterOptions { BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(8) });
