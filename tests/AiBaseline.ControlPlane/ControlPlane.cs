@@ -51,18 +51,28 @@ public sealed class ControlPlane : IAsyncDisposable
     public static async Task<ControlPlane> StartAsync(ControlPlaneAssets assets, CancellationToken cancellationToken = default)
     {
         RemoveLeftoversOfDeadRuns();
-        var folder = Path.Combine(Path.GetTempPath(), $"aibaseline-controlplane-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
-        Directory.CreateDirectory(folder);
-        var plane = new ControlPlane(folder);
-        try
+
+        // A free port is found by binding to port 0 and letting go; another process may take it before the component
+        // binds it. That race is retried on fresh ports; any other failure is not.
+        for (var attempt = 1; ; attempt++)
         {
-            await plane.BootAsync(assets, cancellationToken);
-            return plane;
-        }
-        catch
-        {
-            await plane.DisposeAsync();
-            throw;
+            var folder = Path.Combine(Path.GetTempPath(), $"aibaseline-controlplane-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+            Directory.CreateDirectory(folder);
+            var plane = new ControlPlane(folder);
+            try
+            {
+                await plane.BootAsync(assets, cancellationToken);
+                return plane;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                await plane.DisposeAsync();
+            }
+            catch
+            {
+                await plane.DisposeAsync();
+                throw;
+            }
         }
     }
 

@@ -6,6 +6,9 @@ namespace AiBaseline.Controller.Tests;
 
 public sealed class DecodeFilterTests
 {
+    private static readonly SharedStrings SmallTable = new(capacity: 3);
+    private static readonly JsonSerializerOptions SmallTableOptions = new() { Converters = { SmallTable } };
+
     private const string Watched = """
         {"apiVersion":"apps/v1","kind":"Deployment",
          "metadata":{"name":"scorer","namespace":"ml","resourceVersion":"42","labels":{"app":"scorer"},
@@ -61,5 +64,47 @@ public sealed class DecodeFilterTests
         Assert.Equal("ml:apps/Deployment:ml/scorer", kept.Metadata.Annotations["argocd.argoproj.io/tracking-id"]);
         Assert.Null(none.Metadata.Annotations);
         Assert.Equal("scorer", kept.Metadata.Labels["app"]);
+    }
+
+    [Fact]
+    public void Equal_strings_of_different_objects_are_one_string_and_what_each_object_has_alone_is_not_kept()
+    {
+        using var first = JsonDocument.Parse("""
+            {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"scorer","namespace":"team-7","uid":"0b6f2c1e-9a3d-4e5f-8a7b-1c2d3e4f5a6b","resourceVersion":"1001","labels":{"app.kubernetes.io/name":"scorer"}}}
+            """);
+        using var second = JsonDocument.Parse("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"scorer","namespace":"team-7","uid":"7d1e2f3a-4b5c-4d6e-9f0a-1b2c3d4e5f6a","resourceVersion":"1002","labels":{"app.kubernetes.io/name":"scorer"}},
+             "spec":{"template":{"spec":{"serviceAccountName":"scorer","containers":[{"name":"server","image":"registry.example/ml/server:1"}]}}}}
+            """);
+        var filter = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false);
+
+        var account = filter.Decode<V1ServiceAccount>(first.RootElement);
+        var deployment = filter.Decode<V1Deployment>(second.RootElement);
+
+        Assert.Same(account.Metadata.NamespaceProperty, deployment.Metadata.NamespaceProperty);
+        Assert.Same(account.Metadata.Name, deployment.Spec.Template.Spec.ServiceAccountName);
+        Assert.Same(account.Metadata.Labels["app.kubernetes.io/name"], deployment.Metadata.Labels["app.kubernetes.io/name"]);
+        Assert.Same(account.Metadata.Labels.Keys.Single(), deployment.Metadata.Labels.Keys.Single());
+        Assert.Equal(("0b6f2c1e-9a3d-4e5f-8a7b-1c2d3e4f5a6b", "1001"), (account.Metadata.Uid, account.Metadata.ResourceVersion));
+    }
+
+    [Fact]
+    public void The_shared_table_starts_afresh_at_its_bound_and_strings_decode_as_sent()
+    {
+        var strings = SmallTable;
+        var options = SmallTableOptions;
+
+        var decoded = JsonSerializer.Deserialize<Dictionary<string, string>>("""{"a":"x","b":"x","c":"caf\u00e9","d":"1234","e":"y"}""", options)!;
+
+        Assert.Equal(["x", "x", "caf\u00e9", "1234", "y"], decoded.Values);
+        Assert.Same(decoded["a"], decoded["b"]);
+        Assert.InRange(strings.Count, 1, 3);
+        Assert.Same(strings.Share(new string('z', 2)), strings.Share("zz"));
+
+        // Long strings, uids and resource versions are each object's own: the table does not keep them.
+        foreach (var own in new[] { new string('q', SharedStrings.MaxLength + 1), "0b6f2c1e-9a3d-4e5f-8a7b-1c2d3e4f5a6b", "1001" })
+        {
+            Assert.NotSame(strings.Share(new string(own)), strings.Share(new string(own)));
+        }
     }
 }

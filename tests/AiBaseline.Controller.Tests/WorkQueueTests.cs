@@ -67,6 +67,28 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task Many_delayed_keys_arrive_in_the_order_of_their_times_and_a_key_can_wait_again_after_it_arrived()
+    {
+        using var queue = NewQueue();
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var (key, seconds) in new[] { ("c", 30), ("a", 10), ("b", 20), ("d", 40) })
+        {
+            queue.AddAfter(key, TimeSpan.FromSeconds(seconds));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(25));
+        Assert.Equal(2, queue.Depth);
+        Assert.Equal(["a", "b"], new[] { await queue.GetAsync(ct), await queue.GetAsync(ct) });
+        queue.Done("a");
+        queue.AddAfter("a", TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("a", await queue.GetAsync(ct));
+        time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(["c", "d"], new[] { await queue.GetAsync(ct), await queue.GetAsync(ct) });
+        Assert.Equal(0, queue.Depth);
+    }
+
+    [Fact]
     public async Task Failures_back_off_exponentially_per_key_and_forget_resets_the_count()
     {
         using var queue = NewQueue(new RateLimiterOptions { BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(8) });
@@ -153,5 +175,37 @@ public sealed class WorkQueueTests
         public void Waited(TimeSpan duration) => Waits.Add(duration);
 
         public void Retried() => Retries++;
+    }
+
+    [Fact]
+    public void A_delayed_key_does_not_keep_what_the_caller_had_in_its_execution_context()
+    {
+        using var queue = new WorkQueue<string>("test", null, metrics, TimeProvider.System);
+        var scope = new AsyncLocal<object?>();
+
+        var held = ScheduleWithin(queue, scope);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(held.IsAlive, "a key waiting an hour kept its caller's logging scope (execution context) alive");
+        Assert.True(queue.Depth == 0);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference ScheduleWithin(WorkQueue<string> queue, AsyncLocal<object?> scope)
+    {
+        WeakReference? held = null;
+        ExecutionContext.Run(
+            ExecutionContext.Capture()!,
+            _ =>
+            {
+                var properties = new byte[64 * 1024];
+                scope.Value = properties;
+                held = new WeakReference(properties);
+                queue.AddAfter("a", TimeSpan.FromHours(1));
+            },
+            null);
+        return held!;
     }
 }

@@ -27,6 +27,9 @@ public sealed class OperatorTests
             "aibaseline_deployments{ready=\"True\"} 1",
             "aibaseline_deployments{ready=\"False\"} 1",
             "aibaseline_control_results{control=\"NetworkIsolation\",result=\"NotMet\"} 1",
+            "aibaseline_control_results{control=\"NetworkIsolation\",result=\"Met\"} 1",
+            "aibaseline_provision_results{provision=\"5.2.2-1\",result=\"NotMet\"} 1",
+            "aibaseline_provision_results{provision=\"5.2.2-1\",result=\"Met\"} 1",
             "aibaseline_informer_synced{resource=\"secrets\"} 1",
             "controller_runtime_reconcile_total{controller=\"aimodeldeployment\",result=\"success\"}",
         ];

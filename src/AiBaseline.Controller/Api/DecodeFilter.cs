@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using k8s;
 
@@ -24,12 +23,27 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? scratch;
 
+    /// <summary>The strings of every filtered object, shared (<see cref="SharedStrings"/>).</summary>
+    public static SharedStrings Strings { get; } = new();
+
+    /// <summary>The Kubernetes client's own JSON options, with equal strings shared.</summary>
+    private static JsonSerializerOptions Options { get; } = SharingOptions();
+
+    private static JsonSerializerOptions SharingOptions()
+    {
+        JsonSerializerOptions? options = null;
+        KubernetesJson.AddJsonOptions(o => options = new JsonSerializerOptions(o));
+        options!.Converters.Insert(0, Strings);
+        options.MakeReadOnly();
+        return options;
+    }
+
     /// <summary>Decodes <paramref name="element"/>, a Kubernetes object, without the parts this filter leaves out.</summary>
     public T Decode<T>(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            return KubernetesJson.Deserialize<T>(element);
+            return element.Deserialize<T>(Options)!;
         }
 
         var buffer = scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
@@ -72,13 +86,7 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
             writer.WriteEndObject();
         }
 
-        if (!MemoryMarshal.TryGetArray(buffer.WrittenMemory, out var written))
-        {
-            throw new InvalidOperationException("an array buffer writer is backed by an array");
-        }
-
-        using var filtered = new MemoryStream(written.Array!, written.Offset, written.Count, writable: false);
-        var result = KubernetesJson.Deserialize<T>(filtered);
+        var result = JsonSerializer.Deserialize<T>(buffer.WrittenSpan, Options)!;
         if (buffer.Capacity > 1024 * 1024)
         {
             scratch = null;

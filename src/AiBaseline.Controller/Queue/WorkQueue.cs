@@ -13,11 +13,14 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly HashSet<TKey> dirty = [];
     private readonly HashSet<TKey> processing = [];
     private readonly Dictionary<TKey, long> addedAt = [];
-    private readonly Dictionary<TKey, Pending> waiting = [];
+    private readonly Dictionary<TKey, DateTimeOffset> waiting = [];
+    private readonly PriorityQueue<TKey, DateTimeOffset> due = new();
     private readonly SemaphoreSlim available = new(0);
     private readonly RateLimiter<TKey> limiter;
     private readonly IWorkQueueMetrics? metrics;
     private readonly TimeProvider time;
+    private ITimer? wakeUp;
+    private DateTimeOffset wakeUpAt = DateTimeOffset.MaxValue;
     private bool shutDown;
 
     public WorkQueue(string name, RateLimiterOptions? rateLimits = null, IWorkQueueMetrics? metrics = null, TimeProvider? time = null)
@@ -80,20 +83,21 @@ public sealed class WorkQueue<TKey> : IDisposable
                 return;
             }
 
-            var due = time.GetUtcNow() + delay;
-            if (waiting.TryGetValue(key, out var pending))
+            var at = time.GetUtcNow() + delay;
+            if (waiting.TryGetValue(key, out var pending) && pending <= at)
             {
-                if (pending.Due <= due)
-                {
-                    return;
-                }
-
-                pending.Timer?.Dispose();
+                return;
             }
 
-            var entry = new Pending(due);
-            entry.Timer = time.CreateTimer(_ => Fire(key, entry), null, delay, Timeout.InfiniteTimeSpan);
-            waiting[key] = entry;
+            // One timer for every delayed key, set to the earliest: at 10,000 deployments each waiting for its next
+            // check, a timer per key (with its callback and the execution context it captured) was megabytes. A key
+            // brought forward is pushed again; its later entry is skipped when it comes up.
+            waiting[key] = at;
+            due.Enqueue(key, at);
+            if (at < wakeUpAt)
+            {
+                WakeUpAt(at);
+            }
         }
     }
 
@@ -193,12 +197,9 @@ public sealed class WorkQueue<TKey> : IDisposable
             }
 
             shutDown = true;
-            foreach (var entry in waiting.Values)
-            {
-                entry.Timer?.Dispose();
-            }
-
+            wakeUp?.Dispose();
             waiting.Clear();
+            due.Clear();
             available.Release();
         }
     }
@@ -210,21 +211,77 @@ public sealed class WorkQueue<TKey> : IDisposable
         available.Dispose();
     }
 
-    private void Fire(TKey key, Pending entry)
+    /// <summary>Sets the one timer to <paramref name="at"/>; called under the lock.</summary>
+    private void WakeUpAt(DateTimeOffset at)
     {
+        wakeUpAt = at;
+        var delay = at - time.GetUtcNow();
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+        if (wakeUp is null)
+        {
+            // The timer adds keys only: it must not keep the execution context (logging scope) of the first caller.
+            var suppress = !ExecutionContext.IsFlowSuppressed();
+            if (suppress)
+            {
+                ExecutionContext.SuppressFlow();
+            }
+
+            try
+            {
+                wakeUp = time.CreateTimer(_ => Release(), null, delay, Timeout.InfiniteTimeSpan);
+            }
+            finally
+            {
+                if (suppress)
+                {
+                    ExecutionContext.RestoreFlow();
+                }
+            }
+        }
+        else
+        {
+            wakeUp.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Adds every delayed key that is due and sets the timer to the next one.</summary>
+    private void Release()
+    {
+        var ready = new List<TKey>();
         lock (gate)
         {
-            // A later, earlier-due AddAfter may have replaced this entry.
-            if (!waiting.TryGetValue(key, out var pending) || !ReferenceEquals(pending, entry))
+            if (shutDown)
             {
                 return;
             }
 
-            waiting.Remove(key);
-            entry.Timer?.Dispose();
+            var now = time.GetUtcNow();
+            wakeUpAt = DateTimeOffset.MaxValue;
+            while (due.TryPeek(out var key, out var at))
+            {
+                if (!waiting.TryGetValue(key, out var current) || current != at)
+                {
+                    // Brought forward (and already added) or added since: this entry is out of date.
+                    due.Dequeue();
+                    continue;
+                }
+
+                if (at > now)
+                {
+                    WakeUpAt(at);
+                    break;
+                }
+
+                due.Dequeue();
+                waiting.Remove(key);
+                ready.Add(key);
+            }
         }
 
-        Add(key);
+        foreach (var key in ready)
+        {
+            Add(key);
+        }
     }
 
     private void Enqueue(TKey key)
@@ -232,12 +289,5 @@ public sealed class WorkQueue<TKey> : IDisposable
         queue.Enqueue(key);
         metrics?.DepthChanged(queue.Count);
         available.Release();
-    }
-
-    private sealed class Pending(DateTimeOffset due)
-    {
-        public DateTimeOffset Due { get; } = due;
-
-        public ITimer? Timer { get; set; }
     }
 }
