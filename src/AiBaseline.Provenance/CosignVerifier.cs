@@ -6,8 +6,9 @@ using AiBaseline.Provenance.Signing;
 namespace AiBaseline.Provenance;
 
 /// <summary>
-/// Verifies cosign key-based signatures and attestations stored in the registry beside the artifact: the
-/// <c>sha256-&lt;hex&gt;.sig</c> and <c>.att</c> tags (and the OCI 1.1 referrers fallback tag for signatures).
+/// Verifies cosign signatures and attestations stored in the registry beside the artifact: the
+/// <c>sha256-&lt;hex&gt;.sig</c> and <c>.att</c> tags (and the OCI 1.1 referrers fallback tag for signatures), made with
+/// a key or with a certificate (keyless, or a private PKI; see <see cref="Signing.KeylessLayerCheck"/>).
 /// The user's reference is only read, never rewritten: a tag is resolved to a digest for the report.
 /// </summary>
 public sealed class CosignVerifier(RegistryClient registry, TimeProvider time) : IArtifactVerifier
@@ -33,14 +34,14 @@ public sealed class CosignVerifier(RegistryClient registry, TimeProvider time) :
             }
 
             digest = manifest.Digest;
-            if (policy.Keys.IsEmpty)
+            if (!policy.HasSigners)
             {
                 return Result(reference, digest, VerificationOutcome.Unavailable, VerificationReasons.NoTrustedKeys,
-                    $"image {image}: the trust policy has no signature keys to verify against");
+                    $"image {image}: the trust policy has no signature keys, identities or certificate chains to verify against");
             }
 
             // Signatures and attestations live under separate tags: fetch both at once to halve the round trips.
-            var signatureSearch = new SignatureSearch(registry, image, digest, policy, credentials).RunAsync(ct);
+            var signatureSearch = new SignatureSearch(registry, image, digest, policy, credentials, time.GetUtcNow()).RunAsync(ct);
             var attestationSearch = new AttestationSearch(registry, image, digest, policy, credentials).RunAsync(ct);
             await Task.WhenAll(signatureSearch, attestationSearch).ConfigureAwait(false);
             var signatures = await signatureSearch.ConfigureAwait(false);

@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text.Json;
+using AiBaseline.Provenance.Sigstore;
+
+namespace AiBaseline.Provenance.Signing;
+
+/// <summary>What one certificate-signed layer proved: the signers it verified for, or the furthest failure.</summary>
+internal sealed record KeylessLayerResult(IReadOnlyList<string> Signers, LayerVerdict? Verdict, string? Reason, string? Message)
+{
+    public static KeylessLayerResult Invalid(string message) => new([], LayerVerdict.SignatureInvalid, VerificationReasons.SignatureInvalid, message);
+}
+
+/// <summary>
+/// Checks one cosign simple-signing layer signed with a certificate, in the legacy tag format: the layer's
+/// <c>dev.sigstore.cosign/certificate</c>, <c>/chain</c> and <c>/bundle</c> (the Rekor signed entry timestamp)
+/// annotations become a Sigstore bundle with a message signature over the payload, which
+/// <see cref="SigstoreVerifier"/> checks against each certificate signer: signature, log entry and SET (when the
+/// signer's root has a log), chain, SCT (when the root has a CT log) and identity. Then the payload must name the digest.
+/// </summary>
+internal static class KeylessLayerCheck
+{
+    public const string CertificateAnnotation = "dev.sigstore.cosign/certificate";
+    public const string ChainAnnotation = "dev.sigstore.cosign/chain";
+    public const string BundleAnnotation = "dev.sigstore.cosign/bundle";
+
+    /// <summary>Failures that got further in the verification say more; the furthest is reported.</summary>
+    private static readonly ImmutableArray<string> Progress =
+    [
+        SigstoreReasons.MalformedBundle, SigstoreReasons.UntrustedKey, SigstoreReasons.SignatureMismatch, SigstoreReasons.MissingTlogEntry,
+        SigstoreReasons.TlogEntryMismatch, SigstoreReasons.InvalidSignedEntryTimestamp, SigstoreReasons.InvalidInclusionProof,
+        SigstoreReasons.UntrustedChain, SigstoreReasons.ExpiredAtSigning, SigstoreReasons.InvalidSct, SigstoreReasons.IdentityMismatch,
+    ];
+
+    public static KeylessLayerResult Check(byte[] payload, IReadOnlyDictionary<string, string> annotations, string imageDigest, IReadOnlyList<CertificateSigner> signers, DateTimeOffset now)
+    {
+        var certificates = Pem(annotations.GetValueOrDefault(CertificateAnnotation));
+        if (certificates.Count == 0)
+        {
+            return KeylessLayerResult.Invalid($"the {CertificateAnnotation} annotation holds no PEM certificate");
+        }
+
+        var signature = ProtoJson.DecodeBase64(annotations.GetValueOrDefault(SimpleSigningCheck.SignatureAnnotation) ?? "");
+        if (signature is not { Length: > 0 })
+        {
+            return KeylessLayerResult.Invalid($"the {SimpleSigningCheck.SignatureAnnotation} annotation is not base64");
+        }
+
+        ImmutableArray<TlogEntry> entries = [];
+        if (annotations.GetValueOrDefault(BundleAnnotation) is { } rekorBundle)
+        {
+            if (ReadRekorBundle(rekorBundle) is not { } entry)
+            {
+                return KeylessLayerResult.Invalid($"the {BundleAnnotation} annotation is not a Rekor bundle (SignedEntryTimestamp and Payload)");
+            }
+
+            entries = [entry];
+        }
+
+        var sha256 = SHA256.HashData(payload);
+        var bundle = new SigstoreBundle("cosign legacy signature annotations", 1, [.. certificates.Take(1), .. Pem(annotations.GetValueOrDefault(ChainAnnotation))],
+            null, entries, [], new MessageSignature("SHA2_256", sha256, signature), null);
+
+        var verified = new List<string>();
+        SigstoreVerificationException? furthest = null;
+        foreach (var signer in signers)
+        {
+            try
+            {
+                verified.Add(signer.Describe(SigstoreVerifier.Verify(bundle, signer.Policy, sha256, now).Signer));
+            }
+            catch (SigstoreVerificationException e)
+            {
+                var named = signer.Name is null ? e : new SigstoreVerificationException(e.Reason, $"{signer.Name}: {e.Message}");
+                furthest = furthest is null || Progress.IndexOf(e.Reason) > Progress.IndexOf(furthest.Reason) ? named : furthest;
+            }
+        }
+
+        if (verified.Count == 0)
+        {
+            return new KeylessLayerResult([], null, furthest?.Reason ?? VerificationReasons.UntrustedSigner, furthest?.Message ?? "no certificate signer is trusted");
+        }
+
+        var claims = SimpleSigningCheck.ReadClaims(payload);
+        if (claims is null)
+        {
+            return KeylessLayerResult.Invalid("the signed payload is not a cosign simple-signing document");
+        }
+
+        return SimpleSigningCheck.NamesImage(claims.Value, imageDigest)
+            ? new KeylessLayerResult(verified, LayerVerdict.Verified, null, null)
+            : new KeylessLayerResult([], LayerVerdict.PayloadMismatch, VerificationReasons.PayloadMismatch, "the signed payload names another image");
+    }
+
+    private static List<byte[]> Pem(string? text)
+    {
+        var blocks = new List<byte[]>();
+        var rest = (text ?? "").AsSpan();
+        while (PemEncoding.TryFind(rest, out var fields))
+        {
+            if (rest[fields.Label].SequenceEqual("CERTIFICATE") && ProtoJson.DecodeBase64(rest[fields.Base64Data].ToString()) is { } der)
+            {
+                blocks.Add(der);
+            }
+
+            rest = rest[fields.Location.End..];
+        }
+
+        return blocks;
+    }
+
+    /// <summary>cosign's bundle annotation: {"SignedEntryTimestamp": base64, "Payload": {"body", "integratedTime", "logIndex", "logID" (hex)}}.</summary>
+    private static TlogEntry? ReadRekorBundle(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            var set = ProtoJson.DecodeBase64(root.GetProperty("SignedEntryTimestamp").GetString() ?? "");
+            var payload = root.GetProperty("Payload");
+            var body = ProtoJson.DecodeBase64(payload.GetProperty("body").GetString() ?? "");
+            var logId = payload.GetProperty("logID").GetString() ?? "";
+            if (set is null || body is null || logId.Length != 64)
+            {
+                return null;
+            }
+
+            using var entry = JsonDocument.Parse(body);
+            return new TlogEntry(
+                payload.GetProperty("logIndex").GetInt64(),
+                Convert.FromHexString(logId),
+                entry.RootElement.GetProperty("kind").GetString() ?? "",
+                entry.RootElement.GetProperty("apiVersion").GetString() ?? "",
+                payload.GetProperty("integratedTime").GetInt64(),
+                set,
+                null,
+                body);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+}
