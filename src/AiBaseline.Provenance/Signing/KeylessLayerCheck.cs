@@ -30,6 +30,7 @@ internal static class KeylessLayerCheck
         SigstoreReasons.MalformedBundle, SigstoreReasons.UntrustedKey, SigstoreReasons.SignatureMismatch, SigstoreReasons.MissingTlogEntry,
         SigstoreReasons.TlogEntryMismatch, SigstoreReasons.InvalidSignedEntryTimestamp, SigstoreReasons.InvalidInclusionProof,
         SigstoreReasons.UntrustedChain, SigstoreReasons.ExpiredAtSigning, SigstoreReasons.InvalidSct, SigstoreReasons.IdentityMismatch,
+        VerificationReasons.PayloadMismatch,
     ];
 
     public static KeylessLayerResult Check(byte[] payload, IReadOnlyDictionary<string, string> annotations, string imageDigest, IReadOnlyList<CertificateSigner> signers, DateTimeOffset now)
@@ -72,7 +73,7 @@ internal static class KeylessLayerCheck
             catch (SigstoreVerificationException e)
             {
                 var named = signer.Name is null ? e : new SigstoreVerificationException(e.Reason, $"{signer.Name}: {e.Message}");
-                furthest = furthest is null || Progress.IndexOf(e.Reason) > Progress.IndexOf(furthest.Reason) ? named : furthest;
+                furthest = Further(furthest, named);
             }
         }
 
@@ -91,6 +92,10 @@ internal static class KeylessLayerCheck
             ? new KeylessLayerResult(verified, LayerVerdict.Verified, null, null)
             : new KeylessLayerResult([], LayerVerdict.PayloadMismatch, VerificationReasons.PayloadMismatch, "the signed payload names another image");
     }
+
+    /// <summary>Of two failures, the one that got further in the verification (the other when the first is null).</summary>
+    internal static SigstoreVerificationException Further(SigstoreVerificationException? known, SigstoreVerificationException candidate) =>
+        known is null || Progress.IndexOf(candidate.Reason) > Progress.IndexOf(known.Reason) ? candidate : known;
 
     private static List<byte[]> Pem(string? text)
     {

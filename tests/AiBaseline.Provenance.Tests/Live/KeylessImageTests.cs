@@ -162,6 +162,39 @@ public sealed class KeylessImageTests(KeylessRegistryFixture registry)
             TrustPolicy.FromProfile("p", registry.RootPolicy(withLog: true, Identity())).Fingerprint);
     }
 
+    [Fact]
+    public async Task Bundle_referrer_made_with_the_trusted_certificate_is_a_signature_and_an_attestation()
+    {
+        var images = registry.ChainPolicy(Identity());
+        images.RequiredAttestations = [new RequiredAttestation { PredicateType = "https://slsa.dev/provenance/v1", BuilderId = BuilderId }];
+
+        var result = await Verify("bundle", images);
+
+        Assert.Equal(VerificationOutcome.Verified, result.Outcome);
+        Assert.Equal([$"release-ca: {Signer}"], result.SignedBy);
+        Assert.Equal(["https://slsa.dev/provenance/v1"], result.AttestationTypes);
+    }
+
+    public static TheoryData<string, string, string, string> BundleFailures => new()
+    {
+        // scenario, trusted subject, reason, what the message says
+        { "bundle", "someone@acme.test", SigstoreReasons.IdentityMismatch, $"signed by {Release.Email} from {Release.Issuer}" },
+        { "bundle-rogue", Release.Email, SigstoreReasons.UntrustedChain, "does not chain to a certificate authority" },
+        { "bundle-tampered", Release.Email, SigstoreReasons.SignatureMismatch, "DSSE envelope's signature does not verify" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BundleFailures))]
+    public async Task Bundle_referrers_that_do_not_verify_fail_with_the_bundles_reason(string scenario, string subject, string reason, string message)
+    {
+        var result = await Verify(scenario, registry.ChainPolicy(Identity(subject)));
+
+        Assert.Equal(VerificationOutcome.Failed, result.Outcome);
+        Assert.Equal(reason, result.Reason);
+        Assert.Contains("1 Sigstore bundle(s) attached, none from a trusted signer", result.Message, StringComparison.Ordinal);
+        Assert.Contains(message, result.Message, StringComparison.Ordinal);
+    }
+
     private Task<ArtifactVerification> Verify(string scenario, ImagePolicy images) =>
         new CosignVerifier(new Oci.RegistryClient(Verifiers.FastRetries(registry.Registry.Host), TimeProvider.System), TimeProvider.System)
             .VerifyAsync(registry.Images[scenario], TrustPolicy.FromProfile("keyless", images), null, Ct);

@@ -13,6 +13,8 @@ namespace AiBaseline.Provenance.Tests.Live;
 /// </summary>
 public sealed class KeylessRegistryFixture : IAsyncLifetime
 {
+    public const string BuilderId = "https://ci.acme.test/builder@v1";
+
     internal static readonly SignerClaims Release = new("release@acme.test", "https://issuer.acme.test", "acme/scorer", "refs/heads/main", "push");
 
     private readonly string workDir = Path.Combine(Path.GetTempPath(), "aibaseline-keyless-" + Guid.NewGuid().ToString("N"));
@@ -52,6 +54,16 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
             Images[scenario] = $"{Registry.Host}/demo/{scenario}@{digest}";
             await cosign.SignWithCertificateAsync(key, certificate, caChain, Images[scenario]);
         }
+
+        foreach (var (scenario, certificate, caChain) in new[] { ("bundle", good, chain), ("bundle-rogue", rogue, rogueChain), ("bundle-tampered", good, chain) })
+        {
+            var (digest, _) = await pusher.PushImageAsync($"demo/{scenario}", "v1", scenario);
+            Images[scenario] = $"{Registry.Host}/demo/{scenario}@{digest}";
+            await cosign.AttestBundleWithCertificateAsync(key, certificate, caChain, Images[scenario], "slsaprovenance1",
+                "{\"buildDefinition\":{\"buildType\":\"https://ci.acme.test/build@v1\"},\"runDetails\":{\"builder\":{\"id\":\"" + BuilderId + "\"}}}");
+        }
+
+        await EditBundleAsync(pusher, "bundle-tampered");
 
         // cosign itself accepts what the verifier is tested against.
         await cosign.VerifyAsync(Images["good"], "--certificate-chain", chain,
@@ -121,6 +133,33 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
         annotations["dev.sigstore.cosign/bundle"] = Log.BundleAnnotation(payload,
             (string)annotations["dev.cosignproject.cosign/signature"]!, (string)annotations["dev.sigstore.cosign/certificate"]!, integratedTime);
         return payload;
+    }
+
+    /// <summary>
+    /// Changes one byte of the DSSE payload of the bundle attached to the image, and re-points the referrer manifest
+    /// and the referrers tag's index at it, as an attacker with write access to the repository could.
+    /// </summary>
+    private async Task EditBundleAsync(ImagePusher pusher, string scenario)
+    {
+        var repository = $"demo/{scenario}";
+        var tag = Images[scenario].Split('@')[1].Replace(':', '-');
+        var index = JsonNode.Parse(await pusher.GetAsync(repository, "manifests", tag))!;
+        var entry = index["manifests"]![0]!;
+        var manifest = JsonNode.Parse(await pusher.GetAsync(repository, "manifests", (string)entry["digest"]!))!;
+        var layer = manifest["layers"]![0]!;
+        var bundle = JsonNode.Parse(await pusher.GetAsync(repository, "blobs", (string)layer["digest"]!))!;
+        var payload = Convert.FromBase64String((string)bundle["dsseEnvelope"]!["payload"]!);
+        var text = Encoding.UTF8.GetString(payload).Replace(BuilderId, BuilderId.Replace("@v1", "@v2", StringComparison.Ordinal), StringComparison.Ordinal);
+        bundle["dsseEnvelope"]!["payload"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+        var edited = Encoding.UTF8.GetBytes(bundle.ToJsonString());
+        await pusher.PushBlobAsync(repository, edited);
+        layer["digest"] = Digests.Sha256(edited);
+        layer["size"] = edited.Length;
+        var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        var manifestDigest = await pusher.PushManifestAsync(repository, Digests.Sha256(manifestBytes), manifestBytes, OciMediaTypes.OciManifest);
+        entry["digest"] = manifestDigest;
+        entry["size"] = manifestBytes.Length;
+        await pusher.PushManifestAsync(repository, tag, Encoding.UTF8.GetBytes(index.ToJsonString()), OciMediaTypes.OciIndex);
     }
 
     /// <summary>Rewrites the first signature layer (its annotations, and its payload when <paramref name="edit"/> returns other bytes) and re-pushes the .sig manifest.</summary>

@@ -39,6 +39,16 @@ internal sealed class Cosign(string workDir)
             ["sign", "-y", "--key", privateKey, "--certificate", certificate, "--certificate-chain", chain, "--tlog-upload=false", "--allow-insecure-registry", image],
             environment, workDir);
 
+    /// <summary>Attests in the Sigstore bundle format (an OCI referrer) with the key and its certificate.</summary>
+    public Task AttestBundleWithCertificateAsync(string privateKey, string certificate, string chain, string image, string type, string predicateJson)
+    {
+        var predicate = Path.Combine(workDir, $"predicate-{Guid.NewGuid():N}.json");
+        File.WriteAllText(predicate, predicateJson);
+        return ProcessRunner.RunAsync(Tools.Cosign,
+            ["attest", "-y", "--key", privateKey, "--certificate", certificate, "--certificate-chain", chain, "--tlog-upload=false", "--new-bundle-format",
+             "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
+    }
+
     /// <summary>Runs <c>cosign verify</c> offline with <paramref name="arguments"/>; fails when cosign does not verify.</summary>
     public Task VerifyAsync(string image, params string[] arguments) =>
         ProcessRunner.RunAsync(Tools.Cosign, ["verify", "--insecure-ignore-tlog", "--insecure-ignore-sct", "--allow-insecure-registry", .. arguments, image], environment, workDir);
