@@ -45,7 +45,7 @@ public sealed class CosignVerifier(RegistryClient registry, TimeProvider time) :
             var now = time.GetUtcNow();
             var signatureSearch = new SignatureSearch(registry, image, digest, policy, credentials, now).RunAsync(ct);
             var bundleSearch = new BundleSearch(registry, image, digest, policy, credentials, now).RunAsync(ct);
-            var attestationSearch = new AttestationSearch(registry, image, digest, policy, credentials).RunAsync(bundleSearch, ct);
+            var attestationSearch = new AttestationSearch(registry, image, digest, policy, credentials, now).RunAsync(bundleSearch, ct);
             await Task.WhenAll(signatureSearch, bundleSearch, attestationSearch).ConfigureAwait(false);
             var (legacySigners, legacyFailure) = await signatureSearch.ConfigureAwait(false);
             var bundles = await bundleSearch.ConfigureAwait(false);

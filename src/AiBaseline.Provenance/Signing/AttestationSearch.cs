@@ -5,10 +5,10 @@ using AiBaseline.Provenance.Oci;
 namespace AiBaseline.Provenance.Signing;
 
 /// <summary>
-/// Reads the cosign attestations for one digest, keeps those a trusted key signed for this subject, adds those
+/// Reads the cosign attestations for one digest, keeps those a trusted key or certificate signer signed for this subject, adds those
 /// verified in Sigstore bundles, and checks the policy's requirements.
 /// </summary>
-internal sealed class AttestationSearch(RegistryClient registry, ImageReference image, string digest, TrustPolicy policy, RegistryCredentials? credentials)
+internal sealed class AttestationSearch(RegistryClient registry, ImageReference image, string digest, TrustPolicy policy, RegistryCredentials? credentials, DateTimeOffset now)
 {
     public async Task<(ImmutableArray<string> Types, VerificationFailure? Failure)> RunAsync(Task<BundleSearchResult> bundles, CancellationToken ct)
     {
@@ -27,6 +27,11 @@ internal sealed class AttestationSearch(RegistryClient registry, ImageReference 
             }
 
             var (attestation, problem, claimedType) = DsseCheck.Check(envelope.Bytes, digest, policy.Keys);
+            if (attestation is null && !policy.CertificateSigners.IsEmpty && layer.Annotations.ContainsKey(KeylessLayerCheck.CertificateAnnotation))
+            {
+                (attestation, problem) = KeylessLayerCheck.CheckAttestation(envelope.Bytes, layer.Annotations, digest, policy.CertificateSigners, now);
+            }
+
             if (attestation is not null)
             {
                 verified.Add(attestation);

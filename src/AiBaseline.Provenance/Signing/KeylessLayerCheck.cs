@@ -35,32 +35,18 @@ internal static class KeylessLayerCheck
 
     public static KeylessLayerResult Check(byte[] payload, IReadOnlyDictionary<string, string> annotations, string imageDigest, IReadOnlyList<CertificateSigner> signers, DateTimeOffset now)
     {
-        var certificates = Pem(annotations.GetValueOrDefault(CertificateAnnotation));
-        if (certificates.Count == 0)
-        {
-            return KeylessLayerResult.Invalid($"the {CertificateAnnotation} annotation holds no PEM certificate");
-        }
-
         var signature = ProtoJson.DecodeBase64(annotations.GetValueOrDefault(SimpleSigningCheck.SignatureAnnotation) ?? "");
         if (signature is not { Length: > 0 })
         {
             return KeylessLayerResult.Invalid($"the {SimpleSigningCheck.SignatureAnnotation} annotation is not base64");
         }
 
-        ImmutableArray<TlogEntry> entries = [];
-        if (annotations.GetValueOrDefault(BundleAnnotation) is { } rekorBundle)
-        {
-            if (ReadRekorBundle(rekorBundle) is not { } entry)
-            {
-                return KeylessLayerResult.Invalid($"the {BundleAnnotation} annotation is not a Rekor bundle (SignedEntryTimestamp and Payload)");
-            }
-
-            entries = [entry];
-        }
-
         var sha256 = SHA256.HashData(payload);
-        var bundle = new SigstoreBundle("cosign legacy signature annotations", 1, [.. certificates.Take(1), .. Pem(annotations.GetValueOrDefault(ChainAnnotation))],
-            null, entries, [], new MessageSignature("SHA2_256", sha256, signature), null);
+        var (bundle, problem) = ToBundle(annotations, new MessageSignature("SHA2_256", sha256, signature), null);
+        if (bundle is null)
+        {
+            return KeylessLayerResult.Invalid(problem!);
+        }
 
         var verified = new List<string>();
         SigstoreVerificationException? furthest = null;
@@ -91,6 +77,77 @@ internal static class KeylessLayerCheck
         return SimpleSigningCheck.NamesImage(claims.Value, imageDigest)
             ? new KeylessLayerResult(verified, LayerVerdict.Verified, null, null)
             : new KeylessLayerResult([], LayerVerdict.PayloadMismatch, VerificationReasons.PayloadMismatch, "the signed payload names another image");
+    }
+
+    /// <summary>
+    /// Checks one legacy <c>.att</c> layer signed with a certificate: the DSSE envelope with the layer's certificate,
+    /// chain and Rekor annotations, against each certificate signer; then its in-toto statement must name the digest.
+    /// </summary>
+    public static (VerifiedAttestation? Attestation, string? Problem) CheckAttestation(byte[] envelopeJson, IReadOnlyDictionary<string, string> annotations, string imageDigest, IReadOnlyList<CertificateSigner> signers, DateTimeOffset now)
+    {
+        DsseEnvelope envelope;
+        try
+        {
+            using var document = JsonDocument.Parse(envelopeJson);
+            var root = document.RootElement;
+            var signatures = root.GetProperty("signatures").EnumerateArray().Select(s => ProtoJson.DecodeBase64(s.GetProperty("sig").GetString() ?? "")).ToList();
+            if (signatures.Count != 1 || signatures[0] is null || ProtoJson.DecodeBase64(root.GetProperty("payload").GetString() ?? "") is not { } body)
+            {
+                return (null, "the DSSE envelope does not hold one base64 signature and payload");
+            }
+
+            envelope = new DsseEnvelope(root.GetProperty("payloadType").GetString() ?? "", body, [signatures[0]!]);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return (null, "the DSSE envelope cannot be decoded");
+        }
+
+        var (bundle, problem) = ToBundle(annotations, null, envelope);
+        if (bundle is null)
+        {
+            return (null, problem);
+        }
+
+        SigstoreVerificationException? furthest = null;
+        foreach (var signer in signers)
+        {
+            try
+            {
+                var name = signer.Describe(SigstoreVerifier.Verify(bundle, signer.Policy, null, now).Signer);
+                return DsseCheck.CheckVerified(envelope.PayloadType, envelope.Payload, imageDigest, name);
+            }
+            catch (SigstoreVerificationException e)
+            {
+                furthest = Further(furthest, signer.Name is null ? e : new SigstoreVerificationException(e.Reason, $"{signer.Name}: {e.Message}"));
+            }
+        }
+
+        return (null, furthest is null ? "no certificate signer is trusted" : $"{furthest.Reason}: {furthest.Message}");
+    }
+
+    /// <summary>The layer's certificate, chain and Rekor annotations around one signature, as a v0.1 bundle; or why not.</summary>
+    private static (SigstoreBundle? Bundle, string? Problem) ToBundle(IReadOnlyDictionary<string, string> annotations, MessageSignature? message, DsseEnvelope? envelope)
+    {
+        var certificates = Pem(annotations.GetValueOrDefault(CertificateAnnotation));
+        if (certificates.Count == 0)
+        {
+            return (null, $"the {CertificateAnnotation} annotation holds no PEM certificate");
+        }
+
+        ImmutableArray<TlogEntry> entries = [];
+        if (annotations.GetValueOrDefault(BundleAnnotation) is { } rekorBundle)
+        {
+            if (ReadRekorBundle(rekorBundle) is not { } entry)
+            {
+                return (null, $"the {BundleAnnotation} annotation is not a Rekor bundle (SignedEntryTimestamp and Payload)");
+            }
+
+            entries = [entry];
+        }
+
+        return (new SigstoreBundle("cosign legacy signature annotations", 1, [.. certificates.Take(1), .. Pem(annotations.GetValueOrDefault(ChainAnnotation))],
+            null, entries, [], message, envelope), null);
     }
 
     /// <summary>Of two failures, the one that got further in the verification (the other when the first is null).</summary>

@@ -195,6 +195,32 @@ public sealed class KeylessImageTests(KeylessRegistryFixture registry)
         Assert.Contains(message, result.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Certificate_signed_attestation_in_the_att_tag_meets_the_required_attestation()
+    {
+        var images = registry.ChainPolicy(Identity());
+        images.RequiredAttestations = [new RequiredAttestation { PredicateType = "https://slsa.dev/provenance/v1", BuilderId = BuilderId }];
+
+        var result = await Verify("good", images);
+
+        Assert.Equal(VerificationOutcome.Verified, result.Outcome);
+        Assert.Equal(["https://slsa.dev/provenance/v1"], result.AttestationTypes);
+    }
+
+    [Fact]
+    public async Task Certificate_signed_attestation_from_another_builder_is_invalid_naming_the_builder()
+    {
+        var images = registry.ChainPolicy(Identity());
+        images.RequiredAttestations = [new RequiredAttestation { PredicateType = "https://slsa.dev/provenance/v1", BuilderId = "https://ci.other.test/builder" }];
+
+        var result = await Verify("good", images);
+
+        Assert.Equal(VerificationOutcome.Failed, result.Outcome);
+        Assert.Equal(VerificationReasons.AttestationInvalid, result.Reason);
+        Assert.Contains($"names builder {BuilderId}, the policy requires https://ci.other.test/builder", result.Message, StringComparison.Ordinal);
+        Assert.Equal([$"release-ca: {Signer}"], result.SignedBy);
+    }
+
     private Task<ArtifactVerification> Verify(string scenario, ImagePolicy images) =>
         new CosignVerifier(new Oci.RegistryClient(Verifiers.FastRetries(registry.Registry.Host), TimeProvider.System), TimeProvider.System)
             .VerifyAsync(registry.Images[scenario], TrustPolicy.FromProfile("keyless", images), null, Ct);

@@ -8,12 +8,16 @@ namespace AiBaseline.Provenance.Tests.Live;
 
 /// <summary>
 /// A real registry holding images signed by real cosign with certificates from a test CA (the legacy .sig tag
-/// format with the dev.sigstore.cosign/certificate and /chain annotations), some with a Rekor-style signed entry
+/// format with the dev.sigstore.cosign/certificate and /chain annotations; "good" also carries a certificate-signed
+/// SLSA attestation in its .att tag, the "bundle" images one in the Sigstore bundle format), some with a Rekor-style signed entry
 /// timestamp from a test log added to the annotations. Every process started here is killed in <see cref="DisposeAsync"/>.
 /// </summary>
 public sealed class KeylessRegistryFixture : IAsyncLifetime
 {
     public const string BuilderId = "https://ci.acme.test/builder@v1";
+
+    private static readonly string Provenance =
+        "{\"buildDefinition\":{\"buildType\":\"https://ci.acme.test/build@v1\"},\"runDetails\":{\"builder\":{\"id\":\"" + BuilderId + "\"}}}";
 
     internal static readonly SignerClaims Release = new("release@acme.test", "https://issuer.acme.test", "acme/scorer", "refs/heads/main", "push");
 
@@ -59,9 +63,10 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
         {
             var (digest, _) = await pusher.PushImageAsync($"demo/{scenario}", "v1", scenario);
             Images[scenario] = $"{Registry.Host}/demo/{scenario}@{digest}";
-            await cosign.AttestBundleWithCertificateAsync(key, certificate, caChain, Images[scenario], "slsaprovenance1",
-                "{\"buildDefinition\":{\"buildType\":\"https://ci.acme.test/build@v1\"},\"runDetails\":{\"builder\":{\"id\":\"" + BuilderId + "\"}}}");
+            await cosign.AttestWithCertificateAsync(key, certificate, caChain, Images[scenario], "slsaprovenance1", Provenance, bundleFormat: true);
         }
+
+        await cosign.AttestWithCertificateAsync(key, good, chain, Images["good"], "slsaprovenance1", Provenance, bundleFormat: false);
 
         await EditBundleAsync(pusher, "bundle-tampered");
 

@@ -39,14 +39,17 @@ internal sealed class Cosign(string workDir)
             ["sign", "-y", "--key", privateKey, "--certificate", certificate, "--certificate-chain", chain, "--tlog-upload=false", "--allow-insecure-registry", image],
             environment, workDir);
 
-    /// <summary>Attests in the Sigstore bundle format (an OCI referrer) with the key and its certificate.</summary>
-    public Task AttestBundleWithCertificateAsync(string privateKey, string certificate, string chain, string image, string type, string predicateJson)
+    /// <summary>
+    /// Attests with the key and its certificate and chain: in the legacy .att tag, or with <paramref name="bundleFormat"/>
+    /// as a Sigstore bundle attached as an OCI referrer.
+    /// </summary>
+    public Task AttestWithCertificateAsync(string privateKey, string certificate, string chain, string image, string type, string predicateJson, bool bundleFormat)
     {
         var predicate = Path.Combine(workDir, $"predicate-{Guid.NewGuid():N}.json");
         File.WriteAllText(predicate, predicateJson);
         return ProcessRunner.RunAsync(Tools.Cosign,
-            ["attest", "-y", "--key", privateKey, "--certificate", certificate, "--certificate-chain", chain, "--tlog-upload=false", "--new-bundle-format",
-             "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
+            ["attest", "-y", "--key", privateKey, "--certificate", certificate, "--certificate-chain", chain, "--tlog-upload=false",
+             .. bundleFormat ? new[] { "--new-bundle-format" } : [], "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
     }
 
     /// <summary>Runs <c>cosign verify</c> offline with <paramref name="arguments"/>; fails when cosign does not verify.</summary>
