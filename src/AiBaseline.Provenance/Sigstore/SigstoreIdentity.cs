@@ -32,15 +32,15 @@ public sealed record SigstoreIdentity(
     {
         if ((Subject is null) == (SubjectRegex is null))
         {
-            throw new FormatException("an identity needs exactly one of subject and subjectRegex");
+            throw new FormatException("an identity needs exactly one of subject and subjectRegExp");
         }
 
         if ((Issuer is null) == (IssuerRegex is null))
         {
-            throw new FormatException("an identity needs exactly one of issuer and issuerRegex");
+            throw new FormatException("an identity needs exactly one of issuer and issuerRegExp");
         }
 
-        foreach (var (name, pattern) in new[] { ("subjectRegex", SubjectRegex), ("issuerRegex", IssuerRegex) })
+        foreach (var (name, pattern) in new[] { ("subjectRegExp", SubjectRegex), ("issuerRegExp", IssuerRegex) })
         {
             if (pattern is null)
             {

@@ -49,7 +49,7 @@ public sealed class KeylessAuditTests(KeylessRegistryFixture registry) : IDispos
         var exit = root.Parse(["audit", manifests, "-o", "json", "--verify"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = stderr });
 
         Assert.Equal(AuditExitCodes.BadInput, exit);
-        Assert.Contains("spec.images.identities[0]: subjectRegex \"(unclosed\" is not a regular expression", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("spec.images.identities[0]: subjectRegExp \"(unclosed\" is not a regular expression", stderr.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr.ToString(), StringComparison.Ordinal);
     }
 
