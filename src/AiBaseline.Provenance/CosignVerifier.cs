@@ -6,8 +6,10 @@ using AiBaseline.Provenance.Signing;
 namespace AiBaseline.Provenance;
 
 /// <summary>
-/// Verifies cosign key-based signatures and attestations stored in the registry beside the artifact: the
-/// <c>sha256-&lt;hex&gt;.sig</c> and <c>.att</c> tags (and the OCI 1.1 referrers fallback tag for signatures).
+/// Verifies cosign signatures and attestations stored in the registry beside the artifact: the
+/// <c>sha256-&lt;hex&gt;.sig</c> and <c>.att</c> tags (and the OCI 1.1 referrers fallback tag for signatures), made with
+/// a key or with a certificate (keyless, or a private PKI; see <see cref="Signing.KeylessLayerCheck"/>), and Sigstore
+/// bundles attached as OCI referrers (see <see cref="Signing.BundleSearch"/>).
 /// The user's reference is only read, never rewritten: a tag is resolved to a digest for the report.
 /// </summary>
 public sealed class CosignVerifier(RegistryClient registry, TimeProvider time) : IArtifactVerifier
@@ -33,32 +35,38 @@ public sealed class CosignVerifier(RegistryClient registry, TimeProvider time) :
             }
 
             digest = manifest.Digest;
-            if (policy.Keys.IsEmpty)
+            if (!policy.HasSigners)
             {
                 return Result(reference, digest, VerificationOutcome.Unavailable, VerificationReasons.NoTrustedKeys,
-                    $"image {image}: the trust policy has no signature keys to verify against");
+                    $"image {image}: the trust policy has no signature keys, identities or certificate chains to verify against");
             }
 
-            // Signatures and attestations live under separate tags: fetch both at once to halve the round trips.
-            var signatureSearch = new SignatureSearch(registry, image, digest, policy, credentials).RunAsync(ct);
-            var attestationSearch = new AttestationSearch(registry, image, digest, policy, credentials).RunAsync(ct);
-            await Task.WhenAll(signatureSearch, attestationSearch).ConfigureAwait(false);
-            var signatures = await signatureSearch.ConfigureAwait(false);
+            // Signatures, attestations and bundle referrers live under separate tags: fetch them at once to save round trips.
+            var now = time.GetUtcNow();
+            var signatureSearch = new SignatureSearch(registry, image, digest, policy, credentials, now).RunAsync(ct);
+            var bundleSearch = new BundleSearch(registry, image, digest, policy, credentials, now).RunAsync(ct);
+            var attestationSearch = new AttestationSearch(registry, image, digest, policy, credentials, now).RunAsync(bundleSearch, ct);
+            await Task.WhenAll(signatureSearch, bundleSearch, attestationSearch).ConfigureAwait(false);
+            var (legacySigners, legacyFailure) = await signatureSearch.ConfigureAwait(false);
+            var bundles = await bundleSearch.ConfigureAwait(false);
             var attestations = await attestationSearch.ConfigureAwait(false);
-            if (signatures.Failure is { } failure)
+            ImmutableArray<string> signedBy = [.. legacySigners.Union(bundles.SignedBy, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            if (signedBy.IsEmpty)
             {
+                // A bundle that failed says more than a missing .sig tag; a .sig that failed says more than no bundle.
+                var failure = legacyFailure!.Reason == VerificationReasons.SignatureMissing && bundles.Failure is { } bundleFailure ? bundleFailure : legacyFailure;
                 return Result(reference, digest, VerificationOutcome.Failed, failure.Reason, failure.Message);
             }
 
             if (attestations.Failure is { } missing)
             {
-                return Result(reference, digest, VerificationOutcome.Failed, missing.Reason, missing.Message, signatures.SignedBy, attestations.Types);
+                return Result(reference, digest, VerificationOutcome.Failed, missing.Reason, missing.Message, signedBy, attestations.Types);
             }
 
             return Result(reference, digest, VerificationOutcome.Verified, VerificationReasons.Verified,
-                $"image {image.Name}@{digest}: signed by {string.Join(", ", signatures.SignedBy)}"
+                $"image {image.Name}@{digest}: signed by {string.Join(", ", signedBy)}"
                 + (attestations.Types.IsEmpty ? "" : $"; attestations {string.Join(", ", attestations.Types)}"),
-                signatures.SignedBy, attestations.Types);
+                signedBy, attestations.Types);
         }
         catch (RegistryException e)
         {

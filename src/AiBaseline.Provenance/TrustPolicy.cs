@@ -12,15 +12,17 @@ namespace AiBaseline.Provenance;
 public sealed record AttestationRequirement(string PredicateType, string? BuilderId = null);
 
 /// <summary>
-/// Whom to trust: the signature keys and the attestations every artifact needs. Keys are parsed once here;
+/// Whom to trust: the signature keys, the certificate signers (keyless identities, private chains) and the
+/// attestations every artifact needs. Keys and trust roots are parsed once here;
 /// <see cref="Fingerprint"/> identifies the policy's content, so results are cached per policy.
 /// </summary>
 public sealed class TrustPolicy
 {
     /// <summary>Creates a policy; key names must be unique.</summary>
-    public TrustPolicy(IEnumerable<TrustedKey> keys, IEnumerable<AttestationRequirement>? requiredAttestations = null)
+    public TrustPolicy(IEnumerable<TrustedKey> keys, IEnumerable<AttestationRequirement>? requiredAttestations = null, IEnumerable<CertificateSigner>? certificateSigners = null)
     {
         Keys = [.. keys.OrderBy(k => k.Name, StringComparer.Ordinal)];
+        CertificateSigners = [.. certificateSigners ?? []];
         RequiredAttestations = [.. (requiredAttestations ?? []).OrderBy(a => a.PredicateType, StringComparer.Ordinal).ThenBy(a => a.BuilderId, StringComparer.Ordinal)];
         var duplicate = Keys.GroupBy(k => k.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -34,6 +36,11 @@ public sealed class TrustPolicy
             canonical.Append("key ").Append(key.Name).Append(' ').Append(key.Fingerprint).Append('\n');
         }
 
+        foreach (var signer in CertificateSigners)
+        {
+            canonical.Append("cert ").Append(signer.Name).Append(' ').Append(signer.Fingerprint).Append('\n');
+        }
+
         foreach (var attestation in RequiredAttestations)
         {
             canonical.Append("att ").Append(attestation.PredicateType).Append(' ').Append(attestation.BuilderId).Append('\n');
@@ -45,6 +52,12 @@ public sealed class TrustPolicy
     /// <summary>The trusted keys, sorted by name.</summary>
     public ImmutableArray<TrustedKey> Keys { get; }
 
+    /// <summary>Signers trusted through a certificate: keyless identities and private chains, in the profile's order.</summary>
+    public ImmutableArray<CertificateSigner> CertificateSigners { get; }
+
+    /// <summary>Whether any key or certificate signer is trusted.</summary>
+    public bool HasSigners => !Keys.IsEmpty || !CertificateSigners.IsEmpty;
+
     /// <summary>The required attestations, sorted by predicate type.</summary>
     public ImmutableArray<AttestationRequirement> RequiredAttestations { get; }
 
@@ -52,7 +65,7 @@ public sealed class TrustPolicy
     public string Fingerprint { get; }
 
     /// <summary>Builds the policy from a BaselineProfile's images section.</summary>
-    /// <exception cref="FormatException">A key is not a usable PEM public key; the message names the profile and key.</exception>
+    /// <exception cref="FormatException">A key, chain, identity or trusted root is unusable; the message names the profile and field.</exception>
     public static TrustPolicy FromProfile(string profileName, ImagePolicy images)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -69,6 +82,16 @@ public sealed class TrustPolicy
             }
         }
 
-        return new TrustPolicy(keys, (images.RequiredAttestations ?? []).Select(a => new AttestationRequirement(a.PredicateType, a.BuilderId)));
+        ImmutableArray<CertificateSigner> certificateSigners;
+        try
+        {
+            certificateSigners = CertificateSigner.FromProfile(images);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"BaselineProfile {profileName}: {e.Message}", e);
+        }
+
+        return new TrustPolicy(keys, (images.RequiredAttestations ?? []).Select(a => new AttestationRequirement(a.PredicateType, a.BuilderId)), certificateSigners);
     }
 }

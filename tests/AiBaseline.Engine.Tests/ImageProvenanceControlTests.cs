@@ -37,6 +37,10 @@ public sealed class ImageProvenanceControlTests
         { "a required attestation type must be verified", WithEvidence(Verified(Pinned, Digest, Slsa02)), Attesting(Slsa1), ControlResult.NotMet, ImageProvenanceControl.AttestationMissingReason, "no verified attestation of type " + Slsa1 },
         { "required attestations present meet the control", WithEvidence(Verified(Pinned, Digest, Slsa02, Slsa1)), Attesting(Slsa1), ControlResult.Met, ImageProvenanceControl.VerifiedReason, "" },
         { "an unpinned image is not met although another could not be checked", NotMetBeatsUnknown(), Signing(), ControlResult.NotMet, ImageProvenanceControl.DigestMissingReason, "sidecar" },
+        { "keyless identities alone ask for signatures", Snapshot(), Keyless(), ControlResult.Unknown, ImageProvenanceControl.SignatureNotCheckedReason, "aibaseline audit --verify" },
+        { "a certificate chain alone asks for signatures", Snapshot(), Profile(p => p.Images.CertificateChains = [new CertificateChain { Name = "ca", Certificates = "-----BEGIN CERTIFICATE-----" }]), ControlResult.Unknown, ImageProvenanceControl.SignatureNotCheckedReason, "" },
+        { "a keyless signer verified meets the control", WithEvidence(Verified(Pinned)), Keyless(), ControlResult.Met, ImageProvenanceControl.VerifiedReason, "verified at the registry" },
+        { "an identity mismatch is not met with the verifier's reason", WithEvidence(Failed(Pinned, "IdentityMismatch", "signed by mallory@example.com from https://accounts.example.com")), Keyless(), ControlResult.NotMet, "IdentityMismatch", "signed by mallory@example.com" },
     };
 
     [Theory]
@@ -116,6 +120,8 @@ public sealed class ImageProvenanceControlTests
     private static BaselineProfile Trusting(params string[] registries) => Profile(p => p.Images.TrustedRegistries = [.. registries]);
 
     private static BaselineProfile Signing() => Profile(p => p.Images.SignatureKeys = [new SignatureKey { Name = "release", PublicKey = "-----BEGIN PUBLIC KEY-----" }]);
+
+    private static BaselineProfile Keyless() => Profile(p => p.Images.Identities = [new KeylessIdentity { Subject = "release@acme.example", Issuer = "https://accounts.example.com" }]);
 
     private static BaselineProfile Attesting(string predicateType) => Profile(p =>
     {

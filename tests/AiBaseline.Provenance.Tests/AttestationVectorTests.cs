@@ -68,8 +68,8 @@ public sealed class AttestationVectorTests
         var handler = FakeRegistryHandler.WithSampleImage();
         var attestations = new AttestationSearch(
             new Oci.RegistryClient(Verifiers.FastRetries(Vectors.Registry), TimeProvider.System, handler),
-            Oci.ImageReference.TryParse(Vectors.Image)!, Vectors.ImageDigest, policy, null);
-        var (types, failure) = await attestations.RunAsync(Ct);
+            Oci.ImageReference.TryParse(Vectors.Image)!, Vectors.ImageDigest, policy, null, DateTimeOffset.UtcNow);
+        var (types, failure) = await attestations.RunAsync(Task.FromResult(BundleSearchResult.None), Ct);
 
         Assert.Empty(types);
         Assert.Equal(VerificationReasons.AttestationInvalid, failure!.Reason);

@@ -96,9 +96,31 @@ public sealed class ImagePolicy
     [JsonPropertyName("signatureKeys")]
     public List<SignatureKey>? SignatureKeys { get; set; }
 
+    /// <summary>
+    /// Keyless signers whose cosign signatures are trusted: the identity in the signing certificate and the OIDC issuer
+    /// that vouched for it. The certificate must chain to certificateChains or trustedRoot when either is set, and to the
+    /// Sigstore public-good root (with its transparency log and CT checks) otherwise.
+    /// </summary>
+    [JsonPropertyName("identities")]
+    public List<KeylessIdentity>? Identities { get; set; }
+
+    /// <summary>A trusted_root.json (a private Sigstore deployment) for keyless identities; its logs are required when it lists any.</summary>
+    [JsonPropertyName("trustedRoot")]
+    public string? TrustedRoot { get; set; }
+
+    /// <summary>Certificates of a private PKI (PEM roots or intermediates) a signing certificate may chain to; no transparency log is required.</summary>
+    [JsonPropertyName("certificateChains")]
+    public List<CertificateChain>? CertificateChains { get; set; }
+
     /// <summary>Attestations every image must carry, signed by a trusted key.</summary>
     [JsonPropertyName("requiredAttestations")]
     public List<RequiredAttestation>? RequiredAttestations { get; set; }
+
+    /// <summary>Whether any signer is named: a key, a keyless identity or a certificate chain.</summary>
+    public bool HasSigners() => SignatureKeys is { Count: > 0 } || Identities is { Count: > 0 } || CertificateChains is { Count: > 0 };
+
+    /// <summary>Whether images need registry evidence: a signer or a required attestation.</summary>
+    public bool RequiresProvenance() => HasSigners() || RequiredAttestations is { Count: > 0 };
 }
 
 /// <summary>A trusted signing key.</summary>
@@ -174,7 +196,7 @@ public sealed class ModelTrustPolicy
     public bool HasSigners() => PublicKeys is { Count: > 0 } || CertificateChains is { Count: > 0 } || Identities is { Count: > 0 };
 }
 
-/// <summary>A private PKI trusted for model signatures.</summary>
+/// <summary>A private PKI trusted for image or model signatures.</summary>
 public sealed class CertificateChain
 {
     /// <summary>A name for the chain; status names it as the signer.</summary>
@@ -208,6 +230,18 @@ public sealed class KeylessIdentity
     /// <summary>A regular expression the whole issuer must match.</summary>
     [JsonPropertyName("issuerRegExp")]
     public string? IssuerRegExp { get; set; }
+
+    /// <summary>For GitHub Actions signers: the workflow's repository, as "owner/name" or its https://github.com/ URL.</summary>
+    [JsonPropertyName("githubWorkflowRepository")]
+    public string? GitHubWorkflowRepository { get; set; }
+
+    /// <summary>For GitHub Actions signers: the git ref the workflow ran on, such as refs/heads/main or refs/tags/v1.2.0.</summary>
+    [JsonPropertyName("githubWorkflowRef")]
+    public string? GitHubWorkflowRef { get; set; }
+
+    /// <summary>For GitHub Actions signers: the event that triggered the workflow, such as push or release.</summary>
+    [JsonPropertyName("githubWorkflowTrigger")]
+    public string? GitHubWorkflowTrigger { get; set; }
 }
 
 /// <summary>Network isolation rules (EN 304 223 5.2.2-1, 5.2.2-3).</summary>

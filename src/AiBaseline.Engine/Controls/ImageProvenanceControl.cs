@@ -7,11 +7,11 @@ namespace AiBaseline.Engine.Controls;
 /// ImageProvenance: the serving pods run only images whose origin is known and checked.
 /// <para>Reads: the workload's pod template spec.initContainers[*].image, spec.containers[*].image and
 /// spec.ephemeralContainers[*].image; profile spec.images (requireDigest, trustedRegistries, signatureKeys,
-/// requiredAttestations); the snapshot's registry provenance, keyed by the image reference as written.</para>
+/// identities, certificateChains, requiredAttestations); the snapshot's registry provenance, keyed by the image reference as written.</para>
 /// <para>Passes when every image is pinned by a well-formed digest (image@sha256:&lt;64 hex&gt;) unless
 /// requireDigest is false; comes from a registry or repository prefix on trustedRegistries (any registry when
-/// the list is empty; a bare name means docker.io/library/); and, when the profile names signature keys or
-/// required attestations, the registry evidence verified with every required predicate type present.
+/// the list is empty; a bare name means docker.io/library/); and, when the profile names signers (keys, keyless identities,
+/// certificate chains) or required attestations, the registry evidence verified with every required predicate type present.
 /// Not pinned, untrusted or failed evidence is NotMet even when other images could not be checked.</para>
 /// <para>Serves EN 304 223 5.2.1-2 (secure supply chain), 5.2.3-1 (components from trusted sources) and
 /// 5.2.3-2 (verify integrity of components).</para>
@@ -99,7 +99,7 @@ public sealed class ImageProvenanceControl : IControl
     {
         private readonly string[] trusted = Prefixes(policy.TrustedRegistries);
 
-        public bool RequireProvenance { get; } = policy.SignatureKeys is { Count: > 0 } || policy.RequiredAttestations is { Count: > 0 };
+        public bool RequireProvenance { get; } = policy.RequiresProvenance();
 
         public string Describe() => (policy.RequireDigest, trusted.Length > 0) switch
         {

@@ -7,7 +7,7 @@ namespace AiBaseline.Engine.Controls;
 /// ModelIntegrity: the model artifacts the deployment loads are declared, pinned and, where the registry
 /// can prove it, verified.
 /// <para>Reads: spec.models[*] (name, source, digest) and spec.stage; profile spec.models (requireDigest,
-/// allowedSchemes) and spec.images.signatureKeys; the snapshot's registry provenance, keyed by the source as
+/// allowedSchemes) and spec.images signers (signatureKeys, identities, certificateChains); the snapshot's registry provenance, keyed by the source as
 /// written. It does not need the workload.</para>
 /// <para>Passes when every artifact declares a well-formed digest (sha256:&lt;64 hex&gt; or sha512:&lt;128 hex&gt;)
 /// unless requireDigest is false; its source scheme (oci, s3, pvc, https, hf, …) is on allowedSchemes when the
@@ -91,7 +91,7 @@ public sealed class ModelIntegrityControl : IControl
         }
 
         var policy = context.Profile.Models;
-        var signed = context.Profile.Images.SignatureKeys is { Count: > 0 };
+        var signed = context.Profile.Images.HasSigners();
         var provenance = context.Snapshot.Provenance;
         var findings = new FindingSet();
         var signing = new Signing(policy.Trust?.HasSigners() == true, context.Snapshot.ModelSignatures, []);

@@ -55,6 +55,21 @@ public sealed class RegistryClient : IDisposable
         return new OciContent(response.Body, response.ContentType ?? ReadMediaType(response.Body), digest);
     }
 
+    /// <summary>
+    /// The OCI 1.1 referrers API's index of manifests whose subject is <paramref name="digest"/>; null when the registry
+    /// has no referrers API (404, or another 4xx from older registries), so the caller falls back to the referrers tag.
+    /// </summary>
+    public async Task<OciContent?> GetReferrersAsync(ImageReference image, string digest, RegistryCredentials? credentials, CancellationToken ct)
+    {
+        if (!Digests.IsValid(digest))
+        {
+            throw new RegistryException(RegistryFailure.Malformed, $"registry {image.Registry}: \"{digest}\" is not a valid digest");
+        }
+
+        var response = await SendAsync(image, $"referrers/{digest}", [OciMediaTypes.OciIndex], credentials, ct, clientErrorIsMissing: true).ConfigureAwait(false);
+        return response.Status == HttpStatusCode.NotFound ? null : new OciContent(response.Body, response.ContentType ?? OciMediaTypes.OciIndex, Digests.Sha256(response.Body));
+    }
+
     /// <summary>Fetches a blob and checks its bytes against <paramref name="digest"/>; null on 404.</summary>
     public async Task<OciContent?> GetBlobAsync(ImageReference image, string digest, RegistryCredentials? credentials, CancellationToken ct)
     {
@@ -81,7 +96,8 @@ public sealed class RegistryClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => http.Dispose();
 
-    private async Task<RawResponse> SendAsync(ImageReference image, string path, IReadOnlyList<string> accept, RegistryCredentials? credentials, CancellationToken ct)
+    // clientErrorIsMissing: any other 4xx answer means "not there" (an endpoint the registry does not implement).
+    private async Task<RawResponse> SendAsync(ImageReference image, string path, IReadOnlyList<string> accept, RegistryCredentials? credentials, CancellationToken ct, bool clientErrorIsMissing = false)
     {
         var uri = new Uri($"{Scheme(image.ApiHost)}://{image.ApiHost}/v2/{image.Repository}/{path}");
         var scopeKey = $"{image.ApiHost}/{image.Repository}";
@@ -132,7 +148,7 @@ public sealed class RegistryClient : IDisposable
                     continue;
                 }
 
-                if (response.StatusCode == HttpStatusCode.NotFound)
+                if (response.StatusCode == HttpStatusCode.NotFound || (clientErrorIsMissing && (int)response.StatusCode is >= 400 and < 500))
                 {
                     return new RawResponse(HttpStatusCode.NotFound, [], null);
                 }

@@ -4,10 +4,13 @@ using AiBaseline.Provenance.Oci;
 
 namespace AiBaseline.Provenance.Signing;
 
-/// <summary>Reads the cosign attestations for one digest, keeps those a trusted key signed for this subject, and checks the policy's requirements.</summary>
-internal sealed class AttestationSearch(RegistryClient registry, ImageReference image, string digest, TrustPolicy policy, RegistryCredentials? credentials)
+/// <summary>
+/// Reads the cosign attestations for one digest, keeps those a trusted key or certificate signer signed for this subject, adds those
+/// verified in Sigstore bundles, and checks the policy's requirements.
+/// </summary>
+internal sealed class AttestationSearch(RegistryClient registry, ImageReference image, string digest, TrustPolicy policy, RegistryCredentials? credentials, DateTimeOffset now)
 {
-    public async Task<(ImmutableArray<string> Types, VerificationFailure? Failure)> RunAsync(CancellationToken ct)
+    public async Task<(ImmutableArray<string> Types, VerificationFailure? Failure)> RunAsync(Task<BundleSearchResult> bundles, CancellationToken ct)
     {
         var verified = new List<VerifiedAttestation>();
         var problems = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -24,6 +27,11 @@ internal sealed class AttestationSearch(RegistryClient registry, ImageReference 
             }
 
             var (attestation, problem, claimedType) = DsseCheck.Check(envelope.Bytes, digest, policy.Keys);
+            if (attestation is null && !policy.CertificateSigners.IsEmpty && layer.Annotations.ContainsKey(KeylessLayerCheck.CertificateAnnotation))
+            {
+                (attestation, problem) = KeylessLayerCheck.CheckAttestation(envelope.Bytes, layer.Annotations, digest, policy.CertificateSigners, now);
+            }
+
             if (attestation is not null)
             {
                 verified.Add(attestation);
@@ -34,6 +42,7 @@ internal sealed class AttestationSearch(RegistryClient registry, ImageReference 
             }
         }
 
+        verified.AddRange((await bundles.ConfigureAwait(false)).Attestations);
         var types = verified.Select(a => a.PredicateType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray();
         foreach (var requirement in policy.RequiredAttestations)
         {

@@ -47,14 +47,30 @@ internal static class DsseCheck
             return (null, "no trusted key signed it", claimedType);
         }
 
-        var hex = imageDigest[(imageDigest.IndexOf(':', StringComparison.Ordinal) + 1)..];
-        var algorithm = imageDigest[..imageDigest.IndexOf(':', StringComparison.Ordinal)];
-        if (!statement.Value.SubjectDigests.Any(s => s.Algorithm == algorithm && string.Equals(s.Hex, hex, StringComparison.OrdinalIgnoreCase)))
+        return Names(statement.Value.SubjectDigests, imageDigest)
+            ? (new VerifiedAttestation(statement.Value.PredicateType, statement.Value.Predicate, signers), null, claimedType)
+            : (null, "its subject is another digest", claimedType);
+    }
+
+    /// <summary>The attestation in a payload whose signature was verified elsewhere (a Sigstore bundle), or the problem.</summary>
+    public static (VerifiedAttestation? Attestation, string? Problem) CheckVerified(string payloadType, byte[] body, string imageDigest, string signer)
+    {
+        var statement = ReadStatement(body);
+        if (payloadType != InTotoPayloadType || statement is null)
         {
-            return (null, "its subject is another digest", claimedType);
+            return (null, "the envelope does not hold an in-toto statement");
         }
 
-        return (new VerifiedAttestation(statement.Value.PredicateType, statement.Value.Predicate, signers), null, claimedType);
+        return Names(statement.Value.SubjectDigests, imageDigest)
+            ? (new VerifiedAttestation(statement.Value.PredicateType, statement.Value.Predicate, [signer]), null)
+            : (null, "its subject is another digest");
+    }
+
+    private static bool Names(List<(string Algorithm, string Hex)> subjects, string imageDigest)
+    {
+        var hex = imageDigest[(imageDigest.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var algorithm = imageDigest[..imageDigest.IndexOf(':', StringComparison.Ordinal)];
+        return subjects.Any(s => s.Algorithm == algorithm && string.Equals(s.Hex, hex, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>DSSE v1 pre-authentication encoding: "DSSEv1 len(type) type len(body) body", lengths in bytes.</summary>

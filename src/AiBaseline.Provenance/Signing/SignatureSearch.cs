@@ -3,8 +3,11 @@ using AiBaseline.Provenance.Oci;
 
 namespace AiBaseline.Provenance.Signing;
 
-/// <summary>Finds the cosign signatures for one digest and checks each against the trusted keys.</summary>
-internal sealed class SignatureSearch(RegistryClient registry, ImageReference image, string digest, TrustPolicy policy, RegistryCredentials? credentials)
+/// <summary>
+/// Finds the cosign signatures for one digest and checks each: against the trusted keys, and, for layers that carry a
+/// signing certificate, against the certificate signers (keyless identities, private chains).
+/// </summary>
+internal sealed class SignatureSearch(RegistryClient registry, ImageReference image, string digest, TrustPolicy policy, RegistryCredentials? credentials, DateTimeOffset now)
 {
     public async Task<(ImmutableArray<string> SignedBy, VerificationFailure? Failure)> RunAsync(CancellationToken ct)
     {
@@ -18,6 +21,8 @@ internal sealed class SignatureSearch(RegistryClient registry, ImageReference im
 
         var signers = new SortedSet<string>(StringComparer.Ordinal);
         var worst = LayerVerdict.UntrustedSigner;
+        KeylessLayerResult? keylessFailure = null;
+        var certificateLayers = 0;
         var payloads = await Task.WhenAll(layers.Select(l => registry.GetBlobAsync(image, l.Digest, credentials, ct))).ConfigureAwait(false);
         for (var i = 0; i < layers.Count; i++)
         {
@@ -28,14 +33,24 @@ internal sealed class SignatureSearch(RegistryClient registry, ImageReference im
                 continue;
             }
 
-            var (verdict, keys) = SimpleSigningCheck.Check(payload.Bytes, layer.Annotations.GetValueOrDefault(SimpleSigningCheck.SignatureAnnotation), digest, policy.Keys);
-            if (verdict == LayerVerdict.Verified)
+            if (!policy.Keys.IsEmpty)
             {
+                var (verdict, keys) = SimpleSigningCheck.Check(payload.Bytes, layer.Annotations.GetValueOrDefault(SimpleSigningCheck.SignatureAnnotation), digest, policy.Keys);
                 signers.UnionWith(keys);
+                worst = verdict == LayerVerdict.Verified ? worst : Min(worst, verdict);
             }
-            else
+
+            if (!policy.CertificateSigners.IsEmpty && layer.Annotations.ContainsKey(KeylessLayerCheck.CertificateAnnotation))
             {
-                worst = Min(worst, verdict);
+                certificateLayers++;
+                var keyless = KeylessLayerCheck.Check(payload.Bytes, layer.Annotations, digest, policy.CertificateSigners, now);
+                signers.UnionWith(keyless.Signers);
+                if (keyless.Verdict is { } verdict && verdict != LayerVerdict.Verified)
+                {
+                    worst = Min(worst, verdict);
+                }
+
+                keylessFailure = keyless.Signers.Count > 0 || keylessFailure is { Verdict: LayerVerdict.PayloadMismatch } ? keylessFailure : keyless;
             }
         }
 
@@ -44,16 +59,42 @@ internal sealed class SignatureSearch(RegistryClient registry, ImageReference im
             return ([.. signers], null);
         }
 
-        var trusted = string.Join(", ", policy.Keys.Select(k => k.Name));
+        var found = $"{where}: {layers.Count} signature(s) found";
+        if (worst == LayerVerdict.PayloadMismatch)
+        {
+            return ([], new VerificationFailure(VerificationReasons.PayloadMismatch,
+                $"{found}, but the signed payload does not name this digest as a container image signature"));
+        }
+
+        if (keylessFailure is { Reason: { } reason })
+        {
+            return ([], new VerificationFailure(reason, $"{found}, none from a trusted signer: {keylessFailure.Message}"));
+        }
+
         return ([], worst switch
         {
-            LayerVerdict.PayloadMismatch => new VerificationFailure(VerificationReasons.PayloadMismatch,
-                $"{where}: {layers.Count} signature(s) found, but the signed payload does not name this digest as a container image signature"),
             LayerVerdict.SignatureInvalid => new VerificationFailure(VerificationReasons.SignatureInvalid,
-                $"{where}: {layers.Count} signature(s) found, but a signature or its payload cannot be decoded"),
-            _ => new VerificationFailure(VerificationReasons.UntrustedSigner,
-                $"{where}: {layers.Count} signature(s) found, none verifies with a trusted key ({trusted}); signed by another key or altered"),
+                $"{found}, but a signature or its payload cannot be decoded"),
+            _ => new VerificationFailure(VerificationReasons.UntrustedSigner, $"{found}, none verifies with {Trusted(certificateLayers)}"),
         });
+    }
+
+    /// <summary>Whom the policy trusts, for the message when nothing verified.</summary>
+    private string Trusted(int certificateLayers)
+    {
+        var parts = new List<string>();
+        if (!policy.Keys.IsEmpty)
+        {
+            parts.Add($"a trusted key ({string.Join(", ", policy.Keys.Select(k => k.Name))}); signed by another key or altered");
+        }
+
+        if (!policy.CertificateSigners.IsEmpty && certificateLayers == 0)
+        {
+            parts.Add($"a certificate: none carries one ({KeylessLayerCheck.CertificateAnnotation}), and the policy trusts "
+                + string.Join("; ", policy.CertificateSigners.Select(s => s.Name is null ? s.Policy.Description : $"{s.Name} ({s.Policy.Description})")));
+        }
+
+        return string.Join(", or ", parts);
     }
 
     private async Task<IReadOnlyList<OciDescriptor>> FindSignatureLayersAsync(CancellationToken ct)

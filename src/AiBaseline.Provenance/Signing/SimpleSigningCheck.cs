@@ -47,7 +47,7 @@ internal static class SimpleSigningCheck
         }
 
         var signers = keys.Where(k => k.Verify(payload, signature)).Select(k => k.Name).ToList();
-        if (claims.Value.Type != PayloadType || !string.Equals(claims.Value.Digest, imageDigest, StringComparison.Ordinal))
+        if (!NamesImage(claims.Value, imageDigest))
         {
             return (LayerVerdict.PayloadMismatch, []);
         }
@@ -55,7 +55,12 @@ internal static class SimpleSigningCheck
         return signers.Count > 0 ? (LayerVerdict.Verified, signers) : (LayerVerdict.UntrustedSigner, []);
     }
 
-    private static (string? Type, string? Digest)? ReadClaims(byte[] payload)
+    /// <summary>Whether the payload's claims are a cosign container image signature for <paramref name="imageDigest"/>.</summary>
+    public static bool NamesImage((string? Type, string? Digest) claims, string imageDigest) =>
+        claims.Type == PayloadType && string.Equals(claims.Digest, imageDigest, StringComparison.Ordinal);
+
+    /// <summary>The payload's critical.type and critical.image.docker-manifest-digest; null when it is not such a document.</summary>
+    public static (string? Type, string? Digest)? ReadClaims(byte[] payload)
     {
         try
         {

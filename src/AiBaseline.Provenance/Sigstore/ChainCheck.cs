@@ -9,8 +9,11 @@ internal static class ChainCheck
 {
     private const int MaxDepth = 6;
 
-    /// <summary>The leaf's issuer on the verified path; throws UntrustedChain or ExpiredAtSigning.</summary>
-    public static CertificateInfo Verify(CertificateInfo leaf, IReadOnlyList<CertificateInfo> bundleIntermediates, TrustedRoot root, DateTimeOffset signedAt)
+    /// <summary>
+    /// The leaf's issuer on the verified path; throws UntrustedChain or ExpiredAtSigning. <c>dated</c> says whether
+    /// <c>signedAt</c> is a signing time a log vouched for, or only the verifier's clock (for the message).
+    /// </summary>
+    public static CertificateInfo Verify(CertificateInfo leaf, IReadOnlyList<CertificateInfo> bundleIntermediates, TrustedRoot root, DateTimeOffset signedAt, bool dated = true)
     {
         var authorities = root.CertificateAuthorities.Where(ca => ca.ValidAt(signedAt)).ToList();
         if (authorities.Count == 0)
@@ -24,7 +27,8 @@ internal static class ChainCheck
             if (issuer is not null)
             {
                 return leaf.IsValidAt(signedAt) ? issuer : throw new SigstoreVerificationException(SigstoreReasons.ExpiredAtSigning,
-                    $"the signing certificate is valid from {leaf.NotBefore:u} to {leaf.NotAfter:u}, and the signature was made at {signedAt:u}");
+                    $"the signing certificate is valid from {leaf.NotBefore:u} to {leaf.NotAfter:u}, and the signature was "
+                    + (dated ? $"made at {signedAt:u}" : $"checked at {signedAt:u} (no transparency log entry dates it)"));
             }
         }
 

@@ -18,21 +18,29 @@ public sealed record SigstoreIdentity(
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The identity a profile's <c>identities[]</c> entry (spec.images or spec.models.trust) names.</summary>
+    public static SigstoreIdentity FromProfile(AiBaseline.Api.V1Alpha1.KeylessIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        return new SigstoreIdentity(identity.Subject, identity.SubjectRegExp, identity.Issuer, identity.IssuerRegExp,
+            identity.GitHubWorkflowRepository, identity.GitHubWorkflowRef, identity.GitHubWorkflowTrigger);
+    }
+
     /// <summary>Checks the identity is usable: one subject and one issuer form each, and regular expressions that parse.</summary>
     /// <exception cref="FormatException">Naming the field.</exception>
     public void Validate()
     {
         if ((Subject is null) == (SubjectRegex is null))
         {
-            throw new FormatException("an identity needs exactly one of subject and subjectRegex");
+            throw new FormatException("an identity needs exactly one of subject and subjectRegExp");
         }
 
         if ((Issuer is null) == (IssuerRegex is null))
         {
-            throw new FormatException("an identity needs exactly one of issuer and issuerRegex");
+            throw new FormatException("an identity needs exactly one of issuer and issuerRegExp");
         }
 
-        foreach (var (name, pattern) in new[] { ("subjectRegex", SubjectRegex), ("issuerRegex", IssuerRegex) })
+        foreach (var (name, pattern) in new[] { ("subjectRegExp", SubjectRegex), ("issuerRegExp", IssuerRegex) })
         {
             if (pattern is null)
             {

@@ -9,13 +9,14 @@ namespace AiBaseline.Provenance.Sigstore;
 /// </summary>
 public sealed class SigstorePolicy
 {
-    private SigstorePolicy(TrustedRoot root, ImmutableArray<SigstoreIdentity> identities, SigningKey? key, string description, bool requireLogs)
+    private SigstorePolicy(TrustedRoot root, ImmutableArray<SigstoreIdentity> identities, SigningKey? key, string description, bool requireTlog, bool requireSct)
     {
         Root = root;
         Identities = identities;
         Key = key;
         Description = description;
-        RequireLogs = requireLogs;
+        RequireTlog = requireTlog;
+        RequireSct = requireSct;
     }
 
     /// <summary>The trust material the chain and logs are checked against.</summary>
@@ -29,25 +30,31 @@ public sealed class SigstorePolicy
 
     internal SigningKey? Key { get; }
 
-    /// <summary>Keyless verification needs a transparency log entry and SCTs; keys and private chains do not.</summary>
-    internal bool RequireLogs { get; }
+    /// <summary>Whether a transparency log entry must date the signature (then the chain is checked at the log's time, else at the verifier's clock).</summary>
+    internal bool RequireTlog { get; }
+
+    /// <summary>Whether the signing certificate must carry an SCT from a CT log of the root.</summary>
+    internal bool RequireSct { get; }
 
     /// <summary>Keyless signatures by one of <paramref name="identities"/>, certified by the root's Fulcio and logged in its Rekor.</summary>
     /// <exception cref="FormatException">An identity is unusable.</exception>
     public static SigstorePolicy Keyless(TrustedRoot root, IEnumerable<SigstoreIdentity> identities)
     {
-        var list = identities.ToImmutableArray();
-        if (list.IsEmpty)
-        {
-            throw new FormatException("a keyless policy needs at least one identity");
-        }
+        var list = Validated(identities, allowEmpty: false);
+        return new SigstorePolicy(root, list, null, Describe(list), true, true);
+    }
 
-        foreach (var identity in list)
-        {
-            identity.Validate();
-        }
-
-        return new SigstorePolicy(root, list, null, "identity " + string.Join(" or ", list), true);
+    /// <summary>
+    /// Keyless signatures by one of <paramref name="identities"/> under a root that may be private: a transparency
+    /// log entry is required when the root lists a log, an SCT when it lists a CT log. A root with certificate
+    /// authorities only (a private CA) checks the chain at the verifier's clock, as cosign does for private infrastructure.
+    /// </summary>
+    /// <exception cref="FormatException">An identity is unusable, or there is none.</exception>
+    public static SigstorePolicy KeylessUnder(TrustedRoot root, IEnumerable<SigstoreIdentity> identities)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var list = Validated(identities, allowEmpty: false);
+        return new SigstorePolicy(root, list, null, Describe(list), !root.Tlogs.IsEmpty, !root.CtLogs.IsEmpty);
     }
 
     /// <summary>Signatures by the key in a PEM "PUBLIC KEY" block.</summary>
@@ -56,13 +63,17 @@ public sealed class SigstorePolicy
     {
         var key = SigningKey.FromPem(pem) ?? throw new FormatException("not a PEM public key of a supported algorithm (ECDSA, RSA, Ed25519)");
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(key.Spki))[..16];
-        return new SigstorePolicy(TrustedRoot.FromCertificateChain([]), [], key, $"public key sha256:{fingerprint}…", false);
+        return new SigstorePolicy(TrustedRoot.FromCertificateChain([]), [], key, $"public key sha256:{fingerprint}…", false, false);
     }
 
-    /// <summary>Signatures by a certificate that chains to one of the PEM certificates (roots or intermediates of a private PKI).</summary>
-    /// <exception cref="FormatException">A PEM holds no certificate.</exception>
-    public static SigstorePolicy CertificateChain(IEnumerable<string> pems)
+    /// <summary>
+    /// Signatures by a certificate that chains to one of the PEM certificates (roots or intermediates of a private PKI),
+    /// and, when <paramref name="identities"/> are given, names one of them.
+    /// </summary>
+    /// <exception cref="FormatException">A PEM holds no certificate, or an identity is unusable.</exception>
+    public static SigstorePolicy CertificateChain(IEnumerable<string> pems, IEnumerable<SigstoreIdentity>? identities = null)
     {
+        var list = Validated(identities ?? [], allowEmpty: true);
         var anchors = new List<CertificateInfo>();
         foreach (var pem in pems)
         {
@@ -80,8 +91,27 @@ public sealed class SigstorePolicy
         }
 
         var names = string.Join(", ", anchors.Select(a => a.Certificate.SubjectDN.ToString()));
-        return new SigstorePolicy(TrustedRoot.FromCertificateChain(anchors), [], null, $"certificate chain to {names}", false);
+        var description = $"certificate chain to {names}" + (list.IsEmpty ? "" : ", " + Describe(list));
+        return new SigstorePolicy(TrustedRoot.FromCertificateChain(anchors), list, null, description, false, false);
     }
+
+    private static ImmutableArray<SigstoreIdentity> Validated(IEnumerable<SigstoreIdentity> identities, bool allowEmpty)
+    {
+        var list = identities.ToImmutableArray();
+        if (list.IsEmpty && !allowEmpty)
+        {
+            throw new FormatException("a keyless policy needs at least one identity");
+        }
+
+        foreach (var identity in list)
+        {
+            identity.Validate();
+        }
+
+        return list;
+    }
+
+    private static string Describe(ImmutableArray<SigstoreIdentity> identities) => "identity " + string.Join(" or ", identities);
 
     private static IEnumerable<byte[]> PemBlocks(string text, string label)
     {

@@ -50,7 +50,7 @@ public static class SigstoreVerifier
         VerifySignature(bundle, key, artifactSha256);
 
         DateTimeOffset? signedAt = null;
-        if (policy.RequireLogs)
+        if (policy.RequireTlog)
         {
             signedAt = VerifyLogEntries(bundle, policy.Root, leaf!.Der);
         }
@@ -63,8 +63,8 @@ public static class SigstoreVerifier
         var intermediates = bundle.Certificates.Skip(1)
             .Select(d => CertificateInfo.TryParse(d) ?? throw SigstoreVerificationException.Malformed("a certificate of the bundle's chain is not an X.509 certificate"))
             .ToList();
-        var issuer = ChainCheck.Verify(leaf, intermediates, policy.Root, signedAt ?? now);
-        if (policy.RequireLogs)
+        var issuer = ChainCheck.Verify(leaf, intermediates, policy.Root, signedAt ?? now, dated: signedAt is not null);
+        if (policy.RequireSct)
         {
             SctCheck.Verify(leaf, issuer, policy.Root);
         }

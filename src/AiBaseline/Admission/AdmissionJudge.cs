@@ -44,7 +44,7 @@ internal static class AdmissionJudge
 
     /// <summary>Whether the profile asks for signatures or attestations, which only the verification cache can answer.</summary>
     public static bool NeedsProvenance(BaselineProfileSpec profile) =>
-        profile.Images.SignatureKeys is { Count: > 0 } || profile.Images.RequiredAttestations is { Count: > 0 };
+        profile.Images.RequiresProvenance();
 
     /// <summary>The references whose verification the judgement reads: the pod's images, or the deployment's oci:// models.</summary>
     public static ImmutableArray<string> ReferencesOf(AdmissionSubject subject) =>

@@ -43,7 +43,7 @@ public sealed class AuditVerifyStep
             var (_, profile, _) = AuditRun.ProfileOf(set, fallback, located.Object);
             modelWork.Add(ModelWorkOf(located.Object, profile, roots, signers, problems));
             var images = profile?.Spec?.Images;
-            if (profile is null || images is null || (images.SignatureKeys is not { Count: > 0 } && images.RequiredAttestations is not { Count: > 0 }))
+            if (profile is null || images is null || !images.RequiresProvenance())
             {
                 work.Add(null);
                 continue;
@@ -149,7 +149,7 @@ public sealed class AuditVerifyStep
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            problems.Add(new InputProblem("--verify", 0, $"{ApiGroup.BaselineProfileKind}/{profile.Metadata?.Name}", "spec.images.signatureKeys", e.Message));
+            problems.Add(new InputProblem("--verify", 0, $"{ApiGroup.BaselineProfileKind}/{profile.Metadata?.Name}", "spec.images", e.Message));
             return null;
         }
     }

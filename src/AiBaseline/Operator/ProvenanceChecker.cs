@@ -32,7 +32,7 @@ internal sealed class ProvenanceChecker(
     public async Task<ProvenanceResult> CheckAsync(AIModelDeployment deployment, WorkloadState? workload, BaselineProfile? profile, CancellationToken cancellationToken)
     {
         var images = profile?.Spec?.Images;
-        if (profile is null || images is null || (images.SignatureKeys is not { Count: > 0 } && images.RequiredAttestations is not { Count: > 0 }))
+        if (profile is null || images is null || !images.RequiresProvenance())
         {
             return ProvenanceResult.None;
         }

@@ -40,7 +40,7 @@ public static class ModelSignatureCheck
             var root = trust.TrustedRoot is null ? TrustedRoot.PublicGood
                 : Field("spec.models.trust.trustedRoot", () => TrustedRoot.Parse(System.Text.Encoding.UTF8.GetBytes(trust.TrustedRoot), "spec.models.trust.trustedRoot"));
             signers.Add(new ModelSigner(null, Field("spec.models.trust.identities", () => SigstorePolicy.Keyless(root,
-                identities.Select(d => new SigstoreIdentity(Subject: d.Subject, SubjectRegex: d.SubjectRegExp, Issuer: d.Issuer, IssuerRegex: d.IssuerRegExp))))));
+                identities.Select(SigstoreIdentity.FromProfile)))));
         }
 
         return signers.ToImmutable();

@@ -70,7 +70,7 @@ public sealed class BadInputTests
         {
             "a typo in a profile field is caught too",
             "apiVersion: aibaseline.io/v1alpha1\nkind: BaselineProfile\nmetadata:\n  name: default\nspec:\n  images:\n    trustedRegistry: [ghcr.io/acme/]\n",
-            ":7: BaselineProfile/default: spec.images.trustedRegistry: unknown field: remove it or check the spelling (known fields: requireDigest, requiredAttestations, signatureKeys, trustedRegistries)"
+            ":7: BaselineProfile/default: spec.images.trustedRegistry: unknown field: remove it or check the spelling (known fields: certificateChains, identities, requireDigest, requiredAttestations, signatureKeys, trustedRegistries, trustedRoot)"
         },
         {
             "a waiver may name only the controls that exist",

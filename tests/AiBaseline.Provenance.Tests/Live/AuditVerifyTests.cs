@@ -11,11 +11,6 @@ namespace AiBaseline.Provenance.Tests.Live;
 [Collection(LiveRegistryCollection.Name)]
 public sealed class AuditVerifyTests(LiveRegistryFixture registry) : IDisposable
 {
-    private const string ExampleModel = "registry.acme.example/models/llama-3.1-8b-instruct@sha256:3f1c9a7e5b2d4c6f8a0e1b3d5c7f9a2b4d6e8f0a1c3e5b7d9f2a4c6e8b0d1f3a";
-    private const string ExampleModelDigest = "sha256:3f1c9a7e5b2d4c6f8a0e1b3d5c7f9a2b4d6e8f0a1c3e5b7d9f2a4c6e8b0d1f3a";
-    private const string ExamplePuller = "registry.acme.example/ml-platform/model-puller@sha256:9b2e4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e2b";
-    private const string ExampleServer = "registry.acme.example/mirror/vllm/vllm-openai@sha256:c4a8e2f6b0d3a7c1e5f9b2d6a0c4e8f1b5d9a3c7e0f4b8d2a6c1e5f9b3d7a0c4";
-
     private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("aibaseline-audit-verify-");
 
     [Fact]
@@ -83,42 +78,15 @@ public sealed class AuditVerifyTests(LiveRegistryFixture registry) : IDisposable
 
     public void Dispose() => dir.Delete(recursive: true);
 
-    private static (int Exit, JsonNode Report, string Stderr) Audit(string manifests, bool verify, params string[] extra)
-    {
-        var root = new System.CommandLine.RootCommand { AiBaseline.Commands.AuditCommand.Create(TimeProvider.System) };
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        string[] args = ["audit", manifests, "-o", "json", .. verify ? new[] { "--verify", "--verify-timeout", "5" } : [], .. extra];
-        var exit = root.Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = stdout, Error = stderr });
-        Assert.True(exit != AuditExitCodes.BadInput, stderr.ToString());
-        return (exit, JsonNode.Parse(stdout.ToString())!, stderr.ToString());
-    }
+    private static (int Exit, JsonNode Report, string Stderr) Audit(string manifests, bool verify, params string[] extra) => AuditExample.Audit(manifests, verify, extra);
 
-    private static JsonNode Status(JsonNode report) => report["items"]![0]!["status"]!;
+    private static JsonNode Status(JsonNode report) => AuditExample.Status(report);
 
-    private static JsonNode Condition(JsonNode report, string type) =>
-        Status(report)["conditions"]!.AsArray().Single(c => (string?)c!["type"] == type)!;
+    private static JsonNode Condition(JsonNode report, string type) => AuditExample.Condition(report, type);
 
     /// <summary>The compliant example with every image and the model at <paramref name="image"/>, and a profile trusting the release key.</summary>
     private string WriteExample(string image, string registryHost)
     {
-        var digest = image.Split('@')[1];
-        var example = Path.Combine(Tools.RepositoryRoot(), "examples", "llm-inference-compliant");
-        var target = Path.Combine(dir.FullName, "manifests");
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(example, "*.yaml"))
-        {
-            var text = File.ReadAllText(file).Replace(ExampleModel, image, StringComparison.Ordinal).Replace(ExampleModelDigest, digest, StringComparison.Ordinal)
-                .Replace(ExamplePuller, image, StringComparison.Ordinal).Replace(ExampleServer, image, StringComparison.Ordinal);
-            File.WriteAllText(Path.Combine(target, Path.GetFileName(file)), text);
-        }
-
-        var key = string.Join("", registry.ReleaseKeyPem.Trim().Split('\n').Select(line => "        " + line + "\n"));
-        var profile = File.ReadAllText(Path.Combine(Tools.RepositoryRoot(), "examples", "profiles", "default.yaml")).Replace(
-            "    - registry.acme.example/\n",
-            $"    - {registryHost}/\n    signatureKeys:\n    - name: release\n      publicKey: |\n{key}",
-            StringComparison.Ordinal);
-        File.WriteAllText(Path.Combine(target, "profile.yaml"), profile);
-        return target;
+        return AuditExample.Write(dir.FullName, image, registryHost, $"    signatureKeys:\n    - name: release\n      publicKey: |\n{AuditExample.Block(registry.ReleaseKeyPem, 8)}");
     }
 }

@@ -1,6 +1,6 @@
 namespace AiBaseline.Provenance.Tests.Support;
 
-/// <summary>The real cosign binary, key-based and offline (no transparency log, no Fulcio).</summary>
+/// <summary>The real cosign binary, offline (no transparency log, no Fulcio): with keys, and with keys certified by a test CA.</summary>
 internal sealed class Cosign(string workDir)
 {
     private const string Password = "test-only-password";
@@ -32,6 +32,29 @@ internal sealed class Cosign(string workDir)
     /// <summary>Signs one or more images in one cosign run.</summary>
     public Task SignAsync(string privateKey, params string[] images) =>
         ProcessRunner.RunAsync(Tools.Cosign, ["sign", "-y", "--key", privateKey, "--tlog-upload=false", "--allow-insecure-registry", .. images], environment, workDir);
+
+    /// <summary>Signs with the key and attaches its certificate and chain (PEM files), as a private PKI or Fulcio would have issued them.</summary>
+    public Task SignWithCertificateAsync(string privateKey, string certificate, string chain, string image) =>
+        ProcessRunner.RunAsync(Tools.Cosign,
+            ["sign", "-y", "--key", privateKey, "--certificate", certificate, "--certificate-chain", chain, "--tlog-upload=false", "--allow-insecure-registry", image],
+            environment, workDir);
+
+    /// <summary>
+    /// Attests with the key and its certificate and chain: in the legacy .att tag, or with <paramref name="bundleFormat"/>
+    /// as a Sigstore bundle attached as an OCI referrer.
+    /// </summary>
+    public Task AttestWithCertificateAsync(string privateKey, string certificate, string chain, string image, string type, string predicateJson, bool bundleFormat)
+    {
+        var predicate = Path.Combine(workDir, $"predicate-{Guid.NewGuid():N}.json");
+        File.WriteAllText(predicate, predicateJson);
+        return ProcessRunner.RunAsync(Tools.Cosign,
+            ["attest", "-y", "--key", privateKey, "--certificate", certificate, "--certificate-chain", chain, "--tlog-upload=false",
+             .. bundleFormat ? new[] { "--new-bundle-format" } : [], "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
+    }
+
+    /// <summary>Runs <c>cosign verify</c> offline with <paramref name="arguments"/>; fails when cosign does not verify.</summary>
+    public Task VerifyAsync(string image, params string[] arguments) =>
+        ProcessRunner.RunAsync(Tools.Cosign, ["verify", "--insecure-ignore-tlog", "--insecure-ignore-sct", "--allow-insecure-registry", .. arguments, image], environment, workDir);
 
     public Task AttestAsync(string privateKey, string image, string type, string predicateJson)
     {

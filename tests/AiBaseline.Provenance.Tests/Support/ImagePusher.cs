@@ -80,6 +80,7 @@ internal sealed class ImagePusher : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, $"v2/{repository}/{kind}/{reference}"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciMediaTypes.OciManifest));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciMediaTypes.OciIndex));
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsByteArrayAsync();

@@ -1,0 +1,195 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Provenance.Oci;
+using AiBaseline.Provenance.Tests.Support;
+
+namespace AiBaseline.Provenance.Tests.Live;
+
+/// <summary>
+/// A real registry holding images signed by real cosign with certificates from a test CA (the legacy .sig tag
+/// format with the dev.sigstore.cosign/certificate and /chain annotations; "good" also carries a certificate-signed
+/// SLSA attestation in its .att tag, the "bundle" images one in the Sigstore bundle format), some with a Rekor-style signed entry
+/// timestamp from a test log added to the annotations. Every process started here is killed in <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed class KeylessRegistryFixture : IAsyncLifetime
+{
+    public const string BuilderId = "https://ci.acme.test/builder@v1";
+
+    private static readonly string Provenance =
+        "{\"buildDefinition\":{\"buildType\":\"https://ci.acme.test/build@v1\"},\"runDetails\":{\"builder\":{\"id\":\"" + BuilderId + "\"}}}";
+
+    internal static readonly SignerClaims Release = new("release@acme.test", "https://issuer.acme.test", "acme/scorer", "refs/heads/main", "push");
+
+    private readonly string workDir = Path.Combine(Path.GetTempPath(), "aibaseline-keyless-" + Guid.NewGuid().ToString("N"));
+
+    internal RegistryProcess Registry { get; private set; } = null!;
+
+    internal TestCa Ca { get; } = TestCa.Create("release-ca");
+
+    internal TestCa RogueCa { get; } = TestCa.Create("rogue-ca");
+
+    internal TestLog Log { get; } = new();
+
+    /// <summary>Image references by scenario name, pinned by digest.</summary>
+    internal Dictionary<string, string> Images { get; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(workDir);
+        Registry = await RegistryProcess.StartAsync(Path.Combine(workDir, "registry"));
+        var cosign = new Cosign(workDir);
+        var (key, publicPem) = await cosign.GenerateKeyPairAsync("keyless");
+        var now = DateTimeOffset.UtcNow;
+        var good = Write("good.crt", Ca.Issue(publicPem, Release, now.AddMinutes(-5), now.AddHours(1)));
+        var expired = Write("expired.crt", Ca.Issue(publicPem, Release, now.AddHours(-3), now.AddHours(-2)));
+        var rogue = Write("rogue.crt", RogueCa.Issue(publicPem, Release, now.AddMinutes(-5), now.AddHours(1)));
+        var chain = Write("ca.pem", Ca.Pem);
+        var rogueChain = Write("rogue-ca.pem", RogueCa.Pem);
+
+        using var pusher = new ImagePusher(Registry);
+        foreach (var (scenario, certificate, caChain) in new[]
+        {
+            ("good", good, chain), ("rogue", rogue, rogueChain), ("expired", expired, chain), ("tampered", good, chain),
+            ("logged", good, chain), ("logged-bad-set", good, chain), ("logged-after-expiry", expired, chain),
+        })
+        {
+            var (digest, _) = await pusher.PushImageAsync($"demo/{scenario}", "v1", scenario);
+            Images[scenario] = $"{Registry.Host}/demo/{scenario}@{digest}";
+            await cosign.SignWithCertificateAsync(key, certificate, caChain, Images[scenario]);
+        }
+
+        foreach (var (scenario, certificate, caChain) in new[] { ("bundle", good, chain), ("bundle-rogue", rogue, rogueChain), ("bundle-tampered", good, chain) })
+        {
+            var (digest, _) = await pusher.PushImageAsync($"demo/{scenario}", "v1", scenario);
+            Images[scenario] = $"{Registry.Host}/demo/{scenario}@{digest}";
+            await cosign.AttestWithCertificateAsync(key, certificate, caChain, Images[scenario], "slsaprovenance1", Provenance, bundleFormat: true);
+        }
+
+        await cosign.AttestWithCertificateAsync(key, good, chain, Images["good"], "slsaprovenance1", Provenance, bundleFormat: false);
+
+        await EditBundleAsync(pusher, "bundle-tampered");
+
+        // cosign itself accepts what the verifier is tested against.
+        await cosign.VerifyAsync(Images["good"], "--certificate-chain", chain,
+            "--certificate-identity", Release.Email, "--certificate-oidc-issuer", Release.Issuer);
+
+        await EditSignatureAsync(pusher, "tampered", (layer, payload) =>
+            Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(payload).Replace("demo/tampered", "demo/tampereD", StringComparison.Ordinal)));
+        await EditSignatureAsync(pusher, "logged", (layer, payload) => AddLogEntry(layer, payload, now));
+        await EditSignatureAsync(pusher, "logged-bad-set", (layer, payload) =>
+        {
+            AddLogEntry(layer, payload, now);
+            var bundle = JsonNode.Parse((string)layer["annotations"]!["dev.sigstore.cosign/bundle"]!)!;
+            var set = Convert.FromBase64String((string)bundle["SignedEntryTimestamp"]!);
+            set[^1] ^= 0x01;
+            bundle["SignedEntryTimestamp"] = Convert.ToBase64String(set);
+            layer["annotations"]!["dev.sigstore.cosign/bundle"] = bundle.ToJsonString();
+            return payload;
+        });
+        await EditSignatureAsync(pusher, "logged-after-expiry", (layer, payload) => AddLogEntry(layer, payload, now.AddHours(-1)));
+    }
+
+    /// <summary>A profile's images section trusting the test CA's chain (named release-ca), narrowed to <paramref name="identities"/>.</summary>
+    internal ImagePolicy ChainPolicy(params KeylessIdentity[] identities) => new()
+    {
+        CertificateChains = [new CertificateChain { Name = "release-ca", Certificates = Ca.Pem }],
+        Identities = [.. identities],
+    };
+
+    /// <summary>A profile's images section trusting a trusted_root.json with the test CA and, when asked, the test log.</summary>
+    internal ImagePolicy RootPolicy(bool withLog, params KeylessIdentity[] identities) => new()
+    {
+        TrustedRoot = TestLog.TrustedRoot([Ca], withLog ? Log : null),
+        Identities = [.. identities],
+    };
+
+    internal static KeylessIdentity Identity(string? subject = null, string? issuer = null) =>
+        new() { Subject = subject ?? Release.Email, Issuer = issuer ?? Release.Issuer };
+
+    public ValueTask DisposeAsync()
+    {
+        Registry?.Dispose();
+        Ca.Dispose();
+        RogueCa.Dispose();
+        Log.Dispose();
+        try
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The registry may still be flushing its log; the temp directory is left for the OS to clean.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(workDir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private byte[] AddLogEntry(JsonNode layer, byte[] payload, DateTimeOffset integratedTime)
+    {
+        var annotations = layer["annotations"]!;
+        annotations["dev.sigstore.cosign/bundle"] = Log.BundleAnnotation(payload,
+            (string)annotations["dev.cosignproject.cosign/signature"]!, (string)annotations["dev.sigstore.cosign/certificate"]!, integratedTime);
+        return payload;
+    }
+
+    /// <summary>
+    /// Changes one byte of the DSSE payload of the bundle attached to the image, and re-points the referrer manifest
+    /// and the referrers tag's index at it, as an attacker with write access to the repository could.
+    /// </summary>
+    private async Task EditBundleAsync(ImagePusher pusher, string scenario)
+    {
+        var repository = $"demo/{scenario}";
+        var tag = Images[scenario].Split('@')[1].Replace(':', '-');
+        var index = JsonNode.Parse(await pusher.GetAsync(repository, "manifests", tag))!;
+        var entry = index["manifests"]![0]!;
+        var manifest = JsonNode.Parse(await pusher.GetAsync(repository, "manifests", (string)entry["digest"]!))!;
+        var layer = manifest["layers"]![0]!;
+        var bundle = JsonNode.Parse(await pusher.GetAsync(repository, "blobs", (string)layer["digest"]!))!;
+        var payload = Convert.FromBase64String((string)bundle["dsseEnvelope"]!["payload"]!);
+        var text = Encoding.UTF8.GetString(payload).Replace(BuilderId, BuilderId.Replace("@v1", "@v2", StringComparison.Ordinal), StringComparison.Ordinal);
+        bundle["dsseEnvelope"]!["payload"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+        var edited = Encoding.UTF8.GetBytes(bundle.ToJsonString());
+        await pusher.PushBlobAsync(repository, edited);
+        layer["digest"] = Digests.Sha256(edited);
+        layer["size"] = edited.Length;
+        var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        var manifestDigest = await pusher.PushManifestAsync(repository, Digests.Sha256(manifestBytes), manifestBytes, OciMediaTypes.OciManifest);
+        entry["digest"] = manifestDigest;
+        entry["size"] = manifestBytes.Length;
+        await pusher.PushManifestAsync(repository, tag, Encoding.UTF8.GetBytes(index.ToJsonString()), OciMediaTypes.OciIndex);
+    }
+
+    /// <summary>Rewrites the first signature layer (its annotations, and its payload when <paramref name="edit"/> returns other bytes) and re-pushes the .sig manifest.</summary>
+    private async Task EditSignatureAsync(ImagePusher pusher, string scenario, Func<JsonNode, byte[], byte[]> edit)
+    {
+        var repository = $"demo/{scenario}";
+        var tag = Digests.CosignTag(Images[scenario].Split('@')[1], "sig");
+        var manifest = JsonNode.Parse(await pusher.GetAsync(repository, "manifests", tag))!;
+        var layer = manifest["layers"]![0]!;
+        var payload = await pusher.GetAsync(repository, "blobs", (string)layer["digest"]!);
+        var edited = edit(layer, payload);
+        if (!edited.AsSpan().SequenceEqual(payload))
+        {
+            await pusher.PushBlobAsync(repository, edited);
+            layer["digest"] = Digests.Sha256(edited);
+            layer["size"] = edited.Length;
+        }
+
+        await pusher.PushManifestAsync(repository, tag, Encoding.UTF8.GetBytes(manifest.ToJsonString()), OciMediaTypes.OciManifest);
+    }
+}
+
+/// <summary>One registry with certificate-signed images for the keyless tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class KeylessRegistryCollection : ICollectionFixture<KeylessRegistryFixture>
+{
+    public const string Name = "keyless registry";
+}
