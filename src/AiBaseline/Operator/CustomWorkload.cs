@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using k8s;
-using k8s.Models;
 
 namespace AiBaseline.Operator;
 
@@ -10,20 +8,8 @@ namespace AiBaseline.Operator;
 /// Service), kept as JSON: its pod templates are read by <see cref="Engine.Workloads.WorkloadReader"/>, the reader the
 /// audit uses on manifests, so the operator needs none of those projects' types.
 /// </summary>
-internal sealed class CustomWorkload : IKubernetesObject<V1ObjectMeta>
+internal sealed class CustomWorkload : JsonSpecObject
 {
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = "";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "";
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public JsonObject? Spec { get; set; }
-
     /// <summary>The object as the reader takes it.</summary>
     public JsonObject ToJson() => new()
     {

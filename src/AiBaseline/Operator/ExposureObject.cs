@@ -3,8 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using AiBaseline.Controller.Api;
 using AiBaseline.Engine;
-using k8s;
-using k8s.Models;
 
 namespace AiBaseline.Operator;
 
@@ -13,20 +11,8 @@ namespace AiBaseline.Operator;
 /// reads (<see cref="ExposureReader"/>): a route's parentRefs and backendRefs, a policy's targets and whether it has a
 /// rateLimit, a plugin's name and whether it is disabled. Their configuration is never kept.
 /// </summary>
-internal sealed class ExposureObject : IKubernetesObject<V1ObjectMeta>
+internal sealed class ExposureObject : JsonSpecObject
 {
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = "";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "";
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public JsonObject? Spec { get; set; }
-
     /// <summary>A KongPlugin's plugin name.</summary>
     [JsonPropertyName("plugin")]
     public string? Plugin { get; set; }
