@@ -148,7 +148,11 @@ internal sealed class OperatorHost : IDisposable
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var web = await StartEndpointsAsync(cancellationToken);
-        await using var webhook = Webhook is null ? null : await Webhook.StartAsync(() => Manager.Informers.All(i => i.HasSynced), webLogging, cancellationToken);
+        // Admission waits for the caches' first sync only. A serving stack's or Gateway API's CRD installed later starts
+        // an informer of its own; until that one has synced, admission goes on judging from what the caches hold rather
+        // than answering 503, which under a Fail policy would refuse every Deployment in the cluster for that moment.
+        var synced = false;
+        await using var webhook = Webhook is null ? null : await Webhook.StartAsync(() => synced || (synced = Manager.Informers.All(i => i.HasSynced)), webLogging, cancellationToken);
         var outcome = await Manager.RunAsync(cancellationToken);
         return outcome == LeadershipOutcome.Lost ? 1 : 0;
     }
