@@ -190,9 +190,11 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
             cancellationToken: Ct);
 
         await using var running = await InstalledOperator.StartAsync(cluster.Plane, ns, "operator");
+        // The probe may see the refusal a moment before the operator's log line has been read from its output: wait for both.
         await UntilAsync(
-            async () => await running.ProbeAsync("readyz") is { Status: HttpStatusCode.ServiceUnavailable } probe && probe.Body.Contains("networkpolicies", StringComparison.Ordinal) && probe.Body.Contains("forbidden", StringComparison.Ordinal),
-            "/readyz fails naming the NetworkPolicy informer and the refusal",
+            async () => await running.ProbeAsync("readyz") is { Status: HttpStatusCode.ServiceUnavailable } probe && probe.Body.Contains("networkpolicies", StringComparison.Ordinal) && probe.Body.Contains("forbidden", StringComparison.Ordinal)
+                && running.Output.Any(l => l.Contains("networkpolicies", StringComparison.Ordinal) && l.Contains("forbidden", StringComparison.Ordinal)),
+            "/readyz fails naming the NetworkPolicy informer and the refusal, and the log says so",
             running);
         var line = running.Output.FirstOrDefault(l => l.Contains("networkpolicies", StringComparison.Ordinal) && l.Contains("forbidden", StringComparison.Ordinal));
         Assert.True(line is not null && line.Contains("grant", StringComparison.Ordinal), $"a log line names the refused resource and what to grant:\n{string.Join('\n', running.Output)}");
