@@ -106,8 +106,8 @@ public enum ConformityVerdict
 
 /// <summary>
 /// The result of one control. An applicable control has a condition that carries its reason and message (what was
-/// found and what to fix, then the provisions it serves); a control that does not apply has none, so its reason and
-/// message are here. Each is stored once.
+/// found and what to fix, then, unless the control is met, the provisions it serves); a control that does not apply
+/// has none, so its reason and message are here. Each is stored once.
 /// </summary>
 public sealed class ControlStatus
 {

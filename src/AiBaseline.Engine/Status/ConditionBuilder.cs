@@ -48,13 +48,16 @@ internal static class ConditionBuilder
                 ControlResult.NotMet => "False",
                 _ => "Unknown",
             };
-            Add(control.ConditionType, status, outcome.Reason, outcome.Message + ProvisionsSuffix(control.Provisions));
+            // A condition that is not True names the provisions at stake, for the person who acts on it; a met
+            // control's provisions are listed once, among status.provisions' met ones.
+            var message = status == "True" ? outcome.Message : outcome.Message + ProvisionsSuffix(control.Provisions);
+            Add(control.ConditionType, status, outcome.Reason, message);
         }
 
         return conditions;
     }
 
-    /// <summary>What follows a control's message in its condition: the provisions it serves.</summary>
+    /// <summary>What follows the message of a control's condition that is not True: the provisions it serves.</summary>
     public static string ProvisionsSuffix(IEnumerable<string> provisions) => $" (EN 304 223 {string.Join(", ", provisions)})";
 
     private static (string Status, string Reason, string Message) Ready(ImmutableArray<ProvisionStatus> provisions, ComplianceSummary summary, Stall? stall)

@@ -12,7 +12,7 @@ public sealed record ControlReport(string Name, ControlResult Result, string Rea
 
 /// <summary>
 /// Reads a control's reason and message back from a status, which keeps each once: in the control's condition when
-/// the control applies (the message followed by the provisions it serves), in <see cref="ControlStatus"/> when not.
+/// the control applies (the message followed, unless met, by the provisions it serves), in <see cref="ControlStatus"/> when not.
 /// The provisions a control serves are the control's own, the same on every deployment.
 /// </summary>
 public static class ControlMessages

@@ -56,7 +56,8 @@ internal sealed class OperatorHost : IDisposable
         // process_* and dotnet_* (resident memory, managed heap, GC counts, CPU), which memory dashboards and sizing need.
         DotNetStats.Register(Registry);
         var runtimeMetrics = new ControllerMetrics(Registry);
-        var throttle = new ClientRequestHandler(new ClientRateLimiter(settings.KubeApiQps, settings.KubeApiBurst, time), runtimeMetrics, time);
+        var throttle = new ClientRequestHandler(
+            new ClientRateLimiter(settings.KubeApiQps, settings.KubeApiBurst, time), runtimeMetrics, time, $"{Report.ReportBuilder.Tool.Name}/{Report.ReportBuilder.Tool.Version}");
         kubernetes = new Kubernetes(cluster, [throttle, .. handlers]);
         var api = new KubeApiClient(kubernetes);
         Caches = new ClusterCaches(api, settings.Namespaces, loggers, time);

@@ -61,6 +61,9 @@ public abstract class OperatorScenarios(ClusterTarget target)
         Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.NetworkIsolated).Status);
         Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.SecretsProtected).Status);
         Assert.Contains("OPENAI_API_KEY", status.Conditions!.Single(c => c.Type == ConditionTypes.SecretsProtected).Message, StringComparison.Ordinal);
+        // A failing condition names the provisions at stake; a met one leaves them to status.provisions.
+        Assert.EndsWith("(EN 304 223 5.2.1-4, 5.2.2-1, 5.1.2-6, 5.2.1-4.2)", status.Conditions!.Single(c => c.Type == ConditionTypes.SecretsProtected).Message, StringComparison.Ordinal);
+        Assert.All(status.Conditions!.Where(c => c.Status == "True"), c => Assert.DoesNotContain("(EN 304 223", c.Message, StringComparison.Ordinal));
         Assert.Equal(["support-bot", "Deployment", "False", "Fail", status.Compliance, status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Message], PrinterColumns(ns, Bot));
         await ns.EventuallyAsync(
             async () => (await ns.EventsAsync()).Any(e => e.Type == "Warning" && e.Regarding.Name == Bot),
@@ -163,7 +166,7 @@ public abstract class OperatorScenarios(ClusterTarget target)
         var reported = report.GetProperty("deployments").EnumerateArray().Single(d => d.GetProperty("name").GetString() == changed).GetProperty("history").EnumerateArray().ToList();
         Assert.Equal(history.Select(h => (h.Verdict.ToString(), h.Ready)), reported.Select(h => (h.GetProperty("verdict").GetString()!, h.GetProperty("ready").GetString()!)));
         // The history has its own bound; the rest of the status keeps the 6 KB target of a status write. (With the
-        // history full, this deployment's whole status is about 6.5 KB on a real API server: docs/scale.md.)
+        // history full, this two-image deployment's whole status is about 6.2 KB on a real API server: docs/scale.md.)
         var historyBytes = k8s.KubernetesJson.Serialize(history).Length;
         Assert.True(historyBytes <= VerdictChange.MaxBytes, measured);
         Assert.True(bytes - historyBytes < 6 * 1024, measured);
@@ -177,6 +180,8 @@ public abstract class OperatorScenarios(ClusterTarget target)
     {
         var stored = System.Text.Json.Nodes.JsonNode.Parse(((System.Text.Json.JsonElement)await ns.Client.CustomObjects.GetNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns.Name, ApiGroup.AIModelDeploymentPlural, name, cancellationToken: Ct)).GetRawText())!;
         var managed = new System.Text.Json.Nodes.JsonArray([.. (stored["metadata"]!["managedFields"]?.AsArray() ?? []).Where(m => (string?)m!["subresource"] == "status").Select(m => m!.DeepClone())]);
+        // A real API server records who wrote the status, from the operator's User-Agent.
+        Assert.All(managed, m => Assert.Equal("aibaseline", (string?)m!["manager"]));
         return stored["status"]!.ToJsonString().Length + (managed.Count == 0 ? 0 : managed.ToJsonString().Length);
     }
 
