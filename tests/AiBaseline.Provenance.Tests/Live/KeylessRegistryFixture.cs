@@ -31,6 +31,9 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
 
     internal TestLog Log { get; } = new();
 
+    /// <summary>The public key (PEM) of the cosign key pair every image here is signed with.</summary>
+    internal string KeyPem { get; private set; } = "";
+
     /// <summary>Image references by scenario name, pinned by digest.</summary>
     internal Dictionary<string, string> Images { get; } = [];
 
@@ -67,6 +70,12 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
         }
 
         await cosign.AttestWithCertificateAsync(key, good, chain, Images["good"], "slsaprovenance1", Provenance, bundleFormat: false);
+
+        // Key-signed bundles: verification material is the public key (cosign 2.5's sign has no --new-bundle-format; attest has).
+        KeyPem = publicPem;
+        var (digestWithKey, _) = await pusher.PushImageAsync("demo/bundle-key", "v1", "bundle-key");
+        Images["bundle-key"] = $"{Registry.Host}/demo/bundle-key@{digestWithKey}";
+        await cosign.AttestAsync(key, Images["bundle-key"], "slsaprovenance1", Provenance, bundleFormat: true);
 
         await EditBundleAsync(pusher, "bundle-tampered");
 

@@ -56,11 +56,13 @@ internal sealed class Cosign(string workDir)
     public Task VerifyAsync(string image, params string[] arguments) =>
         ProcessRunner.RunAsync(Tools.Cosign, ["verify", "--insecure-ignore-tlog", "--insecure-ignore-sct", "--allow-insecure-registry", .. arguments, image], environment, workDir);
 
-    public Task AttestAsync(string privateKey, string image, string type, string predicateJson)
+    /// <summary>Attests with the key alone: in the legacy .att tag, or with <paramref name="bundleFormat"/> as a Sigstore bundle (public-key verification material) attached as an OCI referrer.</summary>
+    public Task AttestAsync(string privateKey, string image, string type, string predicateJson, bool bundleFormat = false)
     {
         var predicate = Path.Combine(workDir, $"predicate-{Guid.NewGuid():N}.json");
         File.WriteAllText(predicate, predicateJson);
         return ProcessRunner.RunAsync(Tools.Cosign,
-            ["attest", "-y", "--key", privateKey, "--tlog-upload=false", "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
+            ["attest", "-y", "--key", privateKey, "--tlog-upload=false", .. bundleFormat ? new[] { "--new-bundle-format" } : [],
+             "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
     }
 }
