@@ -56,13 +56,18 @@ internal sealed class TestTsa : IDisposable
     {
         var request = new TimeStampRequestGenerator();
         request.SetCertReq(true);
-        var tsq = request.Generate(TspAlgorithms.Sha256, SHA256.HashData(signature), BigInteger.ValueOf(Random.Shared.NextInt64(1, long.MaxValue)));
+        return Respond(request.Generate(TspAlgorithms.Sha256, SHA256.HashData(signature), BigInteger.ValueOf(Random.Shared.NextInt64(1, long.MaxValue))), genTime);
+    }
+
+    /// <summary>The granted DER TimeStampResp to <paramref name="tsq"/>, made at <paramref name="genTime"/>.</summary>
+    public byte[] Respond(TimeStampRequest tsq, DateTimeOffset genTime)
+    {
         var key = PrivateKeyFactory.CreateKey(signingKey.ExportPkcs8PrivateKey());
         var certificate = new X509CertificateParser().ReadCertificate(Certificate.RawData);
         var signerInfo = new SignerInfoGeneratorBuilder().Build(new Asn1SignatureFactory("SHA256WITHECDSA", key), certificate);
         var generator = new TimeStampTokenGenerator(signerInfo, Asn1DigestFactory.Get(NistObjectIdentifiers.IdSha256), new DerObjectIdentifier("1.3.6.1.4.1.57264.2"), true);
         var responses = new TimeStampResponseGenerator(generator, TspAlgorithms.Allowed);
-        return responses.Generate(tsq, BigInteger.ValueOf(serial++), genTime.UtcDateTime).GetEncoded();
+        return responses.Generate(tsq, BigInteger.ValueOf(Interlocked.Increment(ref serial)), genTime.UtcDateTime).GetEncoded();
     }
 
     /// <summary>The timestampAuthorities entry of a trusted_root.json: the signing certificate, then the root.</summary>
