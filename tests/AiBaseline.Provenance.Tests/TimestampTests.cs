@@ -78,6 +78,7 @@ public sealed class TimestampTests : IDisposable
         { "timestamp of another signature", SigstoreReasons.TimestampMismatch, "message imprint is not the SHA256 of this bundle's signature" },
         { "authority not in the root", SigstoreReasons.UntrustedTimestampAuthority, "which is not a timestamp authority of the trusted root" },
         { "authority's certificate expired at genTime", SigstoreReasons.InvalidTimestamp, "certificate 0 of timestamp authority https://old-tsa.aibaseline.test/api/v1/timestamp is valid from" },
+        { "authority's certificate not for time stamping", SigstoreReasons.InvalidTimestamp, "ExtendedKeyUsage not solely time stamping" },
         { "genTime outside the root's window for the authority", SigstoreReasons.UntrustedTimestampAuthority, "outside the trusted root's validity window of timestamp authority" },
         { "certificate expired at genTime", SigstoreReasons.ExpiredAtSigning, "and the signature was made at" },
         { "the same timestamp twice", SigstoreReasons.InvalidTimestamp, "repeats another one" },
@@ -90,6 +91,7 @@ public sealed class TimestampTests : IDisposable
     {
         using var other = new TestTsa("other-tsa", Now.AddYears(-1), Now.AddYears(1));
         using var old = new TestTsa("old-tsa", Now.AddDays(-3), Now.AddDays(-2));
+        using var codeSigning = new TestTsa("code-tsa", Now.AddYears(-1), Now.AddYears(1), timeStampingUsage: false);
         using var log = new TestLog();
         var (bundle, root) = why switch
         {
@@ -97,6 +99,7 @@ public sealed class TimestampTests : IDisposable
             "timestamp of another signature" => (signer.Bundle(Payload, _ => [tsa.Timestamp(signer.Sign(Payload), Now)]), Root()),
             "authority not in the root" => (signer.Bundle(Payload, s => [other.Timestamp(s, Now)]), Root()),
             "authority's certificate expired at genTime" => (signer.Bundle(Payload, s => [old.Timestamp(s, Now)]), Root(old.RootEntry())),
+            "authority's certificate not for time stamping" => (signer.Bundle(Payload, s => [codeSigning.Timestamp(s, Now)]), Root(codeSigning.RootEntry())),
             "genTime outside the root's window for the authority" => (signer.Bundle(Payload, s => [tsa.Timestamp(s, Now)]), Root(tsa.RootEntry(end: "2025-01-01T00:00:00Z"))),
             "certificate expired at genTime" => (expiredSigner.Bundle(Payload, s => [tsa.Timestamp(s, Now)]), Root()),
             "the same timestamp twice" => (signer.Bundle(Payload, s => { var t = tsa.Timestamp(s, Now); return [t, t]; }), Root()),

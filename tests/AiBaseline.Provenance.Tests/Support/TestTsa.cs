@@ -1,7 +1,12 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cmp;
+using Org.BouncyCastle.Asn1.Ess;
 using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Tsp;
+using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Math;
@@ -14,17 +19,20 @@ namespace AiBaseline.Provenance.Tests.Support;
 /// <summary>
 /// An RFC 3161 timestamp authority made in the test: a self-signed root and a signing certificate with the critical
 /// timeStamping extended key usage (valid when the test says), answering TimeStampReqs with BouncyCastle's
-/// TimeStampResponseGenerator at any genTime the test names.
+/// TimeStampResponseGenerator at any genTime the test names. Made with <c>timeStampingUsage: false</c>, its certificate
+/// is for code signing instead, and the token is assembled by hand (both BouncyCastle's generator and openssl refuse).
 /// </summary>
 internal sealed class TestTsa : IDisposable
 {
     private readonly ECDsa rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa signingKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly bool timeStampingUsage;
     private long serial = 1;
 
-    public TestTsa(string name, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public TestTsa(string name, DateTimeOffset notBefore, DateTimeOffset notAfter, bool timeStampingUsage = true)
     {
         Name = name;
+        this.timeStampingUsage = timeStampingUsage;
         var rootRequest = new CertificateRequest($"CN={name} root, O=aibaseline tests", rootKey, HashAlgorithmName.SHA256);
         rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
@@ -33,7 +41,7 @@ internal sealed class TestTsa : IDisposable
 
         var request = new CertificateRequest($"CN={name}, O=aibaseline tests", signingKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.8")], true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(timeStampingUsage ? "1.3.6.1.5.5.7.3.8" : "1.3.6.1.5.5.7.3.3")], true));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Root, true, false));
         var serialBytes = RandomNumberGenerator.GetBytes(12);
         serialBytes[0] &= 0x7f;
@@ -64,10 +72,31 @@ internal sealed class TestTsa : IDisposable
     {
         var key = PrivateKeyFactory.CreateKey(signingKey.ExportPkcs8PrivateKey());
         var certificate = new X509CertificateParser().ReadCertificate(Certificate.RawData);
+        if (!timeStampingUsage)
+        {
+            return HandMade(tsq, genTime, key, certificate);
+        }
+
         var signerInfo = new SignerInfoGeneratorBuilder().Build(new Asn1SignatureFactory("SHA256WITHECDSA", key), certificate);
         var generator = new TimeStampTokenGenerator(signerInfo, Asn1DigestFactory.Get(NistObjectIdentifiers.IdSha256), new DerObjectIdentifier("1.3.6.1.4.1.57264.2"), true);
         var responses = new TimeStampResponseGenerator(generator, TspAlgorithms.Allowed);
         return responses.Generate(tsq, BigInteger.ValueOf(Interlocked.Increment(ref serial)), genTime.UtcDateTime).GetEncoded();
+    }
+
+    /// <summary>A TimeStampResp whose token has what RFC 3161 asks (TSTInfo, ESS signing-certificate-v2), built without BouncyCastle's certificate checks.</summary>
+    private byte[] HandMade(TimeStampRequest tsq, DateTimeOffset genTime, Org.BouncyCastle.Crypto.AsymmetricKeyParameter key, Org.BouncyCastle.X509.X509Certificate certificate)
+    {
+        var info = new TstInfo(new DerObjectIdentifier("1.3.6.1.4.1.57264.2"), new MessageImprint(new AlgorithmIdentifier(NistObjectIdentifiers.IdSha256), tsq.GetMessageImprintDigest()),
+            DerInteger.ValueOf(Interlocked.Increment(ref serial)), new Asn1GeneralizedTime(genTime.UtcDateTime), null, DerBoolean.False, tsq.Nonce is null ? null : new DerInteger(tsq.Nonce), null, null);
+        var signingCertificate = new SigningCertificateV2(new EssCertIDv2(SHA256.HashData(Certificate.RawData)));
+        var attributes = new Org.BouncyCastle.Asn1.Cms.AttributeTable(new Asn1EncodableVector(
+            new Org.BouncyCastle.Asn1.Cms.Attribute(PkcsObjectIdentifiers.IdAASigningCertificateV2, new DerSet(signingCertificate))));
+        var signer = new SignerInfoGeneratorBuilder().WithSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(attributes))
+            .Build(new Asn1SignatureFactory("SHA256WITHECDSA", key), certificate);
+        var generator = new CmsSignedDataGenerator();
+        generator.AddSignerInfoGenerator(signer);
+        var signed = generator.Generate(new CmsProcessableByteArray(PkcsObjectIdentifiers.IdCTTstInfo, info.GetEncoded()), true);
+        return new TimeStampResp(new PkiStatusInfo(0), signed.ContentInfo).GetEncoded();
     }
 
     /// <summary>The timestampAuthorities entry of a trusted_root.json: the signing certificate, then the root.</summary>
