@@ -41,6 +41,11 @@ if (args.Length > 0 && args[0] == "keyless-image-cpu")
     return KeylessImageBenchmarks.RunCpuMeasure([.. args.Skip(1)]);
 }
 
+if (args.Length > 0 && args[0] == "timestamp-cpu")
+{
+    return TimestampBenchmarks.RunCpuMeasure([.. args.Skip(1)]);
+}
+
 if (args.Length > 0 && args[0] == "sigstore-cpu")
 {
     return SigstoreBenchmarks.RunCpuMeasure([.. args.Skip(1)]);

@@ -5,7 +5,7 @@ using AiBaseline.Provenance.Sigstore;
 namespace AiBaseline.Provenance.Signing;
 
 /// <summary>What the Sigstore bundles attached to an image proved.</summary>
-/// <param name="SignedBy">The certificate signers of the bundles that verified.</param>
+/// <param name="SignedBy">The certificate signers and key names of the bundles that verified.</param>
 /// <param name="Attestations">The in-toto statements of the verified DSSE bundles, for the required attestations.</param>
 /// <param name="Found">How many bundles the registry holds for the digest.</param>
 /// <param name="Failure">Why none verified, when some were found.</param>
@@ -17,14 +17,15 @@ internal sealed record BundleSearchResult(ImmutableArray<string> SignedBy, Immut
 /// <summary>
 /// Finds Sigstore bundles (cosign's --new-bundle-format) attached to one digest as OCI referrers, through the
 /// referrers API or, on registries without it, the referrers tag (<c>sha256-&lt;hex&gt;</c>), and verifies each against
-/// the certificate signers: a DSSE bundle's in-toto statement must name the digest (and counts as that attestation);
+/// the certificate signers (bundles with a certificate) or the trusted keys (bundles whose verification material is a
+/// public key): a DSSE bundle's in-toto statement must name the digest (and counts as that attestation);
 /// a message-signature bundle must sign the manifest digest itself.
 /// </summary>
 internal sealed class BundleSearch(RegistryClient registry, ImageReference image, string digest, TrustPolicy policy, RegistryCredentials? credentials, DateTimeOffset now)
 {
     public async Task<BundleSearchResult> RunAsync(CancellationToken ct)
     {
-        if (policy.CertificateSigners.IsEmpty)
+        if (!policy.HasSigners)
         {
             return BundleSearchResult.None;
         }
@@ -52,11 +53,21 @@ internal sealed class BundleSearch(RegistryClient registry, ImageReference image
             try
             {
                 var bundle = SigstoreBundle.Parse(bytes);
-                foreach (var signer in policy.CertificateSigners)
+                IEnumerable<(string? Name, SigstorePolicy Policy, Func<string, string> Describe)> trusted = bundle.HasCertificate
+                    ? policy.CertificateSigners.Select(c => (c.Name, c.Policy, (Func<string, string>)c.Describe))
+                    : policy.Keys.Select(k => ((string?)k.Name, k.Bundles, (Func<string, string>)(_ => k.Name)));
+                if (!trusted.Any())
+                {
+                    furthest = KeylessLayerCheck.Further(furthest, new SigstoreVerificationException(SigstoreReasons.UntrustedKey, bundle.HasCertificate
+                        ? "the bundle is signed with a certificate, and the policy trusts only keys"
+                        : "the bundle is signed with a key, and the policy trusts only certificate signers"));
+                }
+
+                foreach (var signer in trusted)
                 {
                     try
                     {
-                        var (name, attestation) = Verify(bundle, signer);
+                        var (name, attestation) = Verify(bundle, signer.Policy, signer.Describe);
                         signers.Add(name);
                         if (attestation is not null)
                         {
@@ -80,7 +91,7 @@ internal sealed class BundleSearch(RegistryClient registry, ImageReference image
         return new BundleSearchResult([.. signers], attestations.ToImmutable(), bundles.Count, failure);
     }
 
-    private (string Signer, VerifiedAttestation? Attestation) Verify(SigstoreBundle bundle, CertificateSigner signer)
+    private (string Signer, VerifiedAttestation? Attestation) Verify(SigstoreBundle bundle, SigstorePolicy signer, Func<string, string> describe)
     {
         byte[]? manifestDigest = null;
         if (bundle.MessageSignature is not null)
@@ -92,8 +103,8 @@ internal sealed class BundleSearch(RegistryClient registry, ImageReference image
             }
         }
 
-        var verified = SigstoreVerifier.Verify(bundle, signer.Policy, manifestDigest, now);
-        var name = signer.Describe(verified.Signer);
+        var verified = SigstoreVerifier.Verify(bundle, signer, manifestDigest, now);
+        var name = describe(verified.Signer);
         if (verified.Envelope is not { } envelope)
         {
             return (name, null);

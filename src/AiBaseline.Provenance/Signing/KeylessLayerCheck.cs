@@ -29,6 +29,7 @@ internal static class KeylessLayerCheck
     [
         SigstoreReasons.MalformedBundle, SigstoreReasons.UntrustedKey, SigstoreReasons.SignatureMismatch, SigstoreReasons.MissingTlogEntry,
         SigstoreReasons.TlogEntryMismatch, SigstoreReasons.InvalidSignedEntryTimestamp, SigstoreReasons.InvalidInclusionProof,
+        SigstoreReasons.MissingTimestamp, SigstoreReasons.TimestampMismatch, SigstoreReasons.UntrustedTimestampAuthority, SigstoreReasons.InvalidTimestamp,
         SigstoreReasons.UntrustedChain, SigstoreReasons.ExpiredAtSigning, SigstoreReasons.InvalidSct, SigstoreReasons.IdentityMismatch,
         VerificationReasons.PayloadMismatch,
     ];

@@ -1,31 +1,22 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
+using AiBaseline.Provenance.Sigstore;
 
 namespace AiBaseline.Provenance.Signing;
 
 /// <summary>
-/// A named public key from the trust policy, loaded once. Verifies signatures the way cosign makes them:
-/// ECDSA (P-256/P-384/P-521, ASN.1 DER signatures, SHA-256), RSA PKCS#1 v1.5 with SHA-256, and pure Ed25519.
+/// A named public key from the trust policy, loaded once. Verifies signatures the way cosign makes them, with the
+/// same key code as Sigstore bundles (<see cref="SigningKey"/>): ECDSA (P-256/P-384/P-521, ASN.1 DER signatures),
+/// RSA PKCS#1 v1.5 with SHA-256, and pure Ed25519; and checks Sigstore bundles signed with it.
 /// </summary>
 public sealed class TrustedKey : IDisposable
 {
-    private const string EcOid = "1.2.840.10045.2.1";
-    private const string RsaOid = "1.2.840.113549.1.1.1";
-    private const string Ed25519Oid = "1.3.101.112";
-
-    private readonly ECDsa? ecdsa;
-    private readonly RSA? rsa;
-    private readonly Ed25519PublicKeyParameters? ed25519;
-
-    private TrustedKey(string name, string fingerprint, ECDsa? ecdsa, RSA? rsa, Ed25519PublicKeyParameters? ed25519)
+    private TrustedKey(string name, string fingerprint, SigningKey key, SigstorePolicy bundles)
     {
         Name = name;
         Fingerprint = fingerprint;
-        this.ecdsa = ecdsa;
-        this.rsa = rsa;
-        this.ed25519 = ed25519;
+        Key = key;
+        Bundles = bundles;
     }
 
     /// <summary>The key's name in the profile; results list it in SignedBy.</summary>
@@ -33,6 +24,11 @@ public sealed class TrustedKey : IDisposable
 
     /// <summary>sha256 of the SubjectPublicKeyInfo DER, hex; identifies the key in cache keys.</summary>
     public string Fingerprint { get; }
+
+    /// <summary>The policy that checks Sigstore bundles whose verification material is this key.</summary>
+    internal SigstorePolicy Bundles { get; }
+
+    internal SigningKey Key { get; }
 
     /// <summary>Loads a PEM "PUBLIC KEY" (SubjectPublicKeyInfo), as cosign.pub holds it.</summary>
     /// <exception cref="FormatException">The PEM is not a public key of a supported algorithm; the message names the key.</exception>
@@ -55,55 +51,27 @@ public sealed class TrustedKey : IDisposable
             throw new FormatException($"signature key \"{name}\": publicKey holds no PEM block");
         }
 
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(spki));
-        try
+        if (SigningKey.FromSpki(spki) is not { } key)
         {
-            var key = PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _);
-            return key.Oid.Value switch
+            string? algorithm;
+            try
             {
-                EcOid => new TrustedKey(name, fingerprint, key.GetECDsaPublicKey(), null, null),
-                RsaOid => new TrustedKey(name, fingerprint, null, key.GetRSAPublicKey(), null),
-                Ed25519Oid => new TrustedKey(name, fingerprint, null, null, new Ed25519PublicKeyParameters(key.EncodedKeyValue.RawData)),
-                _ => throw new FormatException($"signature key \"{name}\": algorithm {key.Oid.Value} is not supported (ECDSA, RSA or Ed25519)"),
-            };
+                algorithm = PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _).Oid.Value;
+            }
+            catch (CryptographicException)
+            {
+                throw new FormatException($"signature key \"{name}\": publicKey is not a valid SubjectPublicKeyInfo");
+            }
+
+            throw new FormatException($"signature key \"{name}\": algorithm {algorithm} is not supported (ECDSA, RSA or Ed25519)");
         }
-        catch (CryptographicException)
-        {
-            throw new FormatException($"signature key \"{name}\": publicKey is not a valid SubjectPublicKeyInfo");
-        }
+
+        return new TrustedKey(name, Convert.ToHexStringLower(SHA256.HashData(spki)), key, SigstorePolicy.ForKey(key, $"key {name}"));
     }
 
     /// <summary>Whether <paramref name="signature"/> is this key's signature over exactly <paramref name="data"/>.</summary>
-    public bool Verify(ReadOnlySpan<byte> data, byte[] signature)
-    {
-        try
-        {
-            if (ecdsa is not null)
-            {
-                return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-            }
-
-            if (rsa is not null)
-            {
-                return rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            }
-
-            var signer = new Ed25519Signer();
-            signer.Init(false, ed25519);
-            var bytes = data.ToArray();
-            signer.BlockUpdate(bytes, 0, bytes.Length);
-            return signer.VerifySignature(signature);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
+    public bool Verify(ReadOnlySpan<byte> data, byte[] signature) => Key.Verify(data, signature);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        ecdsa?.Dispose();
-        rsa?.Dispose();
-    }
+    public void Dispose() => Key.Dispose();
 }

@@ -8,7 +8,7 @@ namespace AiBaseline.Provenance.Sigstore;
 /// A public key from a SubjectPublicKeyInfo: ECDSA (the hash follows the curve: P-256 SHA-256, P-384 SHA-384,
 /// P-521 SHA-512, as Sigstore's key details name them), RSA PKCS#1 v1.5 with SHA-256, or Ed25519.
 /// </summary>
-internal sealed class SigningKey
+internal sealed class SigningKey : IDisposable
 {
     private readonly ECDsa? ecdsa;
     private readonly HashAlgorithmName ecHash;
@@ -73,6 +73,12 @@ internal sealed class SigningKey
             "CERTIFICATE" => FromSpki(CertificateInfo.SpkiOf(der)),
             _ => null,
         };
+    }
+
+    public void Dispose()
+    {
+        ecdsa?.Dispose();
+        rsa?.Dispose();
     }
 
     /// <summary>Whether the signature is this key's over <paramref name="data"/>.</summary>

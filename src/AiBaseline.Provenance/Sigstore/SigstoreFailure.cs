@@ -7,12 +7,20 @@ public static class SigstoreReasons
     public const string MalformedBundle = "MalformedBundle";
     /// <summary>The signing certificate does not chain to a certificate authority trusted at signing time.</summary>
     public const string UntrustedChain = "UntrustedChain";
-    /// <summary>The certificate was not valid at the time the transparency log (or timestamp) recorded the signature.</summary>
+    /// <summary>The certificate was not valid at a time the transparency log or an RFC 3161 timestamp recorded for the signature.</summary>
     public const string ExpiredAtSigning = "ExpiredAtSigning";
     /// <summary>The certificate has no signed certificate timestamp that a trusted CT log key verifies.</summary>
     public const string InvalidSct = "InvalidSct";
     /// <summary>The bundle has no transparency log entry, or none from a log in the trusted root.</summary>
     public const string MissingTlogEntry = "MissingTlogEntry";
+    /// <summary>The trusted root dates signatures by RFC 3161 timestamps only, and the bundle has none.</summary>
+    public const string MissingTimestamp = "MissingTimestamp";
+    /// <summary>An RFC 3161 timestamp's message imprint is not the hash of the bundle's signature.</summary>
+    public const string TimestampMismatch = "TimestampMismatch";
+    /// <summary>An RFC 3161 timestamp is not signed by a timestamp authority of the trusted root valid at its time, or the authority's chain does not verify.</summary>
+    public const string UntrustedTimestampAuthority = "UntrustedTimestampAuthority";
+    /// <summary>An RFC 3161 timestamp cannot be read, its signature does not verify, or the authority's certificate was not valid (or not for time stamping) at its time.</summary>
+    public const string InvalidTimestamp = "InvalidTimestamp";
     /// <summary>The signed entry timestamp does not verify with the log's key.</summary>
     public const string InvalidSignedEntryTimestamp = "InvalidSignedEntryTimestamp";
     /// <summary>The inclusion proof does not lead to the root hash, or the checkpoint is not signed by the log.</summary>

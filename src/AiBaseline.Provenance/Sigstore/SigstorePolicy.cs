@@ -62,9 +62,12 @@ public sealed class SigstorePolicy
     public static SigstorePolicy PublicKey(string pem)
     {
         var key = SigningKey.FromPem(pem) ?? throw new FormatException("not a PEM public key of a supported algorithm (ECDSA, RSA, Ed25519)");
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(key.Spki))[..16];
-        return new SigstorePolicy(TrustedRoot.FromCertificateChain([]), [], key, $"public key sha256:{fingerprint}…", false, false);
+        return ForKey(key, $"public key sha256:{Convert.ToHexStringLower(SHA256.HashData(key.Spki))[..16]}…");
     }
+
+    /// <summary>Signatures by <paramref name="key"/>, described as <paramref name="description"/>; no log, no timestamps.</summary>
+    internal static SigstorePolicy ForKey(SigningKey key, string description) =>
+        new(TrustedRoot.FromCertificateChain([]), [], key, description, false, false);
 
     /// <summary>
     /// Signatures by a certificate that chains to one of the PEM certificates (roots or intermediates of a private PKI),

@@ -3,16 +3,16 @@ using AiBaseline.Provenance.Signing;
 
 namespace AiBaseline.Provenance.Sigstore;
 
-/// <summary>A verified bundle: who signed, when the log (or, for keys and private chains, nobody) says, and the DSSE payload.</summary>
+/// <summary>A verified bundle: who signed, when the log or a timestamp authority (or, for keys and private chains, nobody) says, and the DSSE payload.</summary>
 /// <param name="Signer">The certificate's identity and issuer, or the key's description.</param>
-/// <param name="SignedAt">The transparency log's integrated time, when the bundle has a verified entry.</param>
+/// <param name="SignedAt">The first verified time: a log entry's integrated time (signed by its SET), else an RFC 3161 genTime.</param>
 /// <param name="Envelope">The verified DSSE envelope, for bundles that carry one.</param>
 public sealed record SigstoreVerification(string Signer, DateTimeOffset? SignedAt, DsseEnvelope? Envelope);
 
 /// <summary>
 /// Verifies Sigstore bundles: the signature over the artifact or DSSE payload, the Rekor entry (body, signed
-/// entry timestamp, inclusion proof and checkpoint), the certificate chain at signing time, the SCT, and the
-/// signer's identity. Each failure throws <see cref="SigstoreVerificationException"/> with its own reason.
+/// entry timestamp, inclusion proof and checkpoint), RFC 3161 timestamps when the root lists timestamp authorities,
+/// the certificate chain at every verified signing time, the SCT, and the signer's identity. Each failure throws <see cref="SigstoreVerificationException"/> with its own reason.
 /// </summary>
 public static class SigstoreVerifier
 {
@@ -49,10 +49,29 @@ public static class SigstoreVerifier
 
         VerifySignature(bundle, key, artifactSha256);
 
-        DateTimeOffset? signedAt = null;
+        var times = new List<DateTimeOffset>();
         if (policy.RequireTlog)
         {
-            signedAt = VerifyLogEntries(bundle, policy.Root, leaf!.Der);
+            times.AddRange(VerifyLogEntries(bundle, policy.Root, leaf!.Der));
+        }
+
+        var timestampAuthorities = leaf is not null && !policy.Root.TimestampAuthorities.IsEmpty;
+        if (timestampAuthorities)
+        {
+            times.AddRange(TimestampCheck.VerifyAll(bundle.Rfc3161Timestamps, SignatureBytes(bundle), policy.Root).Select(t => t.GenTime));
+        }
+
+        if (times.Count == 0 && policy.RequireTlog)
+        {
+            throw new SigstoreVerificationException(SigstoreReasons.MissingTlogEntry, timestampAuthorities
+                ? "no log entry has a signed entry timestamp and no RFC 3161 timestamp dates the signature"
+                : "no log entry has a signed entry timestamp to date the signature, and the trusted root has no timestamp authority");
+        }
+
+        if (times.Count == 0 && timestampAuthorities)
+        {
+            throw new SigstoreVerificationException(SigstoreReasons.MissingTimestamp,
+                "the trusted root dates signatures by RFC 3161 timestamps (it lists no transparency log), and the bundle has none");
         }
 
         if (leaf is null)
@@ -63,7 +82,12 @@ public static class SigstoreVerifier
         var intermediates = bundle.Certificates.Skip(1)
             .Select(d => CertificateInfo.TryParse(d) ?? throw SigstoreVerificationException.Malformed("a certificate of the bundle's chain is not an X.509 certificate"))
             .ToList();
-        var issuer = ChainCheck.Verify(leaf, intermediates, policy.Root, signedAt ?? now, dated: signedAt is not null);
+
+        // As sigstore does: the certificate and its chain must be valid at every verified time, or at the clock when none dates it.
+        var issuer = times.Count == 0
+            ? ChainCheck.Verify(leaf, intermediates, policy.Root, now, dated: false)
+            : times.Select(t => ChainCheck.Verify(leaf, intermediates, policy.Root, t)).ToList()[0];
+        DateTimeOffset? signedAt = times.Count == 0 ? null : times[0];
         if (policy.RequireSct)
         {
             SctCheck.Verify(leaf, issuer, policy.Root);
@@ -78,6 +102,8 @@ public static class SigstoreVerifier
         var signer = policy.Identities.IsEmpty ? $"{leaf.Certificate.SubjectDN} ({policy.Description})" : claims.ToString();
         return new SigstoreVerification(signer, signedAt, bundle.Dsse);
     }
+
+    private static byte[] SignatureBytes(SigstoreBundle bundle) => bundle.Dsse is { } envelope ? envelope.Signatures[0] : bundle.MessageSignature!.Signature;
 
     private static void VerifySignature(SigstoreBundle bundle, SigningKey key, byte[]? artifactSha256)
     {
@@ -105,17 +131,17 @@ public static class SigstoreVerifier
     }
 
     /// <summary>
-    /// Every entry must be from a log in the trusted root and verify, with no entry twice. The signing time is the
-    /// integrated time of an entry whose SET verified: without a SET, the integrated time is not signed by anyone.
+    /// Every entry must be from a log in the trusted root and verify, with no entry twice. Returns the integrated times
+    /// of the entries whose SET verified: without a SET, the integrated time is not signed by anyone.
     /// </summary>
-    private static DateTimeOffset VerifyLogEntries(SigstoreBundle bundle, TrustedRoot root, byte[] signerDer)
+    private static List<DateTimeOffset> VerifyLogEntries(SigstoreBundle bundle, TrustedRoot root, byte[] signerDer)
     {
         if (bundle.TlogEntries.IsEmpty)
         {
             throw new SigstoreVerificationException(SigstoreReasons.MissingTlogEntry, "the bundle has no transparency log entry");
         }
 
-        DateTimeOffset? signedAt = null;
+        var times = new List<DateTimeOffset>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in bundle.TlogEntries)
         {
@@ -136,11 +162,10 @@ public static class SigstoreVerifier
                     throw new SigstoreVerificationException(SigstoreReasons.InvalidSignedEntryTimestamp, $"the log {log.BaseUrl} was not valid at the entry's time {time:u}");
                 }
 
-                signedAt ??= time;
+                times.Add(time);
             }
         }
 
-        return signedAt ?? throw new SigstoreVerificationException(SigstoreReasons.MissingTlogEntry,
-            "no log entry has a signed entry timestamp to date the signature (RFC 3161 timestamps are not supported yet)");
+        return times;
     }
 }

@@ -19,7 +19,8 @@ internal sealed record CertificateAuthority(string Uri, ImmutableArray<Certifica
 
 /// <summary>
 /// The trust material of a Sigstore deployment, read from a <c>trusted_root.json</c>
-/// (application/vnd.dev.sigstore.trustedroot+json): Rekor keys, Fulcio CAs and CT log keys, each with its validity window.
+/// (application/vnd.dev.sigstore.trustedroot+json): Rekor keys, Fulcio CAs, CT log keys and RFC 3161 timestamp
+/// authorities, each with its validity window.
 /// </summary>
 public sealed class TrustedRoot
 {
@@ -32,11 +33,12 @@ public sealed class TrustedRoot
         return Parse(memory.ToArray(), "public-good trusted_root.json");
     });
 
-    private TrustedRoot(ImmutableArray<LogKey> tlogs, ImmutableArray<CertificateAuthority> authorities, ImmutableArray<LogKey> ctlogs)
+    private TrustedRoot(ImmutableArray<LogKey> tlogs, ImmutableArray<CertificateAuthority> authorities, ImmutableArray<LogKey> ctlogs, ImmutableArray<CertificateAuthority> timestampAuthorities)
     {
         Tlogs = tlogs;
         CertificateAuthorities = authorities;
         CtLogs = ctlogs;
+        TimestampAuthorities = timestampAuthorities;
     }
 
     /// <summary>The Sigstore public-good instance's root as shipped with this release (see Sigstore/README.md).</summary>
@@ -47,6 +49,9 @@ public sealed class TrustedRoot
     internal ImmutableArray<CertificateAuthority> CertificateAuthorities { get; }
 
     internal ImmutableArray<LogKey> CtLogs { get; }
+
+    /// <summary>RFC 3161 timestamp authorities: each chain starts with the certificate that signs the timestamps.</summary>
+    internal ImmutableArray<CertificateAuthority> TimestampAuthorities { get; }
 
     /// <summary>Reads a trusted_root.json.</summary>
     /// <param name="json">The file's bytes.</param>
@@ -65,22 +70,9 @@ public sealed class TrustedRoot
 
             var tlogs = Array(root, "tlogs", "trustedRoot").Select((t, i) => ReadLog(t, $"trustedRoot.tlogs[{i}]")).ToImmutableArray();
             var ctlogs = Array(root, "ctlogs", "trustedRoot").Select((t, i) => ReadLog(t, $"trustedRoot.ctlogs[{i}]")).ToImmutableArray();
-            var cas = Array(root, "certificateAuthorities", "trustedRoot").Select((c, i) =>
-            {
-                var path = $"trustedRoot.certificateAuthorities[{i}]";
-                var chain = Array(Object(c, "certChain", path), "certificates", path + ".certChain")
-                    .Select((x, j) => CertificateInfo.TryParse(Bytes(x, "rawBytes", $"{path}.certChain.certificates[{j}]"))
-                        ?? throw SigstoreVerificationException.Malformed($"{path}.certChain.certificates[{j}] is not an X.509 certificate"))
-                    .ToImmutableArray();
-                if (chain.IsEmpty)
-                {
-                    throw SigstoreVerificationException.Malformed($"{path}.certChain.certificates is empty");
-                }
-
-                var (start, end) = ReadValidity(c, path);
-                return new CertificateAuthority(OptionalString(c, "uri", path) ?? "", chain, start, end);
-            }).ToImmutableArray();
-            return new TrustedRoot(tlogs, cas, ctlogs);
+            var cas = Array(root, "certificateAuthorities", "trustedRoot").Select((c, i) => ReadAuthority(c, $"trustedRoot.certificateAuthorities[{i}]")).ToImmutableArray();
+            var tsas = Array(root, "timestampAuthorities", "trustedRoot").Select((c, i) => ReadAuthority(c, $"trustedRoot.timestampAuthorities[{i}]")).ToImmutableArray();
+            return new TrustedRoot(tlogs, cas, ctlogs, tsas);
         }
         catch (JsonException e)
         {
@@ -94,7 +86,22 @@ public sealed class TrustedRoot
 
     /// <summary>A root with only certificate authorities: a private PKI's chain, leaf-most first, with no logs.</summary>
     internal static TrustedRoot FromCertificateChain(IReadOnlyList<CertificateInfo> chain) =>
-        new([], [new CertificateAuthority("", [.. chain], DateTimeOffset.MinValue, null)], []);
+        new([], [new CertificateAuthority("", [.. chain], DateTimeOffset.MinValue, null)], [], []);
+
+    private static CertificateAuthority ReadAuthority(JsonElement c, string path)
+    {
+        var chain = Array(Object(c, "certChain", path), "certificates", path + ".certChain")
+            .Select((x, j) => CertificateInfo.TryParse(Bytes(x, "rawBytes", $"{path}.certChain.certificates[{j}]"))
+                ?? throw SigstoreVerificationException.Malformed($"{path}.certChain.certificates[{j}] is not an X.509 certificate"))
+            .ToImmutableArray();
+        if (chain.IsEmpty)
+        {
+            throw SigstoreVerificationException.Malformed($"{path}.certChain.certificates is empty");
+        }
+
+        var (start, end) = ReadValidity(c, path);
+        return new CertificateAuthority(OptionalString(c, "uri", path) ?? "", chain, start, end);
+    }
 
     private static LogKey ReadLog(JsonElement log, string path)
     {

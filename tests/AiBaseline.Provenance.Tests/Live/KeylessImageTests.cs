@@ -221,6 +221,76 @@ public sealed class KeylessImageTests(KeylessRegistryFixture registry)
         Assert.Equal([$"release-ca: {Signer}"], result.SignedBy);
     }
 
+    [Fact]
+    public async Task Bundle_referrer_with_an_RFC_3161_timestamp_verifies_an_expired_certificate_valid_at_that_time()
+    {
+        var images = registry.TimestampRootPolicy(Identity());
+        images.RequiredAttestations = [new RequiredAttestation { PredicateType = "https://slsa.dev/provenance/v1", BuilderId = BuilderId }];
+
+        var result = await Verify("bundle-timestamped-in-time", images);
+
+        Assert.Equal(VerificationOutcome.Verified, result.Outcome);
+        Assert.Equal([Signer], result.SignedBy);
+        Assert.Equal(["https://slsa.dev/provenance/v1"], result.AttestationTypes);
+    }
+
+    public static TheoryData<string, string, string> TimestampFailures => new()
+    {
+        // scenario, reason, what the message says
+        { "bundle-timestamped-expired", SigstoreReasons.ExpiredAtSigning, ", and the signature was made at " },   // the authority dated it after the certificate expired
+        { "bundle", SigstoreReasons.MissingTimestamp, "it lists no transparency log), and the bundle has none" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TimestampFailures))]
+    public async Task Root_with_a_timestamp_authority_and_no_log_requires_a_timestamp_inside_the_certificates_validity(string scenario, string reason, string message)
+    {
+        var result = await Verify(scenario, registry.TimestampRootPolicy(Identity()));
+
+        Assert.Equal(VerificationOutcome.Failed, result.Outcome);
+        Assert.Equal(reason, result.Reason);
+        Assert.Contains(message, result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bundle_referrer_signed_with_a_trusted_key_is_a_signature_and_an_attestation()
+    {
+        var images = new ImagePolicy
+        {
+            SignatureKeys = [new SignatureKey { Name = "release", PublicKey = registry.KeyPem }],
+            RequiredAttestations = [new RequiredAttestation { PredicateType = "https://slsa.dev/provenance/v1", BuilderId = BuilderId }],
+        };
+
+        var result = await Verify("bundle-key", images);
+
+        Assert.Equal(VerificationOutcome.Verified, result.Outcome);
+        Assert.Equal(["release"], result.SignedBy);
+        Assert.Equal(["https://slsa.dev/provenance/v1"], result.AttestationTypes);
+    }
+
+    public static TheoryData<string, string, string> KeyBundleFailures => new()
+    {
+        // why, reason, what the message says
+        { "another key", SigstoreReasons.SignatureMismatch, "stranger: the DSSE envelope's signature does not verify with the signer's key" },
+        { "only certificate signers trusted", SigstoreReasons.UntrustedKey, "the bundle is signed with a key, and the policy trusts only certificate signers" },
+    };
+
+    [Theory]
+    [MemberData(nameof(KeyBundleFailures))]
+    public async Task Bundle_referrer_signed_with_a_key_is_refused_by_other_signers(string why, string reason, string message)
+    {
+        var images = why == "another key"
+            ? new ImagePolicy { SignatureKeys = [new SignatureKey { Name = "stranger", PublicKey = Vectors.PublicKey }] }
+            : registry.ChainPolicy(Identity());
+
+        var result = await Verify("bundle-key", images);
+
+        Assert.Equal(VerificationOutcome.Failed, result.Outcome);
+        Assert.Equal(reason, result.Reason);
+        Assert.Contains("1 Sigstore bundle(s) attached, none from a trusted signer", result.Message, StringComparison.Ordinal);
+        Assert.Contains(message, result.Message, StringComparison.Ordinal);
+    }
+
     private Task<ArtifactVerification> Verify(string scenario, ImagePolicy images) =>
         new CosignVerifier(new Oci.RegistryClient(Verifiers.FastRetries(registry.Registry.Host), TimeProvider.System), TimeProvider.System)
             .VerifyAsync(registry.Images[scenario], TrustPolicy.FromProfile("keyless", images), null, Ct);

@@ -31,6 +31,20 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
 
     internal TestLog Log { get; } = new();
 
+    /// <summary>The timestamp authority real cosign asked for the timestamped bundles' RFC 3161 timestamps.</summary>
+    internal TestTsa Tsa { get; } = new("release-tsa", DateTimeOffset.UtcNow.AddYears(-1), DateTimeOffset.UtcNow.AddYears(1));
+
+    /// <summary>The cosign every image here was signed with, for cross-checks with cosign's own verification.</summary>
+    internal Cosign Cosign { get; private set; } = null!;
+
+    /// <summary>The test CA's certificate (PEM file) and the cosign public key's file.</summary>
+    internal string CaFile { get; private set; } = "";
+
+    internal string PublicKeyFile { get; private set; } = "";
+
+    /// <summary>The public key (PEM) of the cosign key pair every image here is signed with.</summary>
+    internal string KeyPem { get; private set; } = "";
+
     /// <summary>Image references by scenario name, pinned by digest.</summary>
     internal Dictionary<string, string> Images { get; } = [];
 
@@ -39,12 +53,15 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
         Directory.CreateDirectory(workDir);
         Registry = await RegistryProcess.StartAsync(Path.Combine(workDir, "registry"));
         var cosign = new Cosign(workDir);
+        Cosign = cosign;
         var (key, publicPem) = await cosign.GenerateKeyPairAsync("keyless");
+        PublicKeyFile = Path.Combine(Path.GetDirectoryName(key)!, "cosign.pub");
         var now = DateTimeOffset.UtcNow;
         var good = Write("good.crt", Ca.Issue(publicPem, Release, now.AddMinutes(-5), now.AddHours(1)));
         var expired = Write("expired.crt", Ca.Issue(publicPem, Release, now.AddHours(-3), now.AddHours(-2)));
         var rogue = Write("rogue.crt", RogueCa.Issue(publicPem, Release, now.AddMinutes(-5), now.AddHours(1)));
         var chain = Write("ca.pem", Ca.Pem);
+        CaFile = chain;
         var rogueChain = Write("rogue-ca.pem", RogueCa.Pem);
 
         using var pusher = new ImagePusher(Registry);
@@ -67,6 +84,31 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
         }
 
         await cosign.AttestWithCertificateAsync(key, good, chain, Images["good"], "slsaprovenance1", Provenance, bundleFormat: false);
+
+        // Bundles dated by an RFC 3161 timestamp that cosign fetched from the test authority over HTTP.
+        using (var server = new TsaServer(Tsa))
+        {
+            foreach (var (scenario, certificate) in new[] { ("bundle-timestamped", good), ("bundle-timestamped-expired", expired) })
+            {
+                var (digest, _) = await pusher.PushImageAsync($"demo/{scenario}", "v1", scenario);
+                Images[scenario] = $"{Registry.Host}/demo/{scenario}@{digest}";
+                await cosign.AttestWithCertificateAsync(key, certificate, chain, Images[scenario], "slsaprovenance1", Provenance, bundleFormat: true, timestampServer: server.Url);
+            }
+        }
+
+        // The same expired certificate, dated by an authority whose clock says the signature was made while it was valid.
+        using (var server = new TsaServer(Tsa, behind: TimeSpan.FromMinutes(150)))
+        {
+            var (digest, _) = await pusher.PushImageAsync("demo/bundle-timestamped-in-time", "v1", "bundle-timestamped-in-time");
+            Images["bundle-timestamped-in-time"] = $"{Registry.Host}/demo/bundle-timestamped-in-time@{digest}";
+            await cosign.AttestWithCertificateAsync(key, expired, chain, Images["bundle-timestamped-in-time"], "slsaprovenance1", Provenance, bundleFormat: true, timestampServer: server.Url);
+        }
+
+        // Key-signed bundles: verification material is the public key (cosign 2.5's sign has no --new-bundle-format; attest has).
+        KeyPem = publicPem;
+        var (digestWithKey, _) = await pusher.PushImageAsync("demo/bundle-key", "v1", "bundle-key");
+        Images["bundle-key"] = $"{Registry.Host}/demo/bundle-key@{digestWithKey}";
+        await cosign.AttestAsync(key, Images["bundle-key"], "slsaprovenance1", Provenance, bundleFormat: true);
 
         await EditBundleAsync(pusher, "bundle-tampered");
 
@@ -104,6 +146,21 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
         Identities = [.. identities],
     };
 
+    /// <summary>A profile's images section trusting a trusted_root.json with the test CA and the test timestamp authority, and no log.</summary>
+    internal ImagePolicy TimestampRootPolicy(params KeylessIdentity[] identities) => new()
+    {
+        TrustedRoot = TestLog.TrustedRoot([Ca], null, [Tsa.RootEntry()]),
+        Identities = [.. identities],
+    };
+
+    /// <summary>Writes <paramref name="text"/> to a file of the fixture's directory; returns its path.</summary>
+    internal string Write(string name, string text)
+    {
+        var path = Path.Combine(workDir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     internal static KeylessIdentity Identity(string? subject = null, string? issuer = null) =>
         new() { Subject = subject ?? Release.Email, Issuer = issuer ?? Release.Issuer };
 
@@ -113,6 +170,7 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
         Ca.Dispose();
         RogueCa.Dispose();
         Log.Dispose();
+        Tsa.Dispose();
         try
         {
             Directory.Delete(workDir, recursive: true);
@@ -123,13 +181,6 @@ public sealed class KeylessRegistryFixture : IAsyncLifetime
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(workDir, name);
-        File.WriteAllText(path, text);
-        return path;
     }
 
     private byte[] AddLogEntry(JsonNode layer, byte[] payload, DateTimeOffset integratedTime)

@@ -43,24 +43,42 @@ internal sealed class Cosign(string workDir)
     /// Attests with the key and its certificate and chain: in the legacy .att tag, or with <paramref name="bundleFormat"/>
     /// as a Sigstore bundle attached as an OCI referrer.
     /// </summary>
-    public Task AttestWithCertificateAsync(string privateKey, string certificate, string chain, string image, string type, string predicateJson, bool bundleFormat)
+    public Task AttestWithCertificateAsync(string privateKey, string certificate, string chain, string image, string type, string predicateJson, bool bundleFormat, string? timestampServer = null)
     {
         var predicate = Path.Combine(workDir, $"predicate-{Guid.NewGuid():N}.json");
         File.WriteAllText(predicate, predicateJson);
         return ProcessRunner.RunAsync(Tools.Cosign,
             ["attest", "-y", "--key", privateKey, "--certificate", certificate, "--certificate-chain", chain, "--tlog-upload=false",
-             .. bundleFormat ? new[] { "--new-bundle-format" } : [], "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
+             .. bundleFormat ? new[] { "--new-bundle-format" } : [], .. timestampServer is null ? [] : new[] { "--timestamp-server-url", timestampServer },
+             "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
+    }
+
+    /// <summary>
+    /// Runs <c>cosign verify-attestation --new-bundle-format --trusted-root</c> offline with <paramref name="arguments"/>:
+    /// cosign 2.5 fetches the Fulcio roots from TUF for keyless verification even when a trusted root is given (and
+    /// refuses --certificate-chain and --ca-roots with bundles), so SIGSTORE_ROOT_FILE names the test CA instead.
+    /// Returns whether cosign verified, and what it printed.
+    /// </summary>
+    public async Task<(bool Verified, string Output)> VerifyBundleAttestationAsync(string image, string trustedRoot, string rootFile, params string[] arguments)
+    {
+        var env = new Dictionary<string, string>(environment) { ["SIGSTORE_ROOT_FILE"] = rootFile };
+        var (exitCode, stdout, stderr) = await ProcessRunner.TryRunAsync(Tools.Cosign,
+            ["verify-attestation", "--new-bundle-format", "--trusted-root", trustedRoot, "--type", "slsaprovenance1", "--allow-insecure-registry", .. arguments, image],
+            env, workDir);
+        return (exitCode == 0, stderr + stdout);
     }
 
     /// <summary>Runs <c>cosign verify</c> offline with <paramref name="arguments"/>; fails when cosign does not verify.</summary>
     public Task VerifyAsync(string image, params string[] arguments) =>
         ProcessRunner.RunAsync(Tools.Cosign, ["verify", "--insecure-ignore-tlog", "--insecure-ignore-sct", "--allow-insecure-registry", .. arguments, image], environment, workDir);
 
-    public Task AttestAsync(string privateKey, string image, string type, string predicateJson)
+    /// <summary>Attests with the key alone: in the legacy .att tag, or with <paramref name="bundleFormat"/> as a Sigstore bundle (public-key verification material) attached as an OCI referrer.</summary>
+    public Task AttestAsync(string privateKey, string image, string type, string predicateJson, bool bundleFormat = false)
     {
         var predicate = Path.Combine(workDir, $"predicate-{Guid.NewGuid():N}.json");
         File.WriteAllText(predicate, predicateJson);
         return ProcessRunner.RunAsync(Tools.Cosign,
-            ["attest", "-y", "--key", privateKey, "--tlog-upload=false", "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
+            ["attest", "-y", "--key", privateKey, "--tlog-upload=false", .. bundleFormat ? new[] { "--new-bundle-format" } : [],
+             "--allow-insecure-registry", "--type", type, "--predicate", predicate, image], environment, workDir);
     }
 }

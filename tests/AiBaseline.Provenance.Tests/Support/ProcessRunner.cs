@@ -7,6 +7,18 @@ internal static class ProcessRunner
 {
     public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
+        var (exitCode, stdout, stderr) = await TryRunAsync(program, [.. arguments], environment, workingDirectory);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited {exitCode}: {stderr}{stdout}");
+        }
+
+        return stdout;
+    }
+
+    /// <summary>Runs a command to completion; its exit code and output, whatever the exit code.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> TryRunAsync(string program, IReadOnlyList<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
@@ -37,11 +49,6 @@ internal static class ProcessRunner
             throw new TimeoutException($"{Path.GetFileName(program)} {string.Join(' ', start.ArgumentList)} did not finish within 2 minutes");
         }
 
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}: {await stderr}{await stdout}");
-        }
-
-        return await stdout;
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -33,8 +33,8 @@ internal sealed class TestLog : IDisposable
             $$$"""{"SignedEntryTimestamp":"{{{Convert.ToBase64String(set)}}}","Payload":{"body":"{{{Convert.ToBase64String(body)}}}","integratedTime":{{{time}}},"logIndex":{{{logIndex}}},"logID":"{{{logId}}}"}}""");
     }
 
-    /// <summary>A trusted_root.json with the CAs and, when given, this log (no CT logs).</summary>
-    public static string TrustedRoot(IEnumerable<TestCa> authorities, TestLog? log = null)
+    /// <summary>A trusted_root.json with the CAs and, when given, this log and timestamp authority entries (no CT logs).</summary>
+    public static string TrustedRoot(IEnumerable<TestCa> authorities, TestLog? log = null, IEnumerable<string>? timestampAuthorities = null)
     {
         var cas = string.Join(",", authorities.Select(ca => $$$"""
             {"subject":{"organization":"aibaseline tests","commonName":"{{{ca.Name}}}"},"uri":"https://{{{ca.Name}}}.aibaseline.test",
@@ -44,7 +44,7 @@ internal sealed class TestLog : IDisposable
             {"baseUrl":"{{{BaseUrl}}}","hashAlgorithm":"SHA2_256","publicKey":{"rawBytes":"{{{Convert.ToBase64String(log.Spki)}}}","keyDetails":"PKIX_ECDSA_P256_SHA_256","validFor":{"start":"2020-01-01T00:00:00Z"}},"logId":{"keyId":"{{{Convert.ToBase64String(log.LogId)}}}"}}
             """;
         return $$$"""
-            {"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","tlogs":[{{{tlogs}}}],"certificateAuthorities":[{{{cas}}}],"ctlogs":[],"timestampAuthorities":[]}
+            {"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","tlogs":[{{{tlogs}}}],"certificateAuthorities":[{{{cas}}}],"ctlogs":[],"timestampAuthorities":[{{{string.Join(",", timestampAuthorities ?? [])}}}]}
             """;
     }
 
