@@ -62,6 +62,22 @@ public sealed class OciModelSignatureTests : IAsyncDisposable
         Assert.Null(model.VerifiedAt);
     }
 
+    [Fact]
+    public async Task A_signed_model_on_a_volume_is_unknown_saying_how_to_make_it_verifiable()
+    {
+        await using var cluster = await OperatorFixture.StartAsync();
+        Apply(cluster, ("pvc://model-weights/llama-3.1-8b-instruct", ManifestDigest), "[oci, pvc]");
+        using var unused = new RegistryClient(new RegistryClientOptions(), TimeProvider.System);
+        await cluster.StartOperatorAsync(models: new OciModelVerifier(unused, TimeProvider.System));
+
+        await OperatorFixture.EventuallyAsync(() => cluster.Condition(Serving, Chat, ConditionTypes.ModelIntegrityVerified)?.Status == "Unknown", "ModelIntegrityVerified Unknown", 60);
+        var condition = cluster.Condition(Serving, Chat, ConditionTypes.ModelIntegrityVerified)!;
+        Assert.Equal(ModelIntegrityControl.ModelNotReachableReason, condition.Reason);
+        Assert.Contains("the operator does not read the files of pvc sources: publish the model to an OCI registry with one uncompressed layer per file", condition.Message, StringComparison.Ordinal);
+        Assert.Contains("aibaseline audit --verify --model-root DIR", condition.Message, StringComparison.Ordinal);
+        Assert.Equal(ModelIntegrityControl.ModelNotReachableReason, Assert.Single(cluster.Get(Serving, Chat)!.Status!.Models!).Reason);
+    }
+
     public async ValueTask DisposeAsync()
     {
         client?.Dispose();
@@ -91,13 +107,13 @@ public sealed class OciModelSignatureTests : IAsyncDisposable
     }
 
     /// <summary>The shipped profile trusting the vector's CA for models, and the compliant example with its model at <paramref name="model"/>, signed by model.sig.</summary>
-    private static void Apply(OperatorFixture cluster, (string Source, string Digest) model)
+    private static void Apply(OperatorFixture cluster, (string Source, string Digest) model, string schemes = "[oci]")
     {
         var examples = Path.Combine(AppContext.BaseDirectory, "examples");
         var ca = string.Concat(File.ReadAllLines(SigstoreVectors.KeyFile("ca-cert.pem")).Where(l => l.Length > 0).Select(l => $"          {l}\n"));
         var profile = File.ReadAllText(Path.Combine(examples, "profiles", "default.yaml")).Replace(
             "    allowedSchemes: [oci]\n",
-            $"    allowedSchemes: [oci]\n    trust:\n      certificateChains:\n      - name: acme-model-ca\n        certificates: |\n{ca}",
+            $"    allowedSchemes: {schemes}\n    trust:\n      certificateChains:\n      - name: acme-model-ca\n        certificates: |\n{ca}",
             StringComparison.Ordinal);
         cluster.Server.CreateFromYaml(profile, ApiGroup.KindTypes());
         foreach (var file in Directory.GetFiles(Path.Combine(examples, "llm-inference-compliant"), "*.yaml").Order(StringComparer.Ordinal))

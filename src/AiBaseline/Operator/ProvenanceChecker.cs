@@ -20,7 +20,8 @@ internal sealed record ProvenanceResult(ImmutableDictionary<string, ArtifactVeri
 /// <summary>
 /// Verifies the images and oci:// models of deployments whose profile lists signature keys or required
 /// attestations, through one process-wide cache so each digest costs one verification per TTL however many
-/// deployments and reconciles ask. Registries are reached anonymously unless a pull-secret reader is given
+/// deployments and reconciles ask; and, when the profile trusts model signers, the model signatures of the models
+/// that name one (<see cref="ModelSignatureChecker"/>). Registries are reached anonymously unless a pull-secret reader is given
 /// (<c>--read-pull-secrets</c>): then the workload's image pull secrets are read for each pass that verifies.
 /// </summary>
 internal sealed class ProvenanceChecker(
