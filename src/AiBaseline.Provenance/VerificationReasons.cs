@@ -31,6 +31,12 @@ public static class VerificationReasons
     public const string RegistryUnauthorized = "RegistryUnauthorized";
     /// <summary>The trust policy names no keys, so there is nothing to verify against.</summary>
     public const string NoTrustedKeys = "NoTrustedKeys";
+    /// <summary>A file the model signature lists is not among the model's files (or, at a registry, the artifact's layers).</summary>
+    public const string FileMissing = "FileMissing";
+    /// <summary>The model has a file (or, at a registry, a layer) the signature does not list, and no ignore path leaves it out.</summary>
+    public const string FileNotSigned = "FileNotSigned";
+    /// <summary>A layer of an OCI model artifact is not the file itself (a tar archive, compressed, unnamed), so its digest cannot be compared with the signed file's.</summary>
+    public const string LayerNotComparable = "LayerNotComparable";
     /// <summary>The source scheme (s3, pvc, https, …) has no signatures to check online.</summary>
     public const string NotVerifiable = "NotVerifiable";
 }

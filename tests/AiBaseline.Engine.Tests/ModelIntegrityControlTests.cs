@@ -48,6 +48,8 @@ public sealed class ModelIntegrityControlTests
         { "a file that differs from the signed manifest is not met with the evidence's reason", Signed(Failed(PvcSource, "FileMismatch", "signme-2 differs from the signed manifest")), Trusting(), ControlResult.NotMet, "FileMismatch", "signme-2 differs" },
         { "files not reachable where the audit ran are unknown", Signed(Unavailable(PvcSource, ModelIntegrityControl.ModelNotReachableReason, "pass --model-root DIR")), Trusting(), ControlResult.Unknown, ModelIntegrityControl.ModelNotReachableReason, "pass --model-root DIR" },
         { "a signed manifest other than the declared digest is a mismatch", Signed(Verified(PvcSource, OtherDigest)), Trusting(), ControlResult.NotMet, ModelIntegrityControl.DigestMismatchReason, "the signed manifest's digest is sha256:0000" },
+        { "an oci:// model whose layers matched its signed files is met: the declared digest is the artifact's, not the signed manifest's", Signed(PinnedSource, Verified(PinnedSource, OtherDigest) with { ArtifactDigest = Digest }), Trusting(), ControlResult.Met, ModelIntegrityControl.SignatureVerifiedReason, "model weights signed by release (manifest " + OtherDigest + ")" },
+        { "an oci:// model signature verified on another artifact than the declared digest is a mismatch", Signed(PinnedSource, Verified(PinnedSource, Digest) with { ArtifactDigest = OtherDigest }), Trusting(), ControlResult.NotMet, ModelIntegrityControl.DigestMismatchReason, "the registry serves sha256:0000" },
         { "a signature the profile has no model signers for is not judged", Signed(Verified(PvcSource)), Profile(), ControlResult.Met, ModelIntegrityControl.DigestDeclaredReason, "nothing here can check" },
         { "the workload is not needed", Snapshot() with { Workload = null }, Profile(), ControlResult.Met, ModelIntegrityControl.DigestPinnedReason, "pulled from an OCI registry by digest" },
     };
@@ -76,9 +78,12 @@ public sealed class ModelIntegrityControlTests
     private static Snapshot WithEvidence(Snapshot snapshot, params ArtifactVerification[] evidence) => snapshot with { Provenance = Provenance(evidence) };
 
     /// <summary>A PVC model that names its signature, with the evidence of its files (keyed by model name) when given.</summary>
-    private static Snapshot Signed(params ArtifactVerification[] evidence)
+    private static Snapshot Signed(params ArtifactVerification[] evidence) => Signed(PvcSource, evidence);
+
+    /// <summary>A model from <paramref name="source"/> that names its signature, with the evidence of its files when given.</summary>
+    private static Snapshot Signed(string source, params ArtifactVerification[] evidence)
     {
-        var model = Model(PvcSource, Digest);
+        var model = Model(source, Digest);
         model.Signature = "model.sig";
         var snapshot = With(model);
         return evidence.Length == 0 ? snapshot : snapshot with { ModelSignatures = evidence.ToImmutableDictionary(_ => model.Name, StringComparer.Ordinal) };

@@ -62,7 +62,8 @@ internal sealed class OperatorFixture : IAsyncDisposable
     /// waits until its caches have synced. Without <paramref name="verifier"/> any registry verification fails the test.
     /// </summary>
     public async Task<OperatorHost> StartOperatorAsync(
-        IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true, bool readPullSecrets = false, ILoggerFactory? logs = null, IReadOnlyList<string>? namespaces = null, TimeProvider? time = null)
+        IArtifactVerifier? verifier = null, VerificationCacheOptions? cache = null, string probes = "0", bool waitForSync = true, bool readPullSecrets = false, ILoggerFactory? logs = null, IReadOnlyList<string>? namespaces = null, TimeProvider? time = null,
+        AiBaseline.Provenance.ModelSigning.OciModelVerifier? models = null)
     {
         var host = new OperatorHost(
             new OperatorSettings
@@ -75,7 +76,8 @@ internal sealed class OperatorFixture : IAsyncDisposable
             Server.CreateClientConfiguration(),
             logs ?? NullLoggerFactory.Instance,
             time ?? TimeProvider.System,
-            verifier ?? new FakeVerifier(_ => throw new InvalidOperationException("this test's profiles ask for no registry verification")));
+            verifier ?? new FakeVerifier(_ => throw new InvalidOperationException("this test's profiles ask for no registry verification")),
+            models: models);
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => host.RunAsync(stop.Token), TestContext.Current.CancellationToken);
         running.Add((host, stop, run));

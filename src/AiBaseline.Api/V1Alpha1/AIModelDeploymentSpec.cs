@@ -106,10 +106,21 @@ public sealed class ModelArtifact
     /// <summary>
     /// The OpenSSF Model Signing signature (model.sig, a Sigstore bundle) of the artifact's files: a path relative to the
     /// model's location (such as model.sig, inside the model's directory) or a URI of the same schemes as source.
+    /// For an oci:// source, a relative path names the layer of the artifact that holds the file (its
+    /// org.cncf.model.filepath or org.opencontainers.image.title annotation), or else a Sigstore bundle attached to
+    /// the artifact as an OCI referrer under that title; an oci:// URI names an artifact whose layer is the bundle.
     /// Verified against the profile's spec.models.trust.
     /// </summary>
     [JsonPropertyName("signature")]
     public string? Signature { get; set; }
+
+    /// <summary>
+    /// Paths relative to the model's root that are not part of the signed model (as model_signing's --ignore-paths):
+    /// a file, or a directory and everything under it. .git, .github, .gitattributes, .gitignore and the signature
+    /// itself are always left out.
+    /// </summary>
+    [JsonPropertyName("ignorePaths")]
+    public List<string>? IgnorePaths { get; set; }
 }
 
 /// <summary>A person or team accountable for the model.</summary>

@@ -181,6 +181,10 @@ public sealed class ModelStatus
     [JsonPropertyName("source")]
     public string Source { get; set; } = "";
 
+    /// <summary>For an oci:// source: the digest of the artifact's OCI manifest at the registry, whose layers were compared.</summary>
+    [JsonPropertyName("digest")]
+    public string? Digest { get; set; }
+
     /// <summary>The sha256 of the signed manifest of per-file digests, when the signature verified.</summary>
     [JsonPropertyName("manifestDigest")]
     public string? ManifestDigest { get; set; }

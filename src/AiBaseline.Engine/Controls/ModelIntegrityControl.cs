@@ -16,8 +16,9 @@ namespace AiBaseline.Engine.Controls;
 /// cannot be verified online, so with signature keys they leave the control Unknown. An artifact that names a
 /// signature (spec.models[*].signature), when the profile trusts model signers (spec.models.trust), is judged by
 /// the snapshot's model signature evidence instead: its files verified against the OpenSSF Model Signing
-/// signature of a trusted signer (and the declared digest, if any, is the signed manifest's), a file that
-/// differs or another signer NotMet, files not reachable Unknown. No artifacts declared is NotMet from stage
+/// signature of a trusted signer (and the declared digest, if any, is the signed manifest's, or for an oci://
+/// artifact verified at its registry the artifact's manifest digest), a file that differs or another signer NotMet,
+/// files not reachable or layers that cannot be compared Unknown. No artifacts declared is NotMet from stage
 /// Development on and NotApplicable in Design.</para>
 /// <para>Serves EN 304 223 5.2.4-1.2 (cryptographic hashes of models), 5.2.1-2 (secure supply chain) and
 /// 5.2.1-4.2 (protect model integrity).</para>
@@ -223,7 +224,13 @@ public sealed class ModelIntegrityControl : IControl
             return false;
         }
 
-        if (declared is not null && evidence.Digest is { } signedDigest && !string.Equals(signedDigest, declared, StringComparison.Ordinal))
+        if (declared is not null && evidence.ArtifactDigest is { } served && !string.Equals(served, declared, StringComparison.Ordinal))
+        {
+            findings.NotMet(DigestMismatchReason, $"{where}: the registry serves {served} but digest declares {declared}: pin the artifact or correct the digest");
+            return false;
+        }
+
+        if (declared is not null && evidence.ArtifactDigest is null && evidence.Digest is { } signedDigest && !string.Equals(signedDigest, declared, StringComparison.Ordinal))
         {
             findings.NotMet(DigestMismatchReason, $"{where}: the signed manifest's digest is {signedDigest} but digest declares {declared}: declare the manifest's digest or leave digest out");
             return false;

@@ -30,4 +30,11 @@ public sealed record ArtifactVerification(
     string Message,
     ImmutableArray<string> SignedBy,
     ImmutableArray<string> AttestationTypes,
-    DateTimeOffset VerifiedAt);
+    DateTimeOffset VerifiedAt)
+{
+    /// <summary>
+    /// For a model signature verified at a registry: the digest of the artifact's OCI manifest whose layers were
+    /// compared with the signed files (<see cref="Digest"/> is then the signed manifest's). Null elsewhere.
+    /// </summary>
+    public string? ArtifactDigest { get; init; }
+}

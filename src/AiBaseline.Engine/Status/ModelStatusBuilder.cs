@@ -30,6 +30,7 @@ internal static class ModelStatusBuilder
         }
 
         status.ManifestDigest = verification.Digest;
+        status.Digest = verification.ArtifactDigest;
         status.Signer = verification.SignedBy.IsDefaultOrEmpty ? null : verification.SignedBy[0];
         if (verification.Outcome == VerificationOutcome.Verified)
         {

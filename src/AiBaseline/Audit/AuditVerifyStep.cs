@@ -3,6 +3,7 @@ using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Gathering;
 using AiBaseline.Provenance;
+using AiBaseline.Provenance.ModelSigning;
 using AiBaseline.Provenance.Oci;
 using AiBaseline.Verification;
 
@@ -41,7 +42,7 @@ public sealed class AuditVerifyStep
         foreach (var located in set.Deployments)
         {
             var (_, profile, _) = AuditRun.ProfileOf(set, fallback, located.Object);
-            modelWork.Add(ModelWorkOf(located.Object, profile, roots, signers, problems));
+            modelWork.Add(ModelWorkOf(located.Object, profile, roots, signers, () => CredentialsOf(located.Object, set), problems));
             var images = profile?.Spec?.Images;
             if (profile is null || images is null || !images.RequiresProvenance())
             {
@@ -68,17 +69,35 @@ public sealed class AuditVerifyStep
                 AuditVerification.CredentialsOf(ns, workload?.Template.Spec, set.Index), deployment.Spec?.Models ?? []));
         }
 
-        var client = AuditVerification.ClientOptions(options, work.SelectMany(w => w?.References ?? []), problems);
+        var modelSources = modelWork.SelectMany(m => m ?? []).Where(m => m.AtRegistry).Select(m => m.Model.Source);
+        var client = AuditVerification.ClientOptions(options, work.SelectMany(w => w?.References ?? []).Concat(modelSources), problems);
         return new AuditVerifyStep(work, modelWork, client, clock);
     }
 
-    /// <summary>Verifies the files of each model that names a signature against the profile's model signers; the evidence per deployment in input order, by model name.</summary>
+    /// <summary>
+    /// Verifies the files of each model that names a signature against the profile's model signers: from the local copy
+    /// --model-root maps, or for oci:// models without one, at the registry (manifest and signature, not the weights).
+    /// The evidence per deployment in input order, by model name.
+    /// </summary>
     public IReadOnlyList<ImmutableDictionary<string, ArtifactVerification>?> RunModels()
     {
         var now = clock.GetUtcNow();
-        return [.. modelWork.Select(models => models?.ToImmutableDictionary(m => m.Model.Name, m => m.Path is null || m.Signature is null
-            ? ModelSignatureCheck.NotReachable(m.Model, $"{m.Model.Source}: {m.WhyNot}", now)
-            : ModelSignatureCheck.VerifyAsync(m.Model, m.Path, m.Signature, m.Signers, now, CancellationToken.None).GetAwaiter().GetResult(), StringComparer.Ordinal))];
+        using var registry = modelWork.Any(m => m?.Any(w => w.AtRegistry) == true) ? new RegistryClient(clientOptions, TimeProvider.System) : null;
+        var oci = registry is null ? null : new OciModelVerifier(registry, clock);
+        return [.. modelWork.Select(models => models?.ToImmutableDictionary(m => m.Model.Name, m => Verify(m, oci, now), StringComparer.Ordinal))];
+    }
+
+    private static ArtifactVerification Verify(ModelWork work, OciModelVerifier? oci, DateTimeOffset now)
+    {
+        if (work.AtRegistry && oci is not null)
+        {
+            var request = new OciModelRequest(work.Model.Source, work.Model.Signature!, [.. work.Model.IgnorePaths ?? []], work.Signers);
+            return oci.VerifyAsync(request, work.Credentials, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        return work.Path is null || work.Signature is null
+            ? ModelSignatureCheck.NotReachable(work.Model, $"{work.Model.Source}: {work.WhyNot}", now)
+            : ModelSignatureCheck.VerifyAsync(work.Model, work.Path, work.Signature, work.Signers, now, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>Verifies everything; the evidence per deployment in input order (null where nothing was asked).</summary>
@@ -94,7 +113,7 @@ public sealed class AuditVerifyStep
 
     /// <summary>The models of a deployment that name a signature, where their files and signature are here; null when the profile trusts no model signers.</summary>
     private static List<ModelWork>? ModelWorkOf(AIModelDeployment deployment, BaselineProfile? profile, ModelRoots roots,
-        Dictionary<BaselineProfile, ImmutableArray<ModelSigner>?> signers, List<InputProblem> problems)
+        Dictionary<BaselineProfile, ImmutableArray<ModelSigner>?> signers, Func<RegistryCredentials?> credentials, List<InputProblem> problems)
     {
         if (profile?.Spec?.Models?.Trust is not { } trust || !trust.HasSigners())
         {
@@ -132,14 +151,22 @@ public sealed class AuditVerifyStep
 
             var (path, whyNot) = roots.Resolve(model.Source ?? "");
             var (signature, sigWhyNot) = path is null ? (null, null) : roots.SignaturePath(model.Signature.Trim(), path);
-            list.Add(new ModelWork(model, path, signature, whyNot ?? sigWhyNot, policy));
+            var atRegistry = path is null && (model.Source ?? "").StartsWith("oci://", StringComparison.OrdinalIgnoreCase);
+            list.Add(new ModelWork(model, path, signature, whyNot ?? sigWhyNot, policy, atRegistry, atRegistry ? credentials() : null));
         }
 
         return list.Count == 0 ? null : list;
     }
 
-    /// <summary>One model to verify: its local path and signature, or why it has none here.</summary>
-    private sealed record ModelWork(ModelArtifact Model, string? Path, string? Signature, string? WhyNot, ImmutableArray<ModelSigner> Signers);
+    /// <summary>One model to verify: its local path and signature, or why it has none here; or at its registry (an oci:// model no --model-root maps), with the workload's logins.</summary>
+    private sealed record ModelWork(ModelArtifact Model, string? Path, string? Signature, string? WhyNot, ImmutableArray<ModelSigner> Signers, bool AtRegistry, RegistryCredentials? Credentials);
+
+    /// <summary>The logins of the deployment's workload's pull secrets in the input, as for its images.</summary>
+    private static RegistryCredentials? CredentialsOf(AIModelDeployment deployment, ManifestSet set)
+    {
+        var workload = SnapshotAssembler.Assemble(deployment, set.Index).Workload;
+        return AuditVerification.CredentialsOf(deployment.Metadata?.NamespaceProperty ?? "default", workload?.Template.Spec, set.Index);
+    }
 
     private static TrustPolicy? PolicyOf(BaselineProfile profile, ImagePolicy images, List<InputProblem> problems)
     {

@@ -170,7 +170,8 @@ internal sealed class OperatorCommand : Command
         {
             using var registry = new RegistryClient(clientOptions, TimeProvider.System);
             var verifier = new CosignVerifier(registry, TimeProvider.System);
-            using var host = new OperatorHost(settings, config, loggers, TimeProvider.System, verifier, logging => logging.AddSerilog(log));
+            var models = new Provenance.ModelSigning.OciModelVerifier(registry, TimeProvider.System);
+            using var host = new OperatorHost(settings, config, loggers, TimeProvider.System, verifier, logging => logging.AddSerilog(log), models);
             return await host.RunAsync(cancellationToken);
         }
         catch (IOException e)

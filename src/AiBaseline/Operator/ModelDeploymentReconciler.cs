@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Controller;
 using AiBaseline.Controller.Hosting;
@@ -54,7 +53,7 @@ internal sealed class ModelDeploymentReconciler(
                 // enters the history in this same write; an unchanged one carries the stored history over as it is.
                 before = current.Status;
                 var now = time.GetUtcNow();
-                after = VerdictHistory.Record(before, ReconcilingCondition.Apply(Evaluate(current, checkedProvenance.Provenance), checkedProvenance.Retry, current, now), now);
+                after = VerdictHistory.Record(before, ReconcilingCondition.Apply(Evaluate(current, checkedProvenance), checkedProvenance.Retry, current, now), now);
                 return after;
             },
             cancellationToken,
@@ -66,7 +65,7 @@ internal sealed class ModelDeploymentReconciler(
             return ReconcileResult.Done;
         }
 
-        var verdict = after ?? Evaluate(cached, checkedProvenance.Provenance);
+        var verdict = after ?? Evaluate(cached, checkedProvenance);
         metrics.Record(key, verdict);
         if (outcome == StatusWriteOutcome.Written && after is not null)
         {
@@ -110,8 +109,8 @@ internal sealed class ModelDeploymentReconciler(
     private BaselineProfile? ProfileOf(AIModelDeployment deployment) =>
         caches.Profiles.Cache.Get(new ObjectKey(null, BaselineEngine.ProfileName(deployment)));
 
-    private AIModelDeploymentStatus Evaluate(AIModelDeployment deployment, ImmutableDictionary<string, ArtifactVerification>? provenance) =>
-        BaselineEngine.Evaluate(gatherer.Gather(deployment) with { Provenance = provenance }, ProfileOf(deployment), time);
+    private AIModelDeploymentStatus Evaluate(AIModelDeployment deployment, ProvenanceResult evidence) =>
+        BaselineEngine.Evaluate(gatherer.Gather(deployment) with { Provenance = evidence.Provenance, ModelSignatures = evidence.ModelSignatures }, ProfileOf(deployment), time);
 
     private async Task RecordEventsAsync(AIModelDeployment deployment, AIModelDeploymentStatus? before, AIModelDeploymentStatus after, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using AiBaseline.Controller.Hosting;
 using AiBaseline.Controller.Leadership;
 using AiBaseline.Controller.Writers;
 using AiBaseline.Provenance;
+using AiBaseline.Provenance.ModelSigning;
 using k8s;
 using Prometheus;
 
@@ -39,6 +40,7 @@ internal sealed class OperatorHost : IDisposable
     /// <param name="time">The clock.</param>
     /// <param name="verifier">Checks signatures and attestations at registries; the host caches its results per digest.</param>
     /// <param name="webLogging">Logging for the probe and metrics endpoints.</param>
+    /// <param name="models">Verifies model signatures of oci:// models at their registries; without it, their signatures are reported as not checked.</param>
     /// <param name="handlers">More steps in the client's HTTP pipeline, after the throttle (tests record calls with one).</param>
     public OperatorHost(
         OperatorSettings settings,
@@ -47,6 +49,7 @@ internal sealed class OperatorHost : IDisposable
         TimeProvider time,
         IArtifactVerifier verifier,
         Action<ILoggingBuilder>? webLogging = null,
+        OciModelVerifier? models = null,
         params DelegatingHandler[] handlers)
     {
         this.settings = settings;
@@ -69,7 +72,8 @@ internal sealed class OperatorHost : IDisposable
             settings.ReadPullSecrets ? new PullSecretReader(api, Caches, loggers.CreateLogger<PullSecretReader>()) : null,
             settings.VerificationCache,
             time,
-            loggers.CreateLogger<ProvenanceChecker>());
+            loggers.CreateLogger<ProvenanceChecker>(),
+            models is null ? null : new ModelSignatureChecker(models, settings.VerificationCache, time, loggers.CreateLogger<ModelSignatureChecker>()));
         Reconciler = new ModelDeploymentReconciler(
             Caches,
             new StatusWriter(api, loggers.CreateLogger<StatusWriter>()),

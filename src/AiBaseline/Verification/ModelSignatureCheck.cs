@@ -8,11 +8,6 @@ using AiBaseline.Provenance.Sigstore;
 
 namespace AiBaseline.Verification;
 
-/// <summary>One signer a profile trusts for models: how status names it, and the policy that checks it.</summary>
-/// <param name="Name">The key's or chain's name from the profile; null for keyless identities, named by their certificate.</param>
-/// <param name="Policy">The Sigstore policy of the signer.</param>
-public sealed record ModelSigner(string? Name, SigstorePolicy Policy);
-
 /// <summary>
 /// Verifies a model's files against its OpenSSF Model Signing signature under a profile's spec.models.trust, with
 /// the same verifier as <c>aibaseline verify-model</c>, and turns the outcome into evidence for ModelIntegrity.
@@ -68,13 +63,16 @@ public static class ModelSignatureCheck
             return Failed(model, VerificationReasons.SignatureMissing, $"signature {model.Signature} is not at {signaturePath}", null, null, now);
         }
 
+        var root = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(modelPath) ?? modelPath;
+        var ignored = (model.IgnorePaths ?? []).Where(p => !string.IsNullOrWhiteSpace(p) && !p.Split('/').Contains(".."))
+            .Select(p => Path.Combine([root, .. p.Split('/', StringSplitOptions.RemoveEmptyEntries)])).ToList();
         var failures = new List<(string Reason, string Message)>();
         foreach (var signer in signers)
         {
             ModelVerificationResult result;
             try
             {
-                result = await ModelVerifier.VerifyAsync(modelPath, signaturePath, signer.Policy, [], now, ct).ConfigureAwait(false);
+                result = await ModelVerifier.VerifyAsync(modelPath, signaturePath, signer.Policy, ignored, now, ct).ConfigureAwait(false);
             }
             catch (ModelInputException e)
             {
@@ -85,7 +83,7 @@ public static class ModelSignatureCheck
                 return NotReachable(model, $"{modelPath}: cannot read the model: {e.Message}", now);
             }
 
-            var who = result.Signer is null ? null : signer.Name is null ? result.Signer : $"{signer.Name}, {result.Signer}";
+            var who = result.Signer is null ? null : signer.Describe(result.Signer);
             if (result.Verified)
             {
                 return new ArtifactVerification(model.Source, result.ManifestDigest, VerificationOutcome.Verified, VerificationReasons.Verified,

@@ -97,7 +97,7 @@ public sealed class StatusRoundTripTests
             Models =
             [
                 new ModelArtifact { Name = "weights", Source = "oci://registry.example.com/models/fraud@" + Digest, Digest = Digest },
-                new ModelArtifact { Name = "adapter", Source = "pvc://fraud-weights/adapter", Digest = Digest, Signature = "model.sig" },
+                new ModelArtifact { Name = "adapter", Source = "pvc://fraud-weights/adapter", Digest = Digest, Signature = "model.sig", IgnorePaths = ["README.md"] },
             ],
             Owners = [new Owner { Name = "ml-platform", Contact = "ml-platform@example.com", Role = "model owner" }],
             Evidence = [new EvidenceReference { Type = EvidenceType.ThreatModel, Uri = "https://docs.example.com/threat-model", Date = new DateOnly(2026, 9, 1), Provisions = ["5.2.2-4"], Digest = "sha256:" + new string('a', 64), ApprovedBy = "Security review board" }],
@@ -131,6 +131,7 @@ public sealed class StatusRoundTripTests
             [
                 new ModelStatus { Name = "adapter", Source = "pvc://fraud-weights/adapter", ManifestDigest = Digest, Signer = "release-key, public key sha256:0123456789abcdef…", VerifiedAt = Now },
                 new ModelStatus { Name = "adapter-v2", Source = "pvc://fraud-weights/adapter-v2", Reason = "ModelNotReachable" },
+                new ModelStatus { Name = "weights", Source = "oci://registry.example.com/models/fraud@" + Digest, Digest = Digest, ManifestDigest = Digest, Signer = "acme-model-ca, CN=release", VerifiedAt = Now },
             ],
             Provisions =
             [
