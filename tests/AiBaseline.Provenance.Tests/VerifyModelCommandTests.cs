@@ -98,7 +98,7 @@ public sealed class VerifyModelCommandTests : IDisposable
         var (exit, stdout, _) = Run("v1.0.1-sigstore", signer);
 
         Assert.Equal(1, exit);
-        Assert.Contains("ignore-me is not in the signed manifest", stdout, StringComparison.Ordinal);
+        Assert.Contains("FileNotSigned: ignore-me is not in the signed manifest", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class VerifyModelCommandTests : IDisposable
         var (exit, stdout, _) = Run("v1.0.0-certificate", Signer("v1.0.0-certificate"), model);
 
         Assert.Equal(1, exit);
-        Assert.Contains("signme-2 is signed but missing", stdout, StringComparison.Ordinal);
+        Assert.Contains("FileMissing: signme-2 is signed but missing", stdout, StringComparison.Ordinal);
     }
 
     [Theory]

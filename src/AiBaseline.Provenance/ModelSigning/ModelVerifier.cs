@@ -5,7 +5,10 @@ namespace AiBaseline.Provenance.ModelSigning;
 
 /// <summary>The outcome of verifying a model directory against its OMS signature.</summary>
 /// <param name="Verified">Whether the signature verified under the policy and every file matches the signed manifest.</param>
-/// <param name="Reason">"Verified", a <see cref="SigstoreReasons"/> value, or <see cref="ModelVerifier.FileMismatch"/>.</param>
+/// <param name="Reason">
+/// "Verified", a <see cref="SigstoreReasons"/> value, or, once the signature verified, what differs on disk:
+/// <see cref="ModelVerifier.FileMismatch"/>, <see cref="VerificationReasons.FileMissing"/> or <see cref="VerificationReasons.FileNotSigned"/>.
+/// </param>
 /// <param name="Message">What was verified, or the first thing that did not.</param>
 /// <param name="Signer">Who signed, when the signature verified.</param>
 /// <param name="ManifestDigest">sha256 of the signed manifest (the statement's subject), when the signature verified.</param>
@@ -20,8 +23,12 @@ public sealed class ModelInputException(string message) : Exception(message);
 /// </summary>
 public static class ModelVerifier
 {
-    /// <summary>A file differs from, is missing from, or is not in the signed manifest.</summary>
+    /// <summary>A file's bytes differ from the signed manifest (or it is a symbolic link the signature does not allow).</summary>
     public const string FileMismatch = "FileMismatch";
+
+    /// <summary>Whether <paramref name="reason"/> says the signature verified and the files on disk do not match it.</summary>
+    public static bool IsFileReason(string reason) =>
+        reason is FileMismatch or VerificationReasons.FileMissing or VerificationReasons.FileNotSigned;
 
     /// <summary>Verifies <paramref name="modelPath"/> (a directory or one file).</summary>
     /// <exception cref="ModelInputException">The input cannot be used; the message names the file.</exception>
@@ -82,7 +89,7 @@ public static class ModelVerifier
         var (files, symlinks) = ModelHasher.Enumerate(modelPath, [.. ignorePaths, signaturePath]);
         if (!manifest.AllowSymlinks && symlinks.Count > 0)
         {
-            return Mismatch($"{symlinks[0]} is a symbolic link, and the signature does not allow them", verification, manifestDigest);
+            return Mismatch(FileMismatch, $"{symlinks[0]} is a symbolic link, and the signature does not allow them", verification, manifestDigest);
         }
 
         var onDisk = files.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
@@ -90,12 +97,12 @@ public static class ModelVerifier
         var extra = files.Select(f => f.Name).FirstOrDefault(name => !manifest.Files.ContainsKey(name));
         if (missing is not null && (extra is null || string.CompareOrdinal(missing, extra) < 0))
         {
-            return Mismatch($"{missing} is signed but missing", verification, manifestDigest);
+            return Mismatch(VerificationReasons.FileMissing, $"{missing} is signed but missing", verification, manifestDigest);
         }
 
         if (extra is not null)
         {
-            return Mismatch($"{extra} is not in the signed manifest (pass --ignore-paths to leave it out)", verification, manifestDigest);
+            return Mismatch(VerificationReasons.FileNotSigned, $"{extra} is not in the signed manifest (pass --ignore-paths to leave it out)", verification, manifestDigest);
         }
 
         var digests = await ModelHasher.HashAsync(files, cancellationToken).ConfigureAwait(false);
@@ -103,13 +110,13 @@ public static class ModelVerifier
         if (changed.Key is not null)
         {
             var shown = changed.Key == "." ? Path.GetFileName(Path.TrimEndingDirectorySeparator(modelPath)) : changed.Key;
-            return Mismatch($"{shown} differs from the signed manifest (sha256 {digests[changed.Key]}, signed {changed.Value})", verification, manifestDigest);
+            return Mismatch(FileMismatch, $"{shown} differs from the signed manifest (sha256 {digests[changed.Key]}, signed {changed.Value})", verification, manifestDigest);
         }
 
         return new ModelVerificationResult(true, VerificationReasons.Verified,
             $"{manifest.Files.Count} {(manifest.Files.Count == 1 ? "file matches" : "files match")} the manifest signed by {verification.Signer}", verification.Signer, manifestDigest);
     }
 
-    private static ModelVerificationResult Mismatch(string message, SigstoreVerification verification, string manifestDigest) =>
-        new(false, FileMismatch, message, verification.Signer, manifestDigest);
+    private static ModelVerificationResult Mismatch(string reason, string message, SigstoreVerification verification, string manifestDigest) =>
+        new(false, reason, message, verification.Signer, manifestDigest);
 }

@@ -90,7 +90,7 @@ public static class ModelSignatureCheck
                     $"{model.Source}: {result.Message}", [who!], [], now);
             }
 
-            if (result.Reason == ModelVerifier.FileMismatch)
+            if (ModelVerifier.IsFileReason(result.Reason))
             {
                 return Failed(model, result.Reason, $"{model.Source}: {result.Message}, signed by {who}", who, result.ManifestDigest, now);
             }

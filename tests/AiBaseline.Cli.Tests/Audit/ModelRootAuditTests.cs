@@ -81,6 +81,28 @@ public sealed class ModelRootAuditTests : IDisposable
     }
 
     [Fact]
+    public void A_deleted_file_and_an_added_one_are_told_apart()
+    {
+        var model = Path.Combine(weights, "model-weights", "llama-3.1-8b-instruct");
+        File.Delete(Path.Combine(model, "signme-2"));
+
+        var (missing, condition, status) = Audit("--model-root", weights);
+
+        Assert.Equal(1, missing.Exit);
+        Assert.Equal(("False", "FileMissing"), ((string)condition["status"]!, (string)condition["reason"]!));
+        Assert.Contains("signme-2 is signed but missing", (string)condition["message"]!, StringComparison.Ordinal);
+        Assert.Equal("FileMissing", (string)status["reason"]!);
+
+        File.WriteAllText(Path.Combine(model, "signme-2"), "not the signed bytes");
+        File.WriteAllText(Path.Combine(model, "adapter.bin"), "added after signing");
+        (_, condition, status) = Audit("--model-root", weights);
+
+        Assert.Equal(("False", "FileNotSigned"), ((string)condition["status"]!, (string)condition["reason"]!));
+        Assert.Contains("adapter.bin is not in the signed manifest", (string)condition["message"]!, StringComparison.Ordinal);
+        Assert.Equal("FileNotSigned", (string)status["reason"]!);
+    }
+
+    [Fact]
     public void A_signer_the_profile_does_not_trust_is_not_met()
     {
         WriteProfile(Trust("publicKeys", "release-key", "publicKey", Vector("keys", "certificate", "signing-key-pub.pem")));
