@@ -16,7 +16,7 @@ namespace AiBaseline.Benchmarks;
 /// <c>--keep</c> leaves the streams and reports in DIR (to profile the same input), <c>--serving</c> serves each deployment
 /// by a LeaderWorkerSet, an InferenceService or a RayCluster in turn (<see cref="ServingKindsScaleBenchmark"/>), and
 /// <c>--compare OTHER/aibaseline.dll</c> measures another build in the same rounds (rows <c>other:FORMAT</c>), for before
-/// and after figures under the same load.
+/// and after figures under the same load; <c>--audit DLL</c> measures a build other than this clone's.
 /// Targets: 10,000 deployments under 5 s and 1 GiB for text and JSON, at most the bare parse's time, linear in N.
 /// </summary>
 public static class AuditStreamBenchmark
@@ -28,15 +28,14 @@ public static class AuditStreamBenchmark
 
     public static int Run(IEnumerable<string> arguments)
     {
-        var root = RepositoryRoot.Find();
-        var audit = Path.Combine(root, "src", "AiBaseline", "bin", "Release", "net10.0", "aibaseline.dll");
+        var (counts, runs, formats, keep, serving, compare, audit) = Parse([.. arguments]);
+        audit ??= Path.Combine(RepositoryRoot.Find(), "src", "AiBaseline", "bin", "Release", "net10.0", "aibaseline.dll");
         if (!File.Exists(audit) || !File.Exists("/usr/bin/time"))
         {
             Console.Error.WriteLine($"audit-stream needs {audit} (dotnet build src/AiBaseline -c Release) and /usr/bin/time");
             return 2;
         }
 
-        var (counts, runs, formats, keep, serving, compare) = Parse([.. arguments]);
         var builds = new List<(string Label, string Dll)> { ("", audit) };
         if (compare is not null)
         {
@@ -95,9 +94,10 @@ public static class AuditStreamBenchmark
         return 0;
     }
 
-    private static (List<int> Counts, int Runs, List<string> Formats, string? Keep, bool Serving, string? Compare) Parse(List<string> arguments)
+    private static (List<int> Counts, int Runs, List<string> Formats, string? Keep, bool Serving, string? Compare, string? Audit) Parse(List<string> arguments)
     {
         string? compare = null;
+        string? audit = null;
         var counts = new List<int>();
         var serving = false;
         var runs = 3;
@@ -112,11 +112,12 @@ public static class AuditStreamBenchmark
                 case "--keep": keep = Path.GetFullPath(arguments[++i]); break;
                 case "--serving": serving = true; break;
                 case "--compare": compare = Path.GetFullPath(arguments[++i]); break;
+                case "--audit": audit = Path.GetFullPath(arguments[++i]); break;
                 default: counts.Add(int.Parse(arguments[i], CultureInfo.InvariantCulture)); break;
             }
         }
 
-        return (counts.DefaultIfEmpty(1000).Order().ToList(), Math.Max(1, runs), formats, keep, serving, compare);
+        return (counts.DefaultIfEmpty(1000).Order().ToList(), Math.Max(1, runs), formats, keep, serving, compare, audit);
     }
 
     private sealed record Measurement(double Seconds, double CpuSeconds, long PeakKiB, int Exit);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
@@ -203,16 +204,26 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
             return;
         }
 
-        var converted = YamlToJson.Convert(document.Node)!;
-        if (!NoEmptyListItems(document, converted, label))
+        // Most kinds go from YAML straight to JSON text; the few that ExposureReader reads as a tree, and YAML that a
+        // plain write would render differently, go through the tree as they always did.
+        var json = new ArrayBufferWriter<byte>(4096);
+        JsonNode? converted = null;
+        if (kind is "Service" or "Ingress" or "HTTPRoute" or "GRPCRoute" or "BackendTrafficPolicy" or "KongPlugin" || !TryWriteJson(document.Node, json))
         {
-            return;
+            converted = YamlToJson.Convert(document.Node)!;
+            if (!NoEmptyListItems(document, converted, label))
+            {
+                return;
+            }
+
+            json.Clear();
+            using var writer = new Utf8JsonWriter(json);
+            converted.WriteTo(writer);
         }
 
-        var json = converted.ToJsonString();
         try
         {
-            decoded.Add(Decode(kind, ns, json, converted, document));
+            decoded.Add(Decode(kind, ns, json.WrittenSpan, converted, document));
         }
         catch (JsonException e)
         {
@@ -233,60 +244,79 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
 
     // Decodes one Kubernetes object now and returns how to file it; what depends on the namespace of objects that name
     // none (ExposureReader keys routes and policies by it) waits for the filing.
-    private static Action<ManifestSet, string> Decode(string kind, Namespace ns, string json, JsonNode converted, ManifestDocument document)
+    private static Action<ManifestSet, string> Decode(string kind, Namespace ns, ReadOnlySpan<byte> json, JsonNode? converted, ManifestDocument document)
     {
         switch (kind)
         {
             case "Deployment":
-                var deployment = KubernetesJson.Deserialize<V1Deployment>(json);
+                var deployment = JsonSerializer.Deserialize<V1Deployment>(json, KubernetesJsonOptions.Shared)!;
                 return (set, d) => set.Index.AddDeployment(ns.Or(d), deployment, document.File, document.Line);
             case "StatefulSet":
-                var statefulSet = KubernetesJson.Deserialize<V1StatefulSet>(json);
+                var statefulSet = JsonSerializer.Deserialize<V1StatefulSet>(json, KubernetesJsonOptions.Shared)!;
                 return (set, d) => set.Index.AddStatefulSet(ns.Or(d), statefulSet, document.File, document.Line);
             case "NetworkPolicy":
-                var policy = KubernetesJson.Deserialize<V1NetworkPolicy>(json);
+                var policy = JsonSerializer.Deserialize<V1NetworkPolicy>(json, KubernetesJsonOptions.Shared)!;
                 return (set, d) => set.Index.AddNetworkPolicy(ns.Or(d), policy);
             case CiliumNetworkPolicy.NamespacedKind or CiliumNetworkPolicy.ClusterwideKind:
-                var cilium = KubernetesJson.Deserialize<CiliumNetworkPolicy>(json);
+                var cilium = JsonSerializer.Deserialize<CiliumNetworkPolicy>(json, KubernetesJsonOptions.Shared)!;
                 return (set, d) => set.Index.AddCiliumPolicy(ns.Or(d), cilium);
             case "ConfigMap":
-                var configMap = KubernetesJson.Deserialize<V1ConfigMap>(json);
+                var configMap = JsonSerializer.Deserialize<V1ConfigMap>(json, KubernetesJsonOptions.Shared)!;
                 return (set, d) => set.Index.AddConfigMap(ns.Or(d), configMap);
             case "ServiceAccount":
-                var account = KubernetesJson.Deserialize<V1ServiceAccount>(json);
+                var account = JsonSerializer.Deserialize<V1ServiceAccount>(json, KubernetesJsonOptions.Shared)!;
                 return (set, d) => set.Index.AddServiceAccount(ns.Or(d), account);
             case "Service":
-                var serviceName = KubernetesJson.Deserialize<V1Service>(json).Metadata.Name;
-                var exposed = ExposureReader.Service(converted.AsObject());
+                var serviceName = JsonSerializer.Deserialize<V1Service>(json, KubernetesJsonOptions.Shared)!.Metadata.Name;
+                var exposed = ExposureReader.Service(converted!.AsObject());
                 return (set, d) =>
                 {
                     set.Index.AddService(ns.Or(d), serviceName);
                     set.Index.AddExposedService(ns.Or(d), exposed);
                 };
             case "Ingress" or "HTTPRoute" or "GRPCRoute":
-                var route = converted.AsObject();
+                var route = converted!.AsObject();
                 return (set, d) => set.Index.AddRoute(ns.Or(d), ExposureReader.Route(kind, ns.Or(d), route));
             case "BackendTrafficPolicy" or "KongPlugin":
-                var limit = converted.AsObject();
+                var limit = converted!.AsObject();
                 return (set, d) => set.Index.AddRateLimitPolicy(ns.Or(d), ExposureReader.Policy(kind, ns.Or(d), limit));
             case "PersistentVolumeClaim":
-                var claim = KubernetesJson.Deserialize<V1PersistentVolumeClaim>(json).Metadata.Name;
+                var claim = JsonSerializer.Deserialize<V1PersistentVolumeClaim>(json, KubernetesJsonOptions.Shared)!.Metadata.Name;
                 return (set, d) => set.Index.AddPersistentVolumeClaim(ns.Or(d), claim);
             case "Role":
-                var role = KubernetesJson.Deserialize<V1Role>(json);
+                var role = JsonSerializer.Deserialize<V1Role>(json, KubernetesJsonOptions.Shared)!;
                 return (set, d) => set.Index.AddRole(ns.Or(d), role);
             case "RoleBinding":
-                var binding = KubernetesJson.Deserialize<V1RoleBinding>(json);
+                var binding = JsonSerializer.Deserialize<V1RoleBinding>(json, KubernetesJsonOptions.Shared)!;
                 return (set, d) => set.Index.AddRoleBinding(ns.Or(d), binding);
             case "ClusterRole":
-                var clusterRole = KubernetesJson.Deserialize<V1ClusterRole>(json);
+                var clusterRole = JsonSerializer.Deserialize<V1ClusterRole>(json, KubernetesJsonOptions.Shared)!;
                 return (set, _) => set.Index.AddClusterRole(clusterRole);
             case "ClusterRoleBinding":
-                var clusterBinding = KubernetesJson.Deserialize<V1ClusterRoleBinding>(json);
+                var clusterBinding = JsonSerializer.Deserialize<V1ClusterRoleBinding>(json, KubernetesJsonOptions.Shared)!;
                 return (set, _) => set.Index.AddClusterRoleBinding(clusterBinding);
             default:
                 return (_, _) => { };
         }
+    }
+
+    private static bool TryWriteJson(YamlDotNet.RepresentationModel.YamlNode node, ArrayBufferWriter<byte> json)
+    {
+        using var writer = new Utf8JsonWriter(json);
+        try
+        {
+            return YamlToJson.TryWrite(node, writer) && Flushed(writer);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // deeper than a JSON writer goes: the tree's path reports it as it always did
+        }
+    }
+
+    private static bool Flushed(Utf8JsonWriter writer)
+    {
+        writer.Flush();
+        return true;
     }
 
     /// <summary>The namespace an object names; objects that name none take the audit's default when filed.</summary>

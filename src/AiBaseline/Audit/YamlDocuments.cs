@@ -50,9 +50,15 @@ public static class YamlDocuments
             return documents;
         }
 
+        // A merge key is a plain "<<", so text without one has nothing to merge.
+        var merges = text.Contains("<<", StringComparison.Ordinal);
         foreach (var document in stream.Documents)
         {
-            MergeKeys.Apply(document.RootNode);
+            if (merges)
+            {
+                MergeKeys.Apply(document.RootNode);
+            }
+
             Collect(name, lineOffset, document.RootNode, problems, documents);
         }
 
