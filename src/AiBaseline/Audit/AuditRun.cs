@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
@@ -93,9 +94,10 @@ public static class AuditRun
     public static List<DeploymentVerdict> Evaluate(ManifestSet set, BaselineProfile? fallback, TimeProvider clock, IReadOnlyList<IReadOnlyDictionary<string, ArtifactVerification>?>? provenance = null,
         IReadOnlyList<ImmutableDictionary<string, ArtifactVerification>?>? modelSignatures = null)
     {
-        var verdicts = new List<DeploymentVerdict>(set.Deployments.Count);
-        var digests = new Dictionary<BaselineProfile, string>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < set.Deployments.Count; i++)
+        // Each deployment is judged alone (the engine is pure), so they are judged side by side, each into its slot.
+        var verdicts = new DeploymentVerdict[set.Deployments.Count];
+        var digests = new ConcurrentDictionary<BaselineProfile, string>(ReferenceEqualityComparer.Instance);
+        Parallelism.For(verdicts.Length, i =>
         {
             var located = set.Deployments[i];
             var (name, profile, source) = ProfileOf(set, fallback, located.Object);
@@ -104,11 +106,11 @@ public static class AuditRun
                 Waivers = [.. set.Waivers.Select(w => w.Object).Where(w => WaiverRules.Selects(w, located.Object))],
                 ModelSignatures = modelSignatures?[i],
             };
-            var digest = profile is null ? null : digests.TryGetValue(profile, out var known) ? known : digests[profile] = Report.ProfileDigest.Of(profile);
-            verdicts.Add(new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)) { ProfileSha256 = digest });
-        }
+            var digest = profile is null ? null : digests.GetOrAdd(profile, Report.ProfileDigest.Of);
+            verdicts[i] = new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)) { ProfileSha256 = digest };
+        });
 
-        return verdicts;
+        return [.. verdicts];
     }
 
     /// <summary>The profile a deployment asks for and where it came from: input, --profile, built-in, or not found.</summary>
@@ -142,40 +144,7 @@ public static class AuditRun
     {
         var (files, missing) = ManifestInput.Read(paths, stdin);
         problems.AddRange(missing);
-        var documents = new List<ManifestDocument>();
-        foreach (var file in files)
-        {
-            documents.AddRange(YamlDocuments.Split(file, problems));
-        }
-
-        var ns = inferNamespace && OnlyNamespaceNamed(documents) is { } named ? named : defaultNamespace;
-        var decoder = new ManifestDecoder(ns, problems, keepPullSecrets);
-        foreach (var document in documents)
-        {
-            decoder.Add(document);
-        }
-
-        return decoder.Set;
-    }
-
-    /// <summary>The namespace every object that names one names, or null when none or several are named.</summary>
-    private static string? OnlyNamespaceNamed(List<ManifestDocument> documents)
-    {
-        string? only = null;
-        foreach (var document in documents)
-        {
-            if (YamlDocuments.Mapping(document.Node, "metadata") is { } metadata && YamlDocuments.Scalar(metadata, "namespace") is { Length: > 0 } ns)
-            {
-                if (only is not null && only != ns)
-                {
-                    return null;
-                }
-
-                only = ns;
-            }
-        }
-
-        return only;
+        return ManifestLoader.Load(files, defaultNamespace, problems, keepPullSecrets, inferNamespace);
     }
 
     /// <summary>Reads the --profile file: exactly one BaselineProfile, or a problem.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
@@ -9,15 +10,26 @@ using k8s.Models;
 namespace AiBaseline.Audit;
 
 /// <summary>
-/// Decodes the objects the audit understands and files them in a <see cref="ManifestSet"/>; other kinds are
-/// ignored. aibaseline.io objects are checked strictly against their schema. Secrets are reduced to name and
-/// type straight from the YAML: their data is never converted or printed, and kept only for
-/// <c>--verify</c>, which reads the <c>.dockerconfigjson</c> of image pull secrets to log in to registries.
+/// Decodes the objects the audit understands; other kinds are ignored. aibaseline.io objects are checked strictly
+/// against their schema. Secrets are reduced to name and type straight from the YAML: their data is never converted
+/// or printed, and kept only for <c>--verify</c>, which reads the <c>.dockerconfigjson</c> of image pull secrets to log
+/// in to registries. Decoding and filing are apart: <see cref="Add"/> does the decoding, which needs nothing but the
+/// object, and <see cref="FileInto"/> files the results in a <see cref="ManifestSet"/> in input order once the
+/// namespace of objects that name none is known, so parts of a large input can be decoded side by side.
 /// </summary>
-public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> problems, bool keepPullSecrets = false)
+public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSecrets = false)
 {
-    /// <summary>What was decoded so far.</summary>
-    public ManifestSet Set { get; } = new();
+    // What Add decoded, in input order: each files one object, given the namespace of objects that name none.
+    private readonly List<Action<ManifestSet, string>> decoded = [];
+
+    /// <summary>Files what was decoded, in input order, into <paramref name="set"/>.</summary>
+    public void FileInto(ManifestSet set, string defaultNamespace)
+    {
+        foreach (var file in decoded)
+        {
+            file(set, defaultNamespace);
+        }
+    }
 
     /// <summary>Decodes one object.</summary>
     public void Add(ManifestDocument document)
@@ -46,8 +58,12 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             if (IsUnreadNetworkPolicy(kind) && !string.IsNullOrEmpty(name))
             {
                 var written = YamlDocuments.Scalar(YamlDocuments.Mapping(node, "metadata")!, "namespace");
-                var policyNamespace = IsClusterScopedPolicy(kind) ? null : written is { Length: > 0 } ? written : defaultNamespace;
-                Set.Index.AddUnreadPolicy(policyNamespace, $"{apiVersion} {kind} {(policyNamespace is null ? "" : policyNamespace + "/")}{name}");
+                var clusterScoped = IsClusterScopedPolicy(kind);
+                decoded.Add((set, defaultNamespace) =>
+                {
+                    var policyNamespace = clusterScoped ? null : written is { Length: > 0 } ? written : defaultNamespace;
+                    set.Index.AddUnreadPolicy(policyNamespace, $"{apiVersion} {kind} {(policyNamespace is null ? "" : policyNamespace + "/")}{name}");
+                });
             }
 
             return;
@@ -59,14 +75,14 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             return;
         }
 
-        var ns = YamlDocuments.Scalar(YamlDocuments.Mapping(node, "metadata")!, "namespace") is { Length: > 0 } given ? given : defaultNamespace;
+        var ns = new Namespace(YamlDocuments.Scalar(YamlDocuments.Mapping(node, "metadata")!, "namespace"));
         if (kind == "Secret")
         {
-            var type = YamlDocuments.Scalar(node, "type");
-            Set.Index.AddSecret(ns, new Engine.SecretMetadata(name, type));
-            if (keepPullSecrets && type == PullSecrets.DockerConfigJsonType && PullSecrets.Read(document, label, problems) is { } config)
+            var secret = new Engine.SecretMetadata(name, YamlDocuments.Scalar(node, "type"));
+            decoded.Add((set, defaultNamespace) => set.Index.AddSecret(ns.Or(defaultNamespace), secret));
+            if (keepPullSecrets && secret.Type == PullSecrets.DockerConfigJsonType && PullSecrets.Read(document, label, problems) is { } config)
             {
-                Set.Index.AddPullSecret(ns, name, config);
+                decoded.Add((set, defaultNamespace) => set.Index.AddPullSecret(ns.Or(defaultNamespace), name, config));
             }
 
             return;
@@ -83,10 +99,10 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
 
     // Workloads beyond Deployment and StatefulSet, built-in or from a serving stack's CRD: their pod templates are read
     // by the same reader the operator uses on the objects it watches.
-    private void AddWorkload(ManifestDocument document, WorkloadType type, string ns, string label)
+    private void AddWorkload(ManifestDocument document, WorkloadType type, Namespace ns, string label)
     {
         var before = problems.Count;
-        KubernetesQuantities.Check(document.Node, (field, line, message) => problems.Add(new InputProblem(document.File, line, label, field, message)));
+        KubernetesQuantities.Check(document.Node, (field, line, message) => problems.Add(new InputProblem(document.File, line + document.LineOffset, label, field, message)));
         if (problems.Count > before)
         {
             return;
@@ -100,7 +116,8 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
 
         try
         {
-            Set.Index.AddWorkload(ns, WorkloadReader.Read(type.Kind, json), Owned(json), document.File, document.Line);
+            var (workload, owned) = (WorkloadReader.Read(type.Kind, json), Owned(json));
+            decoded.Add((set, defaultNamespace) => set.Index.AddWorkload(ns.Or(defaultNamespace), workload, owned, document.File, document.Line));
         }
         catch (WorkloadFormatException e)
         {
@@ -178,45 +195,35 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         kind is "GlobalNetworkPolicy" or "StagedGlobalNetworkPolicy" or "ClusterNetworkPolicy" or "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy"
             or CiliumNetworkPolicy.ClusterwideKind;
 
-    private void AddKubernetes(ManifestDocument document, string kind, string ns, string label)
+    private void AddKubernetes(ManifestDocument document, string kind, Namespace ns, string label)
     {
         var before = problems.Count;
-        KubernetesQuantities.Check(document.Node, (field, line, message) => problems.Add(new InputProblem(document.File, line, label, field, message)));
+        KubernetesQuantities.Check(document.Node, (field, line, message) => problems.Add(new InputProblem(document.File, line + document.LineOffset, label, field, message)));
         if (problems.Count > before)
         {
             return;
         }
 
-        var index = Set.Index;
-        var converted = YamlToJson.Convert(document.Node)!;
-        if (!NoEmptyListItems(document, converted, label))
+        // Most kinds go from YAML straight to JSON text; the few that ExposureReader reads as a tree, and YAML that a
+        // plain write would render differently, go through the tree as they always did.
+        var json = new ArrayBufferWriter<byte>(4096);
+        JsonNode? converted = null;
+        if (kind is "Service" or "Ingress" or "HTTPRoute" or "GRPCRoute" or "BackendTrafficPolicy" or "KongPlugin" || !TryWriteJson(document.Node, json))
         {
-            return;
+            converted = YamlToJson.Convert(document.Node)!;
+            if (!NoEmptyListItems(document, converted, label))
+            {
+                return;
+            }
+
+            json.Clear();
+            using var writer = new Utf8JsonWriter(json);
+            converted.WriteTo(writer);
         }
 
-        var json = converted.ToJsonString();
         try
         {
-            switch (kind)
-            {
-                case "Deployment": index.AddDeployment(ns, KubernetesJson.Deserialize<V1Deployment>(json), document.File, document.Line); break;
-                case "StatefulSet": index.AddStatefulSet(ns, KubernetesJson.Deserialize<V1StatefulSet>(json), document.File, document.Line); break;
-                case "NetworkPolicy": index.AddNetworkPolicy(ns, KubernetesJson.Deserialize<V1NetworkPolicy>(json)); break;
-                case CiliumNetworkPolicy.NamespacedKind or CiliumNetworkPolicy.ClusterwideKind: index.AddCiliumPolicy(ns, KubernetesJson.Deserialize<CiliumNetworkPolicy>(json)); break;
-                case "ConfigMap": index.AddConfigMap(ns, KubernetesJson.Deserialize<V1ConfigMap>(json)); break;
-                case "ServiceAccount": index.AddServiceAccount(ns, KubernetesJson.Deserialize<V1ServiceAccount>(json)); break;
-                case "Service":
-                    index.AddService(ns, KubernetesJson.Deserialize<V1Service>(json).Metadata.Name);
-                    index.AddExposedService(ns, ExposureReader.Service(converted.AsObject()));
-                    break;
-                case "Ingress" or "HTTPRoute" or "GRPCRoute": index.AddRoute(ns, ExposureReader.Route(kind, ns, converted.AsObject())); break;
-                case "BackendTrafficPolicy" or "KongPlugin": index.AddRateLimitPolicy(ns, ExposureReader.Policy(kind, ns, converted.AsObject())); break;
-                case "PersistentVolumeClaim": index.AddPersistentVolumeClaim(ns, KubernetesJson.Deserialize<V1PersistentVolumeClaim>(json).Metadata.Name); break;
-                case "Role": index.AddRole(ns, KubernetesJson.Deserialize<V1Role>(json)); break;
-                case "RoleBinding": index.AddRoleBinding(ns, KubernetesJson.Deserialize<V1RoleBinding>(json)); break;
-                case "ClusterRole": index.AddClusterRole(KubernetesJson.Deserialize<V1ClusterRole>(json)); break;
-                case "ClusterRoleBinding": index.AddClusterRoleBinding(KubernetesJson.Deserialize<V1ClusterRoleBinding>(json)); break;
-            }
+            decoded.Add(Decode(kind, ns, json.WrittenSpan, converted, document));
         }
         catch (JsonException e)
         {
@@ -233,6 +240,89 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             // The quantity check above follows the Kubernetes grammar; this catches any value it lets through that the client library still refuses.
             problems.Add(new InputProblem(document.File, document.Line, label, null, $"a resource quantity cannot be read: {KubernetesQuantities.Advice}"));
         }
+    }
+
+    // Decodes one Kubernetes object now and returns how to file it; what depends on the namespace of objects that name
+    // none (ExposureReader keys routes and policies by it) waits for the filing.
+    private static Action<ManifestSet, string> Decode(string kind, Namespace ns, ReadOnlySpan<byte> json, JsonNode? converted, ManifestDocument document)
+    {
+        switch (kind)
+        {
+            case "Deployment":
+                var deployment = JsonSerializer.Deserialize<V1Deployment>(json, KubernetesJsonOptions.Shared)!;
+                return (set, d) => set.Index.AddDeployment(ns.Or(d), deployment, document.File, document.Line);
+            case "StatefulSet":
+                var statefulSet = JsonSerializer.Deserialize<V1StatefulSet>(json, KubernetesJsonOptions.Shared)!;
+                return (set, d) => set.Index.AddStatefulSet(ns.Or(d), statefulSet, document.File, document.Line);
+            case "NetworkPolicy":
+                var policy = JsonSerializer.Deserialize<V1NetworkPolicy>(json, KubernetesJsonOptions.Shared)!;
+                return (set, d) => set.Index.AddNetworkPolicy(ns.Or(d), policy);
+            case CiliumNetworkPolicy.NamespacedKind or CiliumNetworkPolicy.ClusterwideKind:
+                var cilium = JsonSerializer.Deserialize<CiliumNetworkPolicy>(json, KubernetesJsonOptions.Shared)!;
+                return (set, d) => set.Index.AddCiliumPolicy(ns.Or(d), cilium);
+            case "ConfigMap":
+                var configMap = JsonSerializer.Deserialize<V1ConfigMap>(json, KubernetesJsonOptions.Shared)!;
+                return (set, d) => set.Index.AddConfigMap(ns.Or(d), configMap);
+            case "ServiceAccount":
+                var account = JsonSerializer.Deserialize<V1ServiceAccount>(json, KubernetesJsonOptions.Shared)!;
+                return (set, d) => set.Index.AddServiceAccount(ns.Or(d), account);
+            case "Service":
+                var serviceName = JsonSerializer.Deserialize<V1Service>(json, KubernetesJsonOptions.Shared)!.Metadata.Name;
+                var exposed = ExposureReader.Service(converted!.AsObject());
+                return (set, d) =>
+                {
+                    set.Index.AddService(ns.Or(d), serviceName);
+                    set.Index.AddExposedService(ns.Or(d), exposed);
+                };
+            case "Ingress" or "HTTPRoute" or "GRPCRoute":
+                var route = converted!.AsObject();
+                return (set, d) => set.Index.AddRoute(ns.Or(d), ExposureReader.Route(kind, ns.Or(d), route));
+            case "BackendTrafficPolicy" or "KongPlugin":
+                var limit = converted!.AsObject();
+                return (set, d) => set.Index.AddRateLimitPolicy(ns.Or(d), ExposureReader.Policy(kind, ns.Or(d), limit));
+            case "PersistentVolumeClaim":
+                var claim = JsonSerializer.Deserialize<V1PersistentVolumeClaim>(json, KubernetesJsonOptions.Shared)!.Metadata.Name;
+                return (set, d) => set.Index.AddPersistentVolumeClaim(ns.Or(d), claim);
+            case "Role":
+                var role = JsonSerializer.Deserialize<V1Role>(json, KubernetesJsonOptions.Shared)!;
+                return (set, d) => set.Index.AddRole(ns.Or(d), role);
+            case "RoleBinding":
+                var binding = JsonSerializer.Deserialize<V1RoleBinding>(json, KubernetesJsonOptions.Shared)!;
+                return (set, d) => set.Index.AddRoleBinding(ns.Or(d), binding);
+            case "ClusterRole":
+                var clusterRole = JsonSerializer.Deserialize<V1ClusterRole>(json, KubernetesJsonOptions.Shared)!;
+                return (set, _) => set.Index.AddClusterRole(clusterRole);
+            case "ClusterRoleBinding":
+                var clusterBinding = JsonSerializer.Deserialize<V1ClusterRoleBinding>(json, KubernetesJsonOptions.Shared)!;
+                return (set, _) => set.Index.AddClusterRoleBinding(clusterBinding);
+            default:
+                return (_, _) => { };
+        }
+    }
+
+    private static bool TryWriteJson(YamlDotNet.RepresentationModel.YamlNode node, ArrayBufferWriter<byte> json)
+    {
+        using var writer = new Utf8JsonWriter(json);
+        try
+        {
+            return YamlToJson.TryWrite(node, writer) && Flushed(writer);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // deeper than a JSON writer goes: the tree's path reports it as it always did
+        }
+    }
+
+    private static bool Flushed(Utf8JsonWriter writer)
+    {
+        writer.Flush();
+        return true;
+    }
+
+    /// <summary>The namespace an object names; objects that name none take the audit's default when filed.</summary>
+    private readonly record struct Namespace(string? Written)
+    {
+        public string Or(string defaultNamespace) => Written is { Length: > 0 } written ? written : defaultNamespace;
     }
 
     private void AddOwn(ManifestDocument document, string apiVersion, string kind, string label)
@@ -318,23 +408,30 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
             if (kind == ApiGroup.AIModelDeploymentKind)
             {
                 var deployment = KubernetesJson.Deserialize<AIModelDeployment>(text);
-                deployment.Metadata.NamespaceProperty ??= defaultNamespace;
-                Set.Deployments.Add(new Located<AIModelDeployment>(deployment, document.File, document.Line));
+                decoded.Add((set, defaultNamespace) =>
+                {
+                    deployment.Metadata.NamespaceProperty ??= defaultNamespace;
+                    set.Deployments.Add(new Located<AIModelDeployment>(deployment, document.File, document.Line));
+                });
             }
             else if (kind == ApiGroup.BaselineExceptionKind)
             {
                 var waiver = KubernetesJson.Deserialize<BaselineException>(text);
-                waiver.Metadata.NamespaceProperty ??= defaultNamespace;
-                Set.Waivers.Add(new Located<BaselineException>(waiver, document.File, document.Line));
+                decoded.Add((set, defaultNamespace) =>
+                {
+                    waiver.Metadata.NamespaceProperty ??= defaultNamespace;
+                    set.Waivers.Add(new Located<BaselineException>(waiver, document.File, document.Line));
+                });
             }
             else if (kind == ApiGroup.RetirementRecordKind)
             {
-                Set.RetirementRecords.Add(new Located<RetirementRecord>(KubernetesJson.Deserialize<RetirementRecord>(text), document.File, document.Line));
+                var record = KubernetesJson.Deserialize<RetirementRecord>(text);
+                decoded.Add((set, _) => set.RetirementRecords.Add(new Located<RetirementRecord>(record, document.File, document.Line)));
             }
             else
             {
                 var profile = KubernetesJson.Deserialize<BaselineProfile>(text);
-                Set.Profiles.TryAdd(profile.Metadata.Name, profile);
+                decoded.Add((set, _) => set.Profiles.TryAdd(profile.Metadata.Name, profile));
             }
         }
         catch (JsonException e)
@@ -371,8 +468,7 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         }
     }
 
-    private static int LineOf(ManifestDocument document, string field) =>
-        field.Length == 0 ? document.Line : YamlDocuments.LineOf(document.Node, field);
+    private static int LineOf(ManifestDocument document, string field) => document.LineOf(field);
 
     private static string JsonPath(string? path) =>
         (path ?? "$").TrimStart('$').TrimStart('.').Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal);

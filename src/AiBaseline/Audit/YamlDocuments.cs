@@ -4,7 +4,15 @@ using YamlDotNet.RepresentationModel;
 namespace AiBaseline.Audit;
 
 /// <summary>One Kubernetes object as written in the input: its YAML and where it starts.</summary>
-public sealed record ManifestDocument(string File, int Line, YamlMappingNode Node);
+/// <param name="File">The file as the user named it.</param>
+/// <param name="Line">The line of the file it starts at.</param>
+/// <param name="Node">Its YAML.</param>
+/// <param name="LineOffset">What to add to the lines of <paramref name="Node"/> to make them lines of the file: the lines before the part of the file it was parsed from.</param>
+public sealed record ManifestDocument(string File, int Line, YamlMappingNode Node, int LineOffset = 0)
+{
+    /// <summary>The line of the file of the field at a dotted path, or of its deepest existing parent.</summary>
+    public int LineOf(string field) => field.Length == 0 ? Line : YamlDocuments.LineOf(Node, field) + LineOffset;
+}
 
 /// <summary>
 /// Splits a file into objects: every YAML document (separated by ---), and the items of a <c>kind: List</c>
@@ -13,11 +21,17 @@ public sealed record ManifestDocument(string File, int Line, YamlMappingNode Nod
 public static class YamlDocuments
 {
     /// <summary>The objects of one file; a syntax error stops that file and becomes a problem with its line.</summary>
-    public static List<ManifestDocument> Split(ManifestFile file, List<InputProblem> problems)
+    public static List<ManifestDocument> Split(ManifestFile file, List<InputProblem> problems) => Split(file.Name, file.Text, 0, problems);
+
+    /// <summary>
+    /// The objects of <paramref name="text"/>, a file or a part of one that starts after
+    /// <paramref name="lineOffset"/> lines of it; a syntax error stops it and becomes a problem with its line.
+    /// </summary>
+    public static List<ManifestDocument> Split(string name, string text, int lineOffset, List<InputProblem> problems)
     {
         var documents = new List<ManifestDocument>();
         var stream = new YamlStream();
-        using var reader = new StringReader(file.Text);
+        using var reader = new StringReader(text);
         var scanner = new Scanner(reader);
         try
         {
@@ -25,27 +39,33 @@ public static class YamlDocuments
         }
         catch (YamlException e)
         {
-            problems.Add(new InputProblem(file.Name, (int)e.Start.Line, null, null, $"malformed YAML at column {e.Start.Column}: {FirstLine(e.Message)}: fix the syntax"));
+            problems.Add(new InputProblem(name, (int)e.Start.Line + lineOffset, null, null, $"malformed YAML at column {e.Start.Column}: {FirstLine(e.Message)}: fix the syntax"));
             return documents;
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner fails this way, without a mark, on some unclosed flow collections ({… or […).
             var at = scanner.CurrentPosition;
-            problems.Add(new InputProblem(file.Name, (int)at.Line, null, null, $"malformed YAML at column {at.Column}: unexpected text, often a {{ or [ that is not closed: fix the syntax"));
+            problems.Add(new InputProblem(name, (int)at.Line + lineOffset, null, null, $"malformed YAML at column {at.Column}: unexpected text, often a {{ or [ that is not closed: fix the syntax"));
             return documents;
         }
 
+        // A merge key is a plain "<<", so text without one has nothing to merge.
+        var merges = text.Contains("<<", StringComparison.Ordinal);
         foreach (var document in stream.Documents)
         {
-            MergeKeys.Apply(document.RootNode);
-            Collect(file.Name, document.RootNode, problems, documents);
+            if (merges)
+            {
+                MergeKeys.Apply(document.RootNode);
+            }
+
+            Collect(name, lineOffset, document.RootNode, problems, documents);
         }
 
         return documents;
     }
 
-    private static void Collect(string file, YamlNode node, List<InputProblem> problems, List<ManifestDocument> documents)
+    private static void Collect(string file, int lineOffset, YamlNode node, List<InputProblem> problems, List<ManifestDocument> documents)
     {
         if (node is YamlScalarNode { Value: null or "" or "~" or "null" })
         {
@@ -54,7 +74,7 @@ public static class YamlDocuments
 
         if (node is not YamlMappingNode mapping)
         {
-            problems.Add(new InputProblem(file, (int)node.Start.Line, null, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)"));
+            problems.Add(new InputProblem(file, (int)node.Start.Line + lineOffset, null, null, "document is not a Kubernetes object (expected a mapping with apiVersion and kind)"));
             return;
         }
 
@@ -62,13 +82,13 @@ public static class YamlDocuments
         {
             foreach (var item in (items as YamlSequenceNode)?.Children ?? [])
             {
-                Collect(file, item, problems, documents);
+                Collect(file, lineOffset, item, problems, documents);
             }
 
             return;
         }
 
-        documents.Add(new ManifestDocument(file, (int)mapping.Start.Line, mapping));
+        documents.Add(new ManifestDocument(file, (int)mapping.Start.Line + lineOffset, mapping, lineOffset));
     }
 
     /// <summary>The string value of a scalar child, or null.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
@@ -37,6 +38,103 @@ public static partial class YamlToJson
                 return Scalar(scalar);
             default:
                 return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the JSON form of <paramref name="node"/> as <see cref="Convert"/> gives it, without building a tree; false
+    /// when the node holds what Convert renders in a way a plain write would not (two keys that read alike, of which
+    /// Convert keeps the last; an empty list item, which the decoder reports; a number too large for JSON): the caller
+    /// then takes Convert's path, and what the writer holds is to be thrown away.
+    /// </summary>
+    public static bool TryWrite(YamlNode node, Utf8JsonWriter writer) => TryWrite(node, writer, listItem: false);
+
+    private static bool TryWrite(YamlNode node, Utf8JsonWriter writer, bool listItem)
+    {
+        switch (node)
+        {
+            case YamlMappingNode mapping when mapping.Children.Count <= 32:
+                writer.WriteStartObject();
+                var count = 0;
+                foreach (var (key, value) in mapping.Children)
+                {
+                    var name = (key as YamlScalarNode)?.Value ?? key.ToString();
+                    if (count++ > 0 && RepeatsAKey(mapping, name, count - 1))
+                    {
+                        return false;
+                    }
+
+                    writer.WritePropertyName(name);
+                    if (!TryWrite(value, writer, listItem: false))
+                    {
+                        return false;
+                    }
+                }
+
+                writer.WriteEndObject();
+                return true;
+            case YamlSequenceNode sequence:
+                writer.WriteStartArray();
+                foreach (var item in sequence.Children)
+                {
+                    if (!TryWrite(item, writer, listItem: true))
+                    {
+                        return false;
+                    }
+                }
+
+                writer.WriteEndArray();
+                return true;
+            case YamlScalarNode scalar:
+                return WriteScalar(scalar, writer, listItem);
+            case YamlMappingNode:
+                return false;
+            default:
+                writer.WriteNullValue();
+                return !listItem;
+        }
+    }
+
+    // Whether one of the first `before` keys of the mapping reads as `name`.
+    private static bool RepeatsAKey(YamlMappingNode mapping, string name, int before)
+    {
+        foreach (var (key, _) in mapping.Children)
+        {
+            if (before-- == 0)
+            {
+                return false;
+            }
+
+            if ((key as YamlScalarNode)?.Value == name || (key is not YamlScalarNode && key.ToString() == name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool WriteScalar(YamlScalarNode scalar, Utf8JsonWriter writer, bool listItem)
+    {
+        switch (Scalar(scalar))
+        {
+            case null:
+                writer.WriteNullValue();
+                return !listItem;
+            case var value when value.TryGetValue<string>(out var text):
+                writer.WriteStringValue(text);
+                return true;
+            case var value when value.TryGetValue<bool>(out var flag):
+                writer.WriteBooleanValue(flag);
+                return true;
+            case var value when value.TryGetValue<long>(out var integer):
+                writer.WriteNumberValue(integer);
+                return true;
+            case var value when value.TryGetValue<double>(out var real) && double.IsFinite(real):
+                writer.WriteNumberValue(real);
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -67,7 +67,7 @@ public sealed partial class MutatedExamplesFuzzTests(ITestOutputHelper output)
         }
     }
 
-    private static string Mutate(string text, Random random)
+    internal static string Mutate(string text, Random random)
     {
         switch (random.Next(3))
         {

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
-using k8s;
 
 namespace AiBaseline.Audit.Reports;
 
@@ -53,7 +52,7 @@ public static class JsonReport
             json.WritePropertyName("profile");
             AuditHeader.Profile(new(verdict.ProfileName, verdict.ProfileSource, verdict.ProfileSha256)).WriteTo(json);
             json.WritePropertyName("status");
-            JsonNode.Parse(KubernetesJson.Serialize(verdict.Status))!.WriteTo(json);
+            JsonSerializer.Serialize(json, verdict.Status, KubernetesJsonOptions.Shared);
             json.WriteEndObject();
             if (buffer.WrittenCount > 1 << 15)
             {
@@ -75,7 +74,17 @@ public static class JsonReport
     private static void Drain(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, TextWriter output)
     {
         json.Flush();
-        output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        if (output is StreamWriter { Encoding: UTF8Encoding } file)
+        {
+            // Written to a file or a pipe (Program.cs): the UTF-8 bytes go out as they are, not decoded and encoded again.
+            file.Flush();
+            file.BaseStream.Write(buffer.WrittenSpan);
+        }
+        else
+        {
+            output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+
         buffer.ResetWrittenCount();
     }
 }
