@@ -102,6 +102,14 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["configuration.konghq.com"]
   resources: ["kongplugins"]
   verbs: ["get", "list", "watch"]
+# Read what watches the model (MetricsScraping, PerformanceTracking, VulnerabilityFixes): the Prometheus Operator's
+# ServiceMonitors, PodMonitors and PrometheusRules, and Trivy Operator's VulnerabilityReports, only where their CRDs are installed.
+- apiGroups: ["monitoring.coreos.com"]
+  resources: ["servicemonitors", "podmonitors", "prometheusrules"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["aquasecurity.github.io"]
+  resources: ["vulnerabilityreports"]
+  verbs: ["get", "list", "watch"]
 # Services, ServiceAccounts, volumes and ConfigMaps the pods use: exposure, token mounting, retirement, credentials in ConfigMaps.
 - apiGroups: [""]
   resources: ["services", "serviceaccounts", "persistentvolumeclaims", "configmaps"]

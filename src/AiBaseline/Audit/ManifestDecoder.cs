@@ -164,6 +164,7 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
         ("rbac.authorization.k8s.io", "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding") => true,
         ("networking.k8s.io", "Ingress") or ("gateway.networking.k8s.io", "HTTPRoute" or "GRPCRoute") => true,
         ("gateway.envoyproxy.io", "BackendTrafficPolicy") or ("configuration.konghq.com", "KongPlugin") => true,
+        (MonitoringReader.Group, "ServiceMonitor" or "PodMonitor" or "PrometheusRule") or (VulnerabilityReportReader.Group, "VulnerabilityReport") => true,
         _ => false,
     };
 
@@ -211,6 +212,9 @@ public sealed class ManifestDecoder(string defaultNamespace, List<InputProblem> 
                     break;
                 case "Ingress" or "HTTPRoute" or "GRPCRoute": index.AddRoute(ns, ExposureReader.Route(kind, ns, converted.AsObject())); break;
                 case "BackendTrafficPolicy" or "KongPlugin": index.AddRateLimitPolicy(ns, ExposureReader.Policy(kind, ns, converted.AsObject())); break;
+                case "ServiceMonitor" or "PodMonitor": index.AddMonitor(MonitoringReader.Monitor(kind, ns, converted.AsObject())); break;
+                case "PrometheusRule": index.AddAlertRules(MonitoringReader.Rules(ns, converted.AsObject())); break;
+                case "VulnerabilityReport": index.AddVulnerabilityReport(VulnerabilityReportReader.Read(ns, converted.AsObject())); break;
                 case "PersistentVolumeClaim": index.AddPersistentVolumeClaim(ns, KubernetesJson.Deserialize<V1PersistentVolumeClaim>(json).Metadata.Name); break;
                 case "Role": index.AddRole(ns, KubernetesJson.Deserialize<V1Role>(json)); break;
                 case "RoleBinding": index.AddRoleBinding(ns, KubernetesJson.Deserialize<V1RoleBinding>(json)); break;

@@ -162,11 +162,12 @@ public abstract class OperatorScenarios(ClusterTarget target)
         var report = ReportJson("--kubeconfig", target.KubeconfigPath, "-n", ns.Name);
         var reported = report.GetProperty("deployments").EnumerateArray().Single(d => d.GetProperty("name").GetString() == changed).GetProperty("history").EnumerateArray().ToList();
         Assert.Equal(history.Select(h => (h.Verdict.ToString(), h.Ready)), reported.Select(h => (h.GetProperty("verdict").GetString()!, h.GetProperty("ready").GetString()!)));
-        // The history has its own bound; the rest of the status keeps the 6 KB target of a status write. (With the
-        // history full, this deployment's whole status is about 6.5 KB on a real API server: docs/scale.md.)
+        // The history has its own bound. The rest of the status had the 6 KB target of a status write with ten controls;
+        // thirteen (MetricsScraping, PerformanceTracking, VulnerabilityFixes) put it about 70 bytes over, so the bound is
+        // 6.25 KB until the provision lists repeated in condition messages are trimmed (docs/scale.md).
         var historyBytes = k8s.KubernetesJson.Serialize(history).Length;
         Assert.True(historyBytes <= VerdictChange.MaxBytes, measured);
-        Assert.True(bytes - historyBytes < 6 * 1024, measured);
+        Assert.True(bytes - historyBytes < 6400, measured);
     }
 
     /// <summary>
