@@ -78,7 +78,7 @@ internal static class Builders
     public static MonitoringState Monitored() => new(
         true,
         [new MetricsMonitor("ServiceMonitor", Namespace, "scorer", new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "scorer" } }, false, [], null, ["metrics"])],
-        [new AlertRuleSet(Namespace, "scorer-alerts", [("ScorerLatencyHigh", """histogram_quantile(0.99, sum by (le) (rate(request_latency_seconds_bucket{job="scorer"}[5m]))) > 2""")])]);
+        [new AlertRuleSet(Namespace, "scorer-alerts", [AlertRule.Of("ScorerLatencyHigh", """histogram_quantile(0.99, sum by (le) (rate(request_latency_seconds_bucket{job="scorer"}[5m]))) > 2""")])]);
 
     /// <summary>
     /// A snapshot of <paramref name="deployment"/> with its workload: serving (2 replicas) from stage Deployment on,

@@ -28,11 +28,6 @@ public sealed class PerformanceTrackingControl : IControl
     /// <summary>The model's metrics are scraped, but no alerting rule selects them.</summary>
     public const string NoAlertRuleReason = "NoAlertRule";
 
-    private static readonly Regex Matcher = new(
-        """\b(job|service|namespace)\s*(=~|=)\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""",
-        RegexOptions.CultureInvariant,
-        TimeSpan.FromMilliseconds(100));
-
     public string Name => "PerformanceTracking";
 
     public string ConditionType => ConditionTypes.PerformanceTracked;
@@ -70,7 +65,7 @@ public sealed class PerformanceTrackingControl : IControl
         var tracking = new List<string>();
         foreach (var rule in rules)
         {
-            var alerts = rule.Alerts.Where(a => Selects(a.Expr, scrapes.Found, context.Namespace)).Select(a => a.Alert).Distinct(StringComparer.Ordinal).ToList();
+            var alerts = rule.Alerts.Where(a => Selects(a, scrapes.Found, context.Namespace)).Select(a => a.Name).Distinct(StringComparer.Ordinal).ToList();
             if (alerts.Count > 0)
             {
                 tracking.Add($"{rule} alerts on them ({alerts[0]}{(alerts.Count > 1 ? $" and {alerts.Count - 1} more" : "")})");
@@ -87,19 +82,18 @@ public sealed class PerformanceTrackingControl : IControl
         return ControlOutcome.NotMet(NoAlertRuleReason, $"the model's metrics are scraped (job {string.Join(", ", scrapes.Found.Select(s => s.Job).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))}) but no alerting rule tracks them: {read}; add a PrometheusRule in namespace {context.Namespace} with an alerting rule whose expr selects {{job=\"{job}\"}}, such as one on request latency or errors rising");
     }
 
-    /// <summary>Whether a PromQL expression has a label matcher that selects the model's series.</summary>
-    internal static bool Selects(string expr, IReadOnlyList<Scrape> scrapes, string ns)
+    /// <summary>Whether an alerting rule's expression has a label matcher that selects the model's series.</summary>
+    internal static bool Selects(AlertRule rule, IReadOnlyList<Scrape> scrapes, string ns)
     {
-        foreach (Match match in Matcher.Matches(expr))
+        foreach (var matcher in rule.Matchers)
         {
-            var value = match.Groups[3].Success ? match.Groups[3].Value : match.Groups[4].Value;
-            var candidates = match.Groups[1].Value switch
+            var candidates = matcher.Label switch
             {
                 "job" => scrapes.Select(s => s.Job),
                 "service" => scrapes.Select(s => s.Service).OfType<string>(),
                 _ => [ns],
             };
-            if (candidates.Any(c => match.Groups[2].Value == "=" ? c == value : FullMatch(value, c)))
+            if (candidates.Any(c => matcher.Regex ? FullMatch(matcher.Value, c) : c == matcher.Value))
             {
                 return true;
             }

@@ -27,11 +27,39 @@ public sealed record MetricsMonitor(
     public override string ToString() => $"{Kind} {Namespace}/{Name}";
 }
 
+/// <summary>A label matcher of a PromQL expression on job, service or namespace: <c>job="chat"</c>, <c>job=~"chat.*"</c>.</summary>
+/// <param name="Label">job, service or namespace.</param>
+/// <param name="Regex">Whether it is <c>=~</c> (otherwise <c>=</c>).</param>
+/// <param name="Value">The quoted value.</param>
+public sealed record LabelMatcher(string Label, bool Regex, string Value);
+
+/// <summary>An alerting rule: its name, and the job, service and namespace matchers of its expression, read once.</summary>
+public sealed record AlertRule(string Name, ImmutableArray<LabelMatcher> Matchers)
+{
+    private static readonly System.Text.RegularExpressions.Regex Matcher = new(
+        """\b(job|service|namespace)\s*(=~|=)\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+        TimeSpan.FromMilliseconds(100));
+
+    /// <summary>The rule named <paramref name="name"/> with the PromQL expression <paramref name="expr"/>.</summary>
+    public static AlertRule Of(string name, string expr)
+    {
+        try
+        {
+            return new AlertRule(name, [.. Matcher.Matches(expr).Select(m => new LabelMatcher(m.Groups[1].Value, m.Groups[2].Value == "=~", m.Groups[3].Success ? m.Groups[3].Value : m.Groups[4].Value))]);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return new AlertRule(name, []);
+        }
+    }
+}
+
 /// <summary>A PrometheusRule's alerting rules (recording rules are left out), as PerformanceTracking reads them.</summary>
 /// <param name="Namespace">Its namespace.</param>
 /// <param name="Name">Its name.</param>
-/// <param name="Alerts">Each alerting rule: its name and its PromQL expression.</param>
-public sealed record AlertRuleSet(string Namespace, string Name, ImmutableArray<(string Alert, string Expr)> Alerts)
+/// <param name="Alerts">Each alerting rule, with the matchers of its expression.</param>
+public sealed record AlertRuleSet(string Namespace, string Name, ImmutableArray<AlertRule> Alerts)
 {
     /// <summary>"PrometheusRule namespace/name", for messages.</summary>
     public override string ToString() => $"PrometheusRule {Namespace}/{Name}";
@@ -72,14 +100,14 @@ public static class MonitoringReader
     /// <summary>A PrometheusRule: its alerting rules.</summary>
     public static AlertRuleSet Rules(string ns, JsonObject obj)
     {
-        var alerts = ImmutableArray.CreateBuilder<(string, string)>();
+        var alerts = ImmutableArray.CreateBuilder<AlertRule>();
         foreach (var group in (obj["spec"]?["groups"] as JsonArray ?? []).OfType<JsonObject>())
         {
             foreach (var rule in (group["rules"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 if (Text(rule["alert"]) is { Length: > 0 } alert)
                 {
-                    alerts.Add((alert, Text(rule["expr"]) ?? ""));
+                    alerts.Add(AlertRule.Of(alert, Text(rule["expr"]) ?? ""));
                 }
             }
         }

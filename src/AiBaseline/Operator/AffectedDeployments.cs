@@ -142,8 +142,8 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
             .SelectMany(ClusterCaches.WatchedNamespaces)
             .Prepend(change.Object.Metadata.NamespaceProperty)
             .Distinct(StringComparer.Ordinal)
-            .SelectMany(InNamespaceOrAll)
-            .Distinct(),
+            .ToList()
+            .SelectMany(InNamespaceOrAll),
         _ => Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty)),
     };
 

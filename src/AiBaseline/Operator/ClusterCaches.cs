@@ -382,11 +382,11 @@ internal sealed class ClusterCaches
         var installed = Monitoring[MonitoringType.ServiceMonitor.Kind].IsAvailable || Monitoring[MonitoringType.PodMonitor.Kind].IsAvailable;
         var monitors = new[] { MonitoringType.ServiceMonitor, MonitoringType.PodMonitor }
             .SelectMany(t => Monitoring[t.Kind].Cache.ByIndex(ByWatchedNamespace, ns).Concat(Monitoring[t.Kind].Cache.ByIndex(ByWatchedNamespace, AnyNamespace))
-                .Select(o => MonitoringReader.Monitor(t.Kind, o.Metadata.NamespaceProperty, o.ToJson())))
+                .Select(o => (MetricsMonitor)o.Read!))
             .Where(m => m.Watches(ns))
             .ToImmutableArray();
         var rules = monitors.Select(m => m.Namespace).Prepend(ns).Distinct(StringComparer.Ordinal)
-            .SelectMany(n => Monitoring[MonitoringType.PrometheusRule.Kind].Cache.ListByNamespace(n).Select(o => MonitoringReader.Rules(n, o.ToJson())));
+            .SelectMany(n => Monitoring[MonitoringType.PrometheusRule.Kind].Cache.ListByNamespace(n).Select(o => (AlertRuleSet)o.Read!));
         return new MonitoringState(installed, monitors, [.. rules]);
     }
 
@@ -394,13 +394,13 @@ internal sealed class ClusterCaches
     public VulnerabilityState VulnerabilitiesOf(string ns)
     {
         var reports = Monitoring[MonitoringType.VulnerabilityReport.Kind];
-        return new VulnerabilityState(reports.IsAvailable, [.. reports.Cache.ListByNamespace(ns).Select(o => VulnerabilityReportReader.Read(ns, o.ToJson()))]);
+        return new VulnerabilityState(reports.IsAvailable, [.. reports.Cache.ListByNamespace(ns).Select(o => (ImageVulnerabilityReport)o.Read!)]);
     }
 
     /// <summary>The namespaces a ServiceMonitor or PodMonitor selects in: its own, those of matchNames, or all.</summary>
     public static IEnumerable<string> WatchedNamespaces(MonitoringObject monitor)
     {
-        var read = MonitoringReader.Monitor(monitor.Kind, monitor.Metadata.NamespaceProperty, monitor.ToJson());
+        var read = (MetricsMonitor)monitor.Read!;
         return read.AnyNamespace ? [AnyNamespace] : read.MatchNames.IsDefaultOrEmpty ? [read.Namespace] : read.MatchNames;
     }
 

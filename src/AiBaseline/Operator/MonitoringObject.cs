@@ -18,6 +18,13 @@ internal sealed class MonitoringObject : JsonSpecObject
     [JsonPropertyName("report")]
     public JsonObject? Report { get; set; }
 
+    /// <summary>
+    /// The object as its reader reads it (a <see cref="MetricsMonitor"/>, <see cref="AlertRuleSet"/> or
+    /// <see cref="ImageVulnerabilityReport"/>), read once when it is cached rather than at every evaluation.
+    /// </summary>
+    [JsonIgnore]
+    public object? Read { get; private set; }
+
     /// <summary>The object as the readers read it.</summary>
     public JsonObject ToJson() => new()
     {
@@ -41,6 +48,13 @@ internal sealed class MonitoringObject : JsonSpecObject
             : null;
         Spec = MonitoringReader.TrimSpec(kind, Spec);
         Report = VulnerabilityReportReader.Trim(Report);
+        var ns = Metadata.NamespaceProperty ?? "";
+        Read = kind switch
+        {
+            "ServiceMonitor" or "PodMonitor" => MonitoringReader.Monitor(kind, ns, ToJson()),
+            "PrometheusRule" => MonitoringReader.Rules(ns, ToJson()),
+            _ => VulnerabilityReportReader.Read(ns, ToJson()),
+        };
         return this;
     }
 }
