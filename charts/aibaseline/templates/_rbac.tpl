@@ -102,11 +102,12 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["configuration.konghq.com"]
   resources: ["kongplugins"]
   verbs: ["get", "list", "watch"]
-# Read what watches the model (MetricsScraping, PerformanceTracking, VulnerabilityFixes): the Prometheus Operator's
-# ServiceMonitors, PodMonitors and PrometheusRules, and Trivy Operator's VulnerabilityReports, only where their CRDs are installed.
+# Read what watches the model (MetricsScraping, PerformanceTracking): the Prometheus Operator's ServiceMonitors,
+# PodMonitors and PrometheusRules, only where their CRDs are installed.
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors", "podmonitors", "prometheusrules"]
   verbs: ["get", "list", "watch"]
+# Trivy Operator's scans of the model's images (VulnerabilityFixes), only where its CRD is installed.
 - apiGroups: ["aquasecurity.github.io"]
   resources: ["vulnerabilityreports"]
   verbs: ["get", "list", "watch"]
