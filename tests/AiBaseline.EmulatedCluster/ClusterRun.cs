@@ -25,7 +25,8 @@ internal static class ClusterRun
         Directory.CreateDirectory(Path.GetDirectoryName(kubeconfig)!);
 
         await using var api = await Emulator.StartAsync(new KubeEmulatorOptions { AutoCreateNamespaces = true, Port = options.Port }, cancellationToken);
-        var crds = api.ApplyCrdsFrom(Path.Combine(repository, "crds")) + api.ApplyCrdsFrom(Path.Combine(repository, "tests", "vendor", "serving-crds"));
+        var crds = api.ApplyCrdsFrom(Path.Combine(repository, "crds")) + api.ApplyCrdsFrom(Path.Combine(repository, "tests", "vendor", "serving-crds"))
+            + api.ApplyCrdsFrom(Path.Combine(repository, "tests", "vendor", "monitoring-crds"));
         var objects = options.Examples ? ExampleManifests.Apply(api, Path.Combine(repository, "examples")) : 0;
         api.WriteKubeconfig(kubeconfig);
         output.WriteLine($"API emulator on {api.Url}: {crds} CRDs, {objects} objects from examples/.");

@@ -67,9 +67,23 @@ internal static class Builders
             },
         });
 
+    /// <summary>The model's ClusterIP Service: it selects the pods (app: scorer) and names its metrics port.</summary>
+    public static ExposedService MetricsService() => new("scorer", "ClusterIP", ImmutableDictionary<string, string>.Empty.Add("app", "scorer"), [])
+    {
+        Labels = ImmutableDictionary<string, string>.Empty.Add("app", "scorer"),
+        PortNames = ["http", "metrics"],
+    };
+
+    /// <summary>A ServiceMonitor scraping <see cref="MetricsService"/> and a PrometheusRule alerting on its job, as the Prometheus Operator reads them.</summary>
+    public static MonitoringState Monitored() => new(
+        true,
+        [new MetricsMonitor("ServiceMonitor", Namespace, "scorer", new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "scorer" } }, false, [], null, ["metrics"])],
+        [new AlertRuleSet(Namespace, "scorer-alerts", [AlertRule.Of("ScorerLatencyHigh", """histogram_quantile(0.99, sum by (le) (rate(request_latency_seconds_bucket{job="scorer"}[5m]))) > 2""")])]);
+
     /// <summary>
     /// A snapshot of <paramref name="deployment"/> with its workload: serving (2 replicas) from stage Deployment on,
-    /// scaled to zero before it, as a model in Design or Development does not serve yet.
+    /// scaled to zero before it, as a model in Design or Development does not serve yet. Its metrics are scraped and
+    /// alerted on (<see cref="Monitored"/>).
     /// </summary>
     public static Snapshot Snapshot(AIModelDeployment? deployment = null, WorkloadState? workload = null) => new()
     {
@@ -78,5 +92,7 @@ internal static class Builders
         ServiceAccount = new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "scorer", NamespaceProperty = Namespace }, AutomountServiceAccountToken = false },
         NetworkPolicies = NetworkPolicyBuilders.Isolating(),
         Secrets = ImmutableArray<SecretMetadata>.Empty,
+        ExposedServices = [MetricsService()],
+        Monitoring = Monitored(),
     };
 }

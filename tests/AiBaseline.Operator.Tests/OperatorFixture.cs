@@ -23,11 +23,15 @@ internal sealed class OperatorFixture : IAsyncDisposable
     /// <summary>The folder of the CRDs the tests serve.</summary>
     public static string CrdFolder => Path.Combine(AppContext.BaseDirectory, "crds");
 
-    /// <summary>An emulator serving the CRDs of <paramref name="crds"/> (by default every shipped CRD).</summary>
+    /// <summary>
+    /// An emulator serving the CRDs of <paramref name="crds"/> (by default every shipped CRD) and the Prometheus Operator's
+    /// and Trivy Operator's, whose kinds the examples hold.
+    /// </summary>
     public static async Task<OperatorFixture> StartAsync(string? crds = null)
     {
         var server = await Emulator.StartAsync(new KubeEmulatorOptions { AutoCreateNamespaces = true }, TestContext.Current.CancellationToken);
         server.ApplyCrdsFrom(crds ?? CrdFolder);
+        server.ApplyCrdsFrom(Path.Combine(AppContext.BaseDirectory, "monitoring-crds"));
 
         return new OperatorFixture(server);
     }

@@ -102,6 +102,15 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["configuration.konghq.com"]
   resources: ["kongplugins"]
   verbs: ["get", "list", "watch"]
+# Read what watches the model (MetricsScraping, PerformanceTracking): the Prometheus Operator's ServiceMonitors,
+# PodMonitors and PrometheusRules, only where their CRDs are installed.
+- apiGroups: ["monitoring.coreos.com"]
+  resources: ["servicemonitors", "podmonitors", "prometheusrules"]
+  verbs: ["get", "list", "watch"]
+# Trivy Operator's scans of the model's images (VulnerabilityFixes), only where its CRD is installed.
+- apiGroups: ["aquasecurity.github.io"]
+  resources: ["vulnerabilityreports"]
+  verbs: ["get", "list", "watch"]
 # Services, ServiceAccounts, volumes and ConfigMaps the pods use: exposure, token mounting, retirement, credentials in ConfigMaps.
 - apiGroups: [""]
   resources: ["services", "serviceaccounts", "persistentvolumeclaims", "configmaps"]

@@ -36,6 +36,14 @@ public sealed class BaselineProfileSpec
     [JsonPropertyName("evidence")]
     public EvidencePolicy Evidence { get; set; } = new();
 
+    /// <summary>Whether the model's metrics must be scraped and alerted on (EN 304 223 5.4.2-3, 5.4.2-4).</summary>
+    [JsonPropertyName("monitoring")]
+    public MonitoringPolicy Monitoring { get; set; } = new();
+
+    /// <summary>How the vulnerability reports of the model's images are judged (EN 304 223 5.4.1-1).</summary>
+    [JsonPropertyName("vulnerabilities")]
+    public VulnerabilityPolicy Vulnerabilities { get; set; } = new();
+
     [JsonPropertyName("waivers")]
     public WaiverPolicy Waivers { get; set; } = new();
 
@@ -356,6 +364,47 @@ public sealed class EvidencePolicy
     [DefaultValue(30)]
     [Range(0, 3650)]
     public int WarnBeforeExpiryDays { get; set; } = 30;
+}
+
+/// <summary>Monitoring of the model's behaviour through the Prometheus Operator (EN 304 223 5.4.2-3, 5.4.2-4).</summary>
+public sealed class MonitoringPolicy
+{
+    /// <summary>
+    /// A ServiceMonitor or PodMonitor must scrape the model's pods (MetricsScraping, 5.4.2-3). When false the control
+    /// does not apply and the provision awaits attestation.
+    /// </summary>
+    [JsonPropertyName("requireScrape")]
+    [DefaultValue(true)]
+    public bool RequireScrape { get; set; } = true;
+
+    /// <summary>
+    /// A PrometheusRule must alert on the model's scraped metrics (PerformanceTracking, 5.4.2-4). When false the control
+    /// does not apply and the provision awaits attestation.
+    /// </summary>
+    [JsonPropertyName("requireAlertRules")]
+    [DefaultValue(true)]
+    public bool RequireAlertRules { get; set; } = true;
+}
+
+/// <summary>Security fixes reaching the model's images, read from Trivy Operator VulnerabilityReports (EN 304 223 5.4.1-1).</summary>
+public sealed class VulnerabilityPolicy
+{
+    /// <summary>
+    /// Every image of the model must have a VulnerabilityReport in the cluster (VulnerabilityFixes). When false the
+    /// control does not apply and the provision awaits attestation.
+    /// </summary>
+    [JsonPropertyName("requireReports")]
+    [DefaultValue(true)]
+    public bool RequireReports { get; set; } = true;
+
+    /// <summary>
+    /// How many days a fixable critical vulnerability (one with a fixedVersion) may stay in a running image after it was
+    /// published before the control is not met; 0 allows none at all.
+    /// </summary>
+    [JsonPropertyName("maxFixableCriticalAgeDays")]
+    [DefaultValue(30)]
+    [Range(0, 3650)]
+    public int MaxFixableCriticalAgeDays { get; set; } = 30;
 }
 
 /// <summary>How far a BaselineException may reach.</summary>

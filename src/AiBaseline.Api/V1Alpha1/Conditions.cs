@@ -42,6 +42,9 @@ public static class ConditionTypes
     public const string LeastPrivilege = "LeastPrivilege";
     public const string KnownGoodStateRestorable = "KnownGoodStateRestorable";
     public const string ApiRateLimited = "ApiRateLimited";
+    public const string MetricsScraped = "MetricsScraped";
+    public const string PerformanceTracked = "PerformanceTracked";
+    public const string VulnerabilitiesFixed = "VulnerabilitiesFixed";
     public const string RetirementComplete = "RetirementComplete";
     public const string EvidenceCurrent = "EvidenceCurrent";
 

@@ -8,7 +8,9 @@ public sealed record ControlOutcome(ControlResult Result, string Reason, string 
 {
     /// <summary>
     /// Provisions of the control that a Met outcome cannot meet, because what it found was only declared and nothing
-    /// checked it (a digest nobody verifies cannot show that an asset is authentic). They are left to evidence.
+    /// checked it (a digest nobody verifies cannot show that an asset is authentic); or, on a NotApplicable outcome, that
+    /// the control leaves undecided because the profile does not require its source or the input does not hold it. They
+    /// are left to evidence.
     /// </summary>
     public ImmutableArray<string> Unverified { get; init; } = [];
 

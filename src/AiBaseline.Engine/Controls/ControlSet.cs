@@ -16,6 +16,9 @@ public static class ControlSet
         new LeastPrivilegeControl(),
         new KnownGoodStateControl(),
         new ApiRateLimitControl(),
+        new MetricsScrapingControl(),
+        new PerformanceTrackingControl(),
+        new VulnerabilityFixesControl(),
         new RetirementControl(),
         new EvidenceControl(),
     ];

@@ -18,6 +18,12 @@ public interface IControl
     /// <summary>The EN 304 223 provisions whose result it decides.</summary>
     ImmutableArray<string> Provisions { get; }
 
+    /// <summary>
+    /// For a workload of several pod templates: true when the pods of one template meeting the control meet it for the
+    /// workload (the template that serves the model's metrics), false when every template must (the default).
+    /// </summary>
+    bool AnyTemplate => false;
+
     /// <summary>Judges the snapshot. Never throws for bad user input; reports it as a result.</summary>
     ControlOutcome Evaluate(EvaluationContext context);
 }

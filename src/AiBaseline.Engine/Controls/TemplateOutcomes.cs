@@ -19,6 +19,12 @@ internal static class TemplateOutcomes
         }
 
         var parts = snapshot.PerTemplate.Select(t => (t.Role, Outcome: control.Evaluate(new EvaluationContext(t.Snapshot, profile, now)))).ToList();
+        if (control.AnyTemplate && parts.Where(p => p.Outcome.Result == ControlResult.Met).ToList() is { Count: > 0 } met && met.Count < parts.Count)
+        {
+            // One template meeting it meets it for the workload: the message says which.
+            return met[0].Outcome with { Message = Headed(met) };
+        }
+
         return Merge(parts);
     }
 
@@ -38,11 +44,13 @@ internal static class TemplateOutcomes
 
         var worst = parts.Select(p => p.Outcome.Result).MaxBy(Severity);
         var chosen = parts.Where(p => p.Outcome.Result == worst).ToList();
-        var message = string.Join("; ", chosen
-            .GroupBy(p => p.Outcome.Message, StringComparer.Ordinal)
-            .Select(g => $"{string.Join(", ", g.Select(p => p.Role))} template{(g.Count() > 1 ? "s" : "")}: {g.Key}"));
-        return new ControlOutcome(worst, chosen[0].Outcome.Reason, message) { Unverified = unverified };
+        return new ControlOutcome(worst, chosen[0].Outcome.Reason, Headed(chosen)) { Unverified = unverified };
     }
+
+    /// <summary>Each distinct message of <paramref name="parts"/>, headed by the roles of the templates that gave it.</summary>
+    private static string Headed(IEnumerable<(string Role, ControlOutcome Outcome)> parts) => string.Join("; ", parts
+        .GroupBy(p => p.Outcome.Message, StringComparer.Ordinal)
+        .Select(g => $"{string.Join(", ", g.Select(p => p.Role))} template{(g.Count() > 1 ? "s" : "")}: {g.Key}"));
 
     private static int Severity(ControlResult result) => result switch
     {

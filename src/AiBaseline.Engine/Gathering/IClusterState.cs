@@ -46,6 +46,15 @@ public interface IClusterState : IRbacState
     /// <summary>The BackendTrafficPolicies and KongPlugins of the namespace.</summary>
     IReadOnlyList<RateLimitPolicy> RateLimitPolicies(string ns) => [];
 
+    /// <summary>
+    /// The ServiceMonitors and PodMonitors that watch the namespace, the PrometheusRules of the namespace and of those
+    /// monitors' namespaces, and whether the Prometheus Operator's CRDs are there.
+    /// </summary>
+    MonitoringState Monitoring(string ns) => MonitoringState.None;
+
+    /// <summary>The VulnerabilityReports of the namespace, and whether Trivy Operator's CRD is there.</summary>
+    VulnerabilityState Vulnerabilities(string ns) => VulnerabilityState.NotKnown;
+
     /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
     IReadOnlyList<string> PersistentVolumeClaimNames(string ns);
 }

@@ -57,6 +57,8 @@ public static class SnapshotAssembler
             ExposedServices = [.. state.ExposedServices(ns).Where(s => ExposureReader.Selects(s.Selector, workload?.Template.Metadata?.Labels))],
             Routes = [.. routes],
             RateLimitPolicies = [.. PolicyNamespaces(ns, routes).SelectMany(state.RateLimitPolicies)],
+            Monitoring = state.Monitoring(ns),
+            Vulnerabilities = state.Vulnerabilities(ns),
             Provenance = provenance?.ToImmutableDictionary(StringComparer.Ordinal),
         };
     }

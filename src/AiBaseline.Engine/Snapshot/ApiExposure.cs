@@ -8,7 +8,14 @@ namespace AiBaseline.Engine;
 /// <param name="Type">spec.type: ClusterIP (the default), NodePort, LoadBalancer or ExternalName.</param>
 /// <param name="Selector">spec.selector; empty when the Service selects no pods (its endpoints are managed by hand).</param>
 /// <param name="KongPlugins">The KongPlugins its konghq.com/plugins annotation names.</param>
-public sealed record ExposedService(string Name, string Type, ImmutableDictionary<string, string> Selector, ImmutableArray<string> KongPlugins);
+public sealed record ExposedService(string Name, string Type, ImmutableDictionary<string, string> Selector, ImmutableArray<string> KongPlugins)
+{
+    /// <summary>Its own labels, which a ServiceMonitor selects it by (MetricsScraping).</summary>
+    public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The names of its ports (spec.ports[].name), which a ServiceMonitor's endpoints scrape by name.</summary>
+    public ImmutableArray<string> PortNames { get; init; } = [];
+}
 
 /// <summary>A route into the cluster: an Ingress, a Gateway API HTTPRoute or GRPCRoute.</summary>
 /// <param name="Kind">Ingress, HTTPRoute or GRPCRoute.</param>
@@ -64,7 +71,9 @@ public static class ExposureReader
     {
         var spec = obj["spec"] as JsonObject;
         var selector = (spec?["selector"] as JsonObject ?? []).Where(p => p.Value is JsonValue).ToImmutableDictionary(p => p.Key, p => Text(p.Value) ?? "", StringComparer.Ordinal);
-        return new ExposedService(Name(obj), Text(spec?["type"]) ?? "ClusterIP", selector, KongPlugins(obj));
+        var labels = (obj["metadata"]?["labels"] as JsonObject ?? []).Where(p => p.Value is JsonValue).ToImmutableDictionary(p => p.Key, p => Text(p.Value) ?? "", StringComparer.Ordinal);
+        var ports = (spec?["ports"] as JsonArray ?? []).Select(p => Text(p?["name"])).OfType<string>().ToImmutableArray();
+        return new ExposedService(Name(obj), Text(spec?["type"]) ?? "ClusterIP", selector, KongPlugins(obj)) { Labels = labels, PortNames = ports };
     }
 
     /// <summary>
@@ -96,7 +105,11 @@ public static class ExposureReader
     public static ExposedService Service(k8s.Models.V1Service service) =>
         new(service.Metadata?.Name ?? "", service.Spec?.Type ?? "ClusterIP",
             (service.Spec?.Selector ?? new Dictionary<string, string>()).ToImmutableDictionary(StringComparer.Ordinal),
-            KongPlugins(service.Metadata?.Annotations));
+            KongPlugins(service.Metadata?.Annotations))
+        {
+            Labels = (service.Metadata?.Labels ?? new Dictionary<string, string>()).ToImmutableDictionary(StringComparer.Ordinal),
+            PortNames = [.. (service.Spec?.Ports ?? []).Select(p => p.Name).OfType<string>()],
+        };
 
     /// <summary>An Ingress as the operator's cache holds it.</summary>
     public static ExternalRoute Route(k8s.Models.V1Ingress ingress) =>

@@ -62,6 +62,12 @@ public sealed record Snapshot
     /// <summary>Names of the PersistentVolumeClaims of the namespace.</summary>
     public ImmutableArray<string> PersistentVolumeClaims { get; init; } = [];
 
+    /// <summary>The ServiceMonitors, PodMonitors and PrometheusRules that may concern the model (MetricsScraping, PerformanceTracking).</summary>
+    public MonitoringState Monitoring { get; init; } = MonitoringState.None;
+
+    /// <summary>The VulnerabilityReports of the namespace (VulnerabilityFixes).</summary>
+    public VulnerabilityState Vulnerabilities { get; init; } = VulnerabilityState.NotKnown;
+
     /// <summary>The BaselineExceptions of the namespace that select the deployment (<see cref="Waivers.WaiverRules.Selects"/>).</summary>
     public ImmutableArray<BaselineException> Waivers { get; init; } = [];
 

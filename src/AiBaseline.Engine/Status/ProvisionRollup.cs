@@ -49,9 +49,16 @@ internal static class ProvisionRollup
 
     private static readonly List<EvaluatedControl> NoControls = [];
 
-    /// <summary>The controls would meet the provision, but one of them found only what was declared: evidence decides it.</summary>
-    private static bool OnlyDeclared(List<EvaluatedControl> deciding, string id) =>
-        Worst(deciding) == ProvisionResult.Met && deciding.Any(d => d.Outcome.Result == ControlResult.Met && d.Outcome.Unverified.Contains(id));
+    /// <summary>
+    /// The controls would meet the provision, but one of them found only what was declared; or none applies, and one of
+    /// them left the provision to evidence (its source is not required, or not in the input): evidence decides it.
+    /// </summary>
+    private static bool OnlyDeclared(List<EvaluatedControl> deciding, string id) => Worst(deciding) switch
+    {
+        ProvisionResult.Met => deciding.Any(d => d.Outcome.Result == ControlResult.Met && d.Outcome.Unverified.Contains(id)),
+        ProvisionResult.NotApplicable => deciding.Any(d => d.Outcome.Result == ControlResult.NotApplicable && d.Outcome.Unverified.Contains(id)),
+        _ => false,
+    };
 
     /// <summary>The controls deciding each provision, in control order: one pass over the few (control, provision) pairs.</summary>
     private static Dictionary<string, List<EvaluatedControl>> DecidingControls(ImmutableArray<EvaluatedControl> outcomes)

@@ -181,6 +181,7 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
         ("rbac.authorization.k8s.io", "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding") => true,
         ("networking.k8s.io", "Ingress") or ("gateway.networking.k8s.io", "HTTPRoute" or "GRPCRoute") => true,
         ("gateway.envoyproxy.io", "BackendTrafficPolicy") or ("configuration.konghq.com", "KongPlugin") => true,
+        (MonitoringReader.Group, "ServiceMonitor" or "PodMonitor" or "PrometheusRule") or (VulnerabilityReportReader.Group, "VulnerabilityReport") => true,
         _ => false,
     };
 
@@ -208,7 +209,8 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
         // plain write would render differently, go through the tree as they always did.
         var json = new ArrayBufferWriter<byte>(4096);
         JsonNode? converted = null;
-        if (kind is "Service" or "Ingress" or "HTTPRoute" or "GRPCRoute" or "BackendTrafficPolicy" or "KongPlugin" || !TryWriteJson(document.Node, json))
+        if (kind is "Service" or "Ingress" or "HTTPRoute" or "GRPCRoute" or "BackendTrafficPolicy" or "KongPlugin" or "ServiceMonitor" or "PodMonitor" or "PrometheusRule" or "VulnerabilityReport"
+            || !TryWriteJson(document.Node, json))
         {
             converted = YamlToJson.Convert(document.Node)!;
             if (!NoEmptyListItems(document, converted, label))
@@ -280,6 +282,15 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
             case "BackendTrafficPolicy" or "KongPlugin":
                 var limit = converted!.AsObject();
                 return (set, d) => set.Index.AddRateLimitPolicy(ns.Or(d), ExposureReader.Policy(kind, ns.Or(d), limit));
+            case "ServiceMonitor" or "PodMonitor":
+                var monitor = converted!.AsObject();
+                return (set, d) => set.Index.AddMonitor(MonitoringReader.Monitor(kind, ns.Or(d), monitor));
+            case "PrometheusRule":
+                var rules = converted!.AsObject();
+                return (set, d) => set.Index.AddAlertRules(MonitoringReader.Rules(ns.Or(d), rules));
+            case "VulnerabilityReport":
+                var report = converted!.AsObject();
+                return (set, d) => set.Index.AddVulnerabilityReport(VulnerabilityReportReader.Read(ns.Or(d), report));
             case "PersistentVolumeClaim":
                 var claim = JsonSerializer.Deserialize<V1PersistentVolumeClaim>(json, KubernetesJsonOptions.Shared)!.Metadata.Name;
                 return (set, d) => set.Index.AddPersistentVolumeClaim(ns.Or(d), claim);

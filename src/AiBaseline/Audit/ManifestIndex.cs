@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Gathering;
@@ -29,6 +30,9 @@ public sealed class ManifestIndex : IClusterState
     private readonly Dictionary<string, List<ExposedService>> exposedServices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ExternalRoute>> routes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<RateLimitPolicy>> rateLimitPolicies = new(StringComparer.Ordinal);
+    private readonly List<MetricsMonitor> monitors = [];
+    private readonly Dictionary<string, List<AlertRuleSet>> alertRules = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ImageVulnerabilityReport>> vulnerabilityReports = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), ReadOnlyMemory<byte>> pullSecrets = [];
 
     private readonly List<Located<NamespacedWorkload>> allWorkloads = [];
@@ -104,6 +108,12 @@ public sealed class ManifestIndex : IClusterState
 
     internal void AddRateLimitPolicy(string ns, RateLimitPolicy policy) => ListOf(rateLimitPolicies, ns).Add(policy);
 
+    internal void AddMonitor(MetricsMonitor monitor) => monitors.Add(monitor);
+
+    internal void AddAlertRules(AlertRuleSet rules) => ListOf(alertRules, rules.Namespace).Add(rules);
+
+    internal void AddVulnerabilityReport(ImageVulnerabilityReport report) => ListOf(vulnerabilityReports, report.Namespace).Add(report);
+
     public WorkloadState? Workload(WorkloadKind kind, string ns, string name) => workloads.GetValueOrDefault((kind, ns, name));
 
     public IReadOnlyList<V1NetworkPolicy> NetworkPolicies(string ns) => networkPolicies.GetValueOrDefault(ns) ?? [];
@@ -148,6 +158,18 @@ public sealed class ManifestIndex : IClusterState
     public IReadOnlyList<ExternalRoute> Routes(string ns) => routes.GetValueOrDefault(ns) ?? [];
 
     public IReadOnlyList<RateLimitPolicy> RateLimitPolicies(string ns) => rateLimitPolicies.GetValueOrDefault(ns) ?? [];
+
+    /// <summary>The manifests are judged as they would be applied: a ServiceMonitor they hold would exist, one they lack would not.</summary>
+    public MonitoringState Monitoring(string ns)
+    {
+        var watching = monitors.Where(m => m.Watches(ns)).ToImmutableArray();
+        var rules = watching.Select(m => m.Namespace).Prepend(ns).Distinct(StringComparer.Ordinal).SelectMany(n => alertRules.GetValueOrDefault(n) ?? []);
+        return new MonitoringState(true, watching, [.. rules]);
+    }
+
+    /// <summary>VulnerabilityReports are made in the cluster: with none in the input, nothing is known of them.</summary>
+    public VulnerabilityState Vulnerabilities(string ns) =>
+        vulnerabilityReports.Count == 0 ? VulnerabilityState.NotKnown : new VulnerabilityState(true, [.. vulnerabilityReports.GetValueOrDefault(ns) ?? []]);
 
     private static List<T> ListOf<T>(Dictionary<string, List<T>> lists, string ns)
     {

@@ -129,6 +129,36 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
         return attached.Prepend(ns).Distinct(StringComparer.Ordinal).SelectMany(n => Keys(caches.ModelDeployments.Cache.ListByNamespace(n)));
     }
 
+    /// <summary>
+    /// A ServiceMonitor or PodMonitor may select pods of every namespace its namespaceSelector takes in, before and after
+    /// the change; a PrometheusRule concerns the deployments of its namespace and of the namespaces its namespace's
+    /// monitors watch; a VulnerabilityReport the deployments of its namespace.
+    /// </summary>
+    public IEnumerable<ObjectKey> OfMonitoringObject(InformerEvent<MonitoringObject> change) => change.Object.Kind switch
+    {
+        "ServiceMonitor" or "PodMonitor" => Both(change, m => ClusterCaches.WatchedNamespaces(m).SelectMany(InNamespaceOrAll)),
+        "PrometheusRule" => new[] { MonitoringType.ServiceMonitor, MonitoringType.PodMonitor }
+            .SelectMany(t => caches.Monitoring[t.Kind].Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty))
+            .SelectMany(ClusterCaches.WatchedNamespaces)
+            .Prepend(change.Object.Metadata.NamespaceProperty)
+            .Distinct(StringComparer.Ordinal)
+            .ToList()
+            .SelectMany(InNamespaceOrAll),
+        _ => Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty)),
+    };
+
+    /// <summary>
+    /// The Prometheus Operator's or Trivy Operator's CRD was installed or removed: every deployment's monitoring or
+    /// vulnerability verdict may move between Unknown and judged, even where no object of the kind exists.
+    /// </summary>
+    public IEnumerable<ObjectKey> OfMonitoringCrd(InformerEvent<PartialObjectMetadata> change) =>
+        change.Type != InformerEventType.Updated && MonitoringType.All.Any(t => t.CrdName == change.Object.Metadata.Name)
+            ? Keys(caches.ModelDeployments.Cache.List())
+            : [];
+
+    private IEnumerable<ObjectKey> InNamespaceOrAll(string ns) =>
+        Keys(ns == ClusterCaches.AnyNamespace ? caches.ModelDeployments.Cache.List() : caches.ModelDeployments.Cache.ListByNamespace(ns));
+
     public IEnumerable<ObjectKey> OfPersistentVolumeClaim(InformerEvent<PartialObjectMetadata> change) =>
         InNamespace(change.Object.Metadata, (d, _, name) => d.Spec.Retirement?.PersistentVolumeClaims?.Contains(name) ?? false);
 

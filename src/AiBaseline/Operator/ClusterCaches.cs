@@ -27,6 +27,12 @@ internal sealed class ClusterCaches
     /// <summary>AIModelDeployments by <c>namespace/Kind/name</c> of their workload.</summary>
     public const string ByWorkload = "workload";
 
+    /// <summary>ServiceMonitors and PodMonitors by the namespaces their namespaceSelector takes in, <see cref="AnyNamespace"/> for all.</summary>
+    public const string ByWatchedNamespace = "watches";
+
+    /// <summary>The <see cref="ByWatchedNamespace"/> value of a monitor whose namespaceSelector is any: true.</summary>
+    public const string AnyNamespace = "*";
+
     /// <summary>Deployments by the name of the InferenceService that controls them (KServe's raw deployment mode).</summary>
     public const string ByOwningInferenceService = "inferenceservice";
 
@@ -100,13 +106,19 @@ internal sealed class ClusterCaches
         // (dashboards, CA bundles), so the cache keeps those entries alone, which leaves every verdict as it was.
         ConfigMaps = Watch<V1ConfigMap>(OperatorResources.ConfigMaps, trim: TrimConfigMap);
         ServiceAccounts = Watch<V1ServiceAccount>(OperatorResources.ServiceAccounts);
-        // A Service keeps its type, selector and Kong plugins (ApiRateLimit: what exposes the model's pods), nothing else.
+        // A Service keeps its type, selector and Kong plugins (ApiRateLimit: what exposes the model's pods), and its labels
+        // and port names (MetricsScraping: what a ServiceMonitor selects and scrapes), nothing else.
         Services = Watch<V1Service>(
             OperatorResources.Services,
             trim: s =>
             {
                 s.Status = null;
-                s.Spec = s.Spec is null ? null : new V1ServiceSpec { Type = s.Spec.Type, Selector = s.Spec.Selector };
+                s.Spec = s.Spec is null ? null : new V1ServiceSpec
+                {
+                    Type = s.Spec.Type,
+                    Selector = s.Spec.Selector,
+                    Ports = s.Spec.Ports?.Where(p => p.Name is not null).Select(p => new V1ServicePort { Name = p.Name, Port = p.Port }).ToList(),
+                };
             },
             withoutStatus: true,
             keptAnnotations: [ExposureReader.KongPluginsAnnotation]);
@@ -195,8 +207,36 @@ internal sealed class ClusterCaches
                 })],
                 crdSynced.WaitForSyncAsync);
         }, StringComparer.Ordinal);
+        // ServiceMonitors, PodMonitors, PrometheusRules and Trivy's VulnerabilityReports, the same way, trimmed to what
+        // MetricsScraping, PerformanceTracking and VulnerabilityFixes read.
+        Monitoring = MonitoringType.All.ToImmutableDictionary(t => t.Kind, t =>
+        {
+            IReadOnlyList<string?> scopes = namespaces.Count > 0 ? [.. namespaces] : [null];
+            return new OptionalInformer<MonitoringObject>(
+                t.Resource.ToString(),
+                cache => [.. scopes.Select(ns => new Informer<MonitoringObject>(
+                    api,
+                    new InformerOptions(t.Resource)
+                    {
+                        Namespace = ns,
+                        Name = scopes.Count > 1 ? $"{t.Resource} in {ns}" : t.Resource.ToString(),
+                        Decode = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false),
+                    },
+                    loggers.CreateLogger<Informer<MonitoringObject>>(),
+                    time)
+                {
+                    Cache = cache,
+                    Transform = o => o.Trim(t.Kind),
+                })],
+                crdSynced.WaitForSyncAsync);
+        }, StringComparer.Ordinal);
         CustomResourceDefinitions.AddHandler(change =>
         {
+            if (MonitoringType.All.FirstOrDefault(t => t.CrdName == change.Object.Metadata.Name) is { } monitoring)
+            {
+                Monitoring[monitoring.Kind].SetAvailable(change.Type != InformerEventType.Deleted);
+            }
+
             if (WorkloadTypes.All.FirstOrDefault(t => t.Crd && t.CrdName == change.Object.Metadata.Name) is { } type)
             {
                 Custom[type.Kind].SetAvailable(change.Type != InformerEventType.Deleted);
@@ -207,6 +247,11 @@ internal sealed class ClusterCaches
                 Exposure[exposure.Kind].SetAvailable(change.Type != InformerEventType.Deleted);
             }
         });
+
+        foreach (var type in new[] { MonitoringType.ServiceMonitor, MonitoringType.PodMonitor })
+        {
+            Monitoring[type.Kind].Cache.AddIndexer(ByWatchedNamespace, WatchedNamespaces);
+        }
 
         Deployments.Cache.AddIndexer(ByOwningInferenceService, d => InferenceServiceOwner(d.Metadata) is { } owner ? [owner] : []);
         ModelDeployments.Cache.AddIndexer(ByProfile, d => [BaselineEngine.ProfileName(d)]);
@@ -269,6 +314,9 @@ internal sealed class ClusterCaches
     /// <summary>Gateway API routes and rate limit policies by kind, each watched while its CustomResourceDefinition exists.</summary>
     public ImmutableDictionary<string, OptionalInformer<ExposureObject>> Exposure { get; }
 
+    /// <summary>ServiceMonitors, PodMonitors, PrometheusRules and VulnerabilityReports by kind, each watched while its CustomResourceDefinition exists.</summary>
+    public ImmutableDictionary<string, OptionalInformer<MonitoringObject>> Monitoring { get; }
+
     public InformerSet<PartialObjectMetadata> PersistentVolumeClaims { get; }
 
     public InformerSet<V1RoleBinding> RoleBindings { get; }
@@ -289,6 +337,7 @@ internal sealed class ClusterCaches
         .. Custom.OrderBy(c => c.Key).Select(c => (IInformer)c.Value),
         .. Ingresses.Members,
         .. Exposure.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IInformer)e.Value),
+        .. Monitoring.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (IInformer)e.Value),
         .. optional,
     ];
 
@@ -323,6 +372,37 @@ internal sealed class ClusterCaches
     /// <summary>The BackendTrafficPolicies and KongPlugins of a namespace.</summary>
     public IEnumerable<RateLimitPolicy> RateLimitPoliciesOf(string ns) =>
         ExposureType.All.Where(t => t.IsPolicy).SelectMany(t => Exposure[t.Kind].Cache.ListByNamespace(ns).Select(o => ExposureReader.Policy(t.Kind, ns, o.ToJson())));
+
+    /// <summary>
+    /// The monitors whose namespaceSelector takes in the namespace, the PrometheusRules of the namespace and of those
+    /// monitors' namespaces, and whether the Prometheus Operator's CRDs are served.
+    /// </summary>
+    public MonitoringState MonitoringOf(string ns)
+    {
+        var installed = Monitoring[MonitoringType.ServiceMonitor.Kind].IsAvailable || Monitoring[MonitoringType.PodMonitor.Kind].IsAvailable;
+        var monitors = new[] { MonitoringType.ServiceMonitor, MonitoringType.PodMonitor }
+            .SelectMany(t => Monitoring[t.Kind].Cache.ByIndex(ByWatchedNamespace, ns).Concat(Monitoring[t.Kind].Cache.ByIndex(ByWatchedNamespace, AnyNamespace))
+                .Select(o => (MetricsMonitor)o.Read!))
+            .Where(m => m.Watches(ns))
+            .ToImmutableArray();
+        var rules = monitors.Select(m => m.Namespace).Prepend(ns).Distinct(StringComparer.Ordinal)
+            .SelectMany(n => Monitoring[MonitoringType.PrometheusRule.Kind].Cache.ListByNamespace(n).Select(o => (AlertRuleSet)o.Read!));
+        return new MonitoringState(installed, monitors, [.. rules]);
+    }
+
+    /// <summary>The VulnerabilityReports of the namespace, and whether Trivy Operator's CRD is served.</summary>
+    public VulnerabilityState VulnerabilitiesOf(string ns)
+    {
+        var reports = Monitoring[MonitoringType.VulnerabilityReport.Kind];
+        return new VulnerabilityState(reports.IsAvailable, [.. reports.Cache.ListByNamespace(ns).Select(o => (ImageVulnerabilityReport)o.Read!)]);
+    }
+
+    /// <summary>The namespaces a ServiceMonitor or PodMonitor selects in: its own, those of matchNames, or all.</summary>
+    public static IEnumerable<string> WatchedNamespaces(MonitoringObject monitor)
+    {
+        var read = (MetricsMonitor)monitor.Read!;
+        return read.AnyNamespace ? [AnyNamespace] : read.MatchNames.IsDefaultOrEmpty ? [read.Namespace] : read.MatchNames;
+    }
 
     /// <summary>The waivers of the deployment's namespace that select it.</summary>
     public ImmutableArray<BaselineException> WaiversOf(AIModelDeployment deployment) =>

@@ -213,6 +213,12 @@ internal sealed class OperatorHost : IDisposable
         {
             Caches.Exposure[type.Kind].AddHandler(controller.Enqueue<ExposureObject>(type.IsPolicy ? map.OfRateLimitPolicy : map.OfRoute));
         }
+        foreach (var type in MonitoringType.All)
+        {
+            Caches.Monitoring[type.Kind].AddHandler(controller.Enqueue<MonitoringObject>(map.OfMonitoringObject));
+        }
+
+        Caches.CustomResourceDefinitions.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfMonitoringCrd));
         Caches.PersistentVolumeClaims.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfPersistentVolumeClaim));
         Caches.RoleBindings.AddHandler(controller.Enqueue<k8s.Models.V1RoleBinding>(map.OfRoleBinding));
         Caches.ClusterRoleBindings.AddHandler(controller.Enqueue<k8s.Models.V1ClusterRoleBinding>(map.OfClusterRoleBinding));

@@ -42,6 +42,8 @@ internal sealed class SnapshotGatherer(ClusterCaches caches)
             ExposedServices = [.. caches.Services.Cache.ListByNamespace(ns).Where(s => ExposureReader.Selects(s.Spec?.Selector, workload?.Template.Metadata?.Labels)).Select(ExposureReader.Service)],
             Routes = routes,
             RateLimitPolicies = [.. SnapshotAssembler.PolicyNamespaces(ns, routes).SelectMany(caches.RateLimitPoliciesOf)],
+            Monitoring = caches.MonitoringOf(ns),
+            Vulnerabilities = caches.VulnerabilitiesOf(ns),
             Waivers = caches.WaiversOf(deployment),
         };
     }

@@ -126,6 +126,11 @@ public sealed partial class RealServerVerdictTests(RealServerVerdictTests.Cluste
             var serving = Path.Combine(RepositoryPaths.Root, "tests", "vendor", "serving-crds");
             kubectl.Run("apply", "--server-side", "--field-manager", "aibaseline-scenarios", "--force-conflicts", "-f", serving).Succeeded();
             WaitEstablished(kubectl, "crd/leaderworkersets.leaderworkerset.x-k8s.io", "crd/inferenceservices.serving.kserve.io", "crd/rayclusters.ray.io", "crd/rayservices.ray.io", "crd/services.serving.knative.dev");
+
+            // The Prometheus Operator's and Trivy Operator's real CRDs, so the examples' ServiceMonitor, PodMonitor and PrometheusRule are validated too.
+            var monitoring = Path.Combine(RepositoryPaths.Root, "tests", "vendor", "monitoring-crds");
+            kubectl.Run("apply", "--server-side", "--field-manager", "aibaseline-scenarios", "--force-conflicts", "-f", monitoring).Succeeded();
+            WaitEstablished(kubectl, "crd/servicemonitors.monitoring.coreos.com", "crd/podmonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com", "crd/vulnerabilityreports.aquasecurity.github.io");
             kubectl.Run("create", "namespace", Namespace).Succeeded();
         }
 

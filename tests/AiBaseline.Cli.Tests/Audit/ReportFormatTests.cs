@@ -42,7 +42,7 @@ public sealed class ReportFormatTests
         var asCr = KubernetesJson.Deserialize<AIModelDeploymentStatus>(status.ToJsonString());
         Assert.True(JsonNode.DeepEquals(status, JsonNode.Parse(KubernetesJson.Serialize(asCr))));
         Assert.Equal("Deployment", (string?)status["stage"]);
-        Assert.Equal("35/35", (string?)status["compliance"]);
+        Assert.Equal("37/37", (string?)status["compliance"]);
 
         // Each group met by evidence says until when: the evidence's date plus the profile's 3650 days.
         var byEvidence = status["provisions"]!.AsArray().Where(g => (string?)g!["result"] == "Met" && g["evidence"] is not null)
@@ -63,11 +63,12 @@ public sealed class ReportFormatTests
         var log = JsonNode.Parse(run.Stdout)!;
         Assert.Equal("2.1.0", (string?)log["version"]);
         var sarifRun = log["runs"]![0]!;
-        Assert.Equal(10, sarifRun["tool"]!["driver"]!["rules"]!.AsArray().Count);
+        Assert.Equal(13, sarifRun["tool"]!["driver"]!["rules"]!.AsArray().Count);
         var results = sarifRun["results"]!.AsArray();
-        // Seven controls fail for the non-compliant example, two for the LeaderWorkerSet (RuntimeHardening, the worker
-        // template; KnownGoodState, as no GitOps tool tracks it and it keeps no revisions) and one (Retirement) for the retired model.
-        Assert.Equal(10, results.Count);
+        // Nine controls fail for the non-compliant example, four for the LeaderWorkerSet (RuntimeHardening, the worker
+        // template; KnownGoodState, as no GitOps tool tracks it and it keeps no revisions; MetricsScraping and
+        // PerformanceTracking, as nothing scrapes it) and one (Retirement) for the retired model.
+        Assert.Equal(14, results.Count);
         Assert.All(results, r => Assert.Equal("error", (string?)r!["level"]));
         var retirement = results.Single(r => (string?)r!["ruleId"] == "Retirement")!;
         var location = retirement["locations"]![0]!["physicalLocation"]!;
@@ -84,7 +85,7 @@ public sealed class ReportFormatTests
         Assert.Equal(5, suites.Count);
         var counts = suites.Select(s => ((string?)s.Attribute("name"), s.Elements("testcase").Count(), s.Descendants("failure").Count(), s.Descendants("skipped").Count()));
         Assert.Equal(
-            [("kserve-models/granite-chat", 10, 0, 1), ("llm-serving/llama-chat", 10, 0, 1), ("chat-playground/support-bot", 10, 7, 1), ("multihost/llama-405b", 10, 2, 1), ("legacy-models/legacy-summarizer", 10, 1, 7)],
+            [("kserve-models/granite-chat", 13, 0, 2), ("llm-serving/llama-chat", 13, 0, 2), ("chat-playground/support-bot", 13, 9, 2), ("multihost/llama-405b", 13, 4, 2), ("legacy-models/legacy-summarizer", 13, 1, 10)],
             counts);
         Assert.All(suites, s => Assert.Equal(s.Descendants("failure").Count().ToString(), (string?)s.Attribute("failures")));
     }
@@ -157,7 +158,7 @@ public sealed class ReportFormatTests
         var failed = AuditHarness.Run(compliant, "--profile", profile, "--fail-on-unknown");
 
         Assert.Equal(0, warned.Exit);
-        Assert.Contains("\n  Ready             Unknown        EvidenceUnavailable:", warned.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n  Ready                Unknown        EvidenceUnavailable:", warned.Stdout, StringComparison.Ordinal);
         Assert.Contains("1 deployment: 0 compliant, 0 not compliant, 1 unknown, 0 stalled; EN 304 223: 0 pass, 0 fail, 1 inconclusive; exit 0; warning:", warned.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, failed.Exit);
     }

@@ -38,12 +38,12 @@ public sealed class WaiverAuditTests
         var run = Audit(Waiver());
 
         Assert.Equal(1, run.Exit); // the other controls are still not met
-        Assert.Contains("NetworkIsolation  Waived         Waived                   5.2.2-1, 5.1.2-6, 5.2.1-4, 5.2.2-3", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("NetworkIsolation     Waived         Waived                   5.2.2-1, 5.1.2-6, 5.2.1-4, 5.2.2-3", run.Stdout, StringComparison.Ordinal);
         Assert.Contains(
             "BaselineException playground-egress waives NetworkIsolation, 5.2.3-1 (approved by Head of Platform Security, ticket RISK-1042, expires at 2026-12-20T00:00:00Z); found: egress: no NetworkPolicy",
             run.Stdout,
             StringComparison.Ordinal);
-        Assert.Contains("  Waivers           True           Current: BaselineException playground-egress waives", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  Waivers              True           Current: BaselineException playground-egress waives", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("  waived by BaselineException playground-egress: 5.2.2-3, 5.2.3-1", run.Stdout, StringComparison.Ordinal);
         Assert.Contains(", 2 waived", run.Stdout, StringComparison.Ordinal);
     }
@@ -53,9 +53,9 @@ public sealed class WaiverAuditTests
     {
         var run = Audit(Waiver(expiresAt: "2026-11-20T00:00:00Z"));
 
-        Assert.Contains("NetworkIsolation  NotMet         NoEgressPolicy", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("NetworkIsolation     NotMet         NoEgressPolicy", run.Stdout, StringComparison.Ordinal);
         Assert.Contains(
-            "  Waivers           False          WaiverExpired: BaselineException playground-egress expired at 2026-11-20T00:00:00Z: NetworkIsolation, 5.2.3-1 count again",
+            "  Waivers              False          WaiverExpired: BaselineException playground-egress expired at 2026-11-20T00:00:00Z: NetworkIsolation, 5.2.3-1 count again",
             run.Stdout,
             StringComparison.Ordinal);
         Assert.Contains(", 0 waived", run.Stdout, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class WaiverAuditTests
     {
         var run = Audit(Waiver(expiresAt: "2027-06-01T00:00:00Z"));
 
-        Assert.Contains("NetworkIsolation  NotMet", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("NetworkIsolation     NotMet", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("WaiverTooLong: BaselineException playground-egress expires at 2027-06-01T00:00:00Z, more than the 90 days", run.Stdout, StringComparison.Ordinal);
     }
 
@@ -111,7 +111,7 @@ public sealed class WaiverAuditTests
     {
         var run = Audit(Waiver().Replace("namespace: chat-playground", "namespace: other", StringComparison.Ordinal));
 
-        Assert.Contains("NetworkIsolation  NotMet", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("NetworkIsolation     NotMet", run.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Waivers ", run.Stdout, StringComparison.Ordinal);
     }
 }

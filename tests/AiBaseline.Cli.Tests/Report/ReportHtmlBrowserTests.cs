@@ -63,7 +63,7 @@ public sealed class ReportHtmlBrowserTests(RenderedExamplesReport report) : ICla
         Assert.Equal("0", summary.QuerySelector("td[data-verdict=Pass]")!.TextContent);
         Assert.Equal("3", summary.QuerySelector("td[data-verdict=Fail]")!.TextContent);
         Assert.Equal("2", summary.QuerySelector("td[data-verdict=Inconclusive]")!.TextContent);
-        Assert.Equal("18", summary.QuerySelector("td[data-result=NotMet]")!.TextContent);
+        Assert.Equal("22", summary.QuerySelector("td[data-result=NotMet]")!.TextContent);
         Assert.Contains("5.1.2-2", summary.QuerySelector("table.failing")!.TextContent, StringComparison.Ordinal);
     }
 
@@ -78,7 +78,7 @@ public sealed class ReportHtmlBrowserTests(RenderedExamplesReport report) : ICla
         var firstRow = bot.QuerySelector("tr[data-result]")!;
         Assert.Equal("NotMet", firstRow.GetAttribute("data-result"));
         var failing = bot.QuerySelectorAll("tr[data-result=NotMet]").ToList();
-        Assert.Equal(13, failing.Count);
+        Assert.Equal(15, failing.Count);
         Assert.All(failing, row => Assert.StartsWith("Fix:", row.QuerySelector(".fix")?.TextContent.Trim() ?? "", StringComparison.Ordinal));
         Assert.Contains("vllm/vllm-openai:v0.6.3", bot.QuerySelector("tr[data-id='5.2.3-1'] .fix")!.TextContent, StringComparison.Ordinal);
     }

@@ -26,6 +26,7 @@ internal static partial class OperatorMetrics
         await using var api = await Emulator.StartAsync(new KubeEmulatorOptions { AutoCreateNamespaces = true });
         api.ApplyCrdsFrom(Repo.Path("crds"));
         api.ApplyCrdsFrom(Repo.Path("tests/vendor/serving-crds"));
+        api.ApplyCrdsFrom(Repo.Path("tests/vendor/monitoring-crds"));
         foreach (var file in Directory.GetFiles(Repo.Path("examples"), "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             api.CreateFromYaml(await File.ReadAllTextAsync(file), ApiGroup.KindTypes());

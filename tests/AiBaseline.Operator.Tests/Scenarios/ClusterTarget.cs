@@ -45,6 +45,56 @@ public abstract class ClusterTarget : IAsyncLifetime
 
         await StartAsync();
         await InstallCrdsAsync(TestContext.Current.CancellationToken);
+        if (InstallsMonitoringCrds)
+        {
+            await InstallVendoredCrdsAsync(this, "monitoring-crds", TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Whether the cluster has the Prometheus Operator's and Trivy Operator's CRDs, as a cluster running them has (the
+    /// examples carry a ServiceMonitor or PodMonitor and a PrometheusRule). A target without them shows what the
+    /// operator says where they are missing.
+    /// </summary>
+    protected virtual bool InstallsMonitoringCrds => true;
+
+    /// <summary>
+    /// Installs the vendored CRDs of <c>tests/vendor/<paramref name="folder"/></c> by server-side apply, as JSON straight from
+    /// the YAML (the client's typed model would drop schema extensions), and waits until each is served.
+    /// </summary>
+    public static async Task InstallVendoredCrdsAsync(ClusterTarget target, string folder, CancellationToken cancellationToken)
+    {
+        using var client = new Kubernetes(target.Configuration());
+        var served = new List<(string Group, string Version, string Plural)>();
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, folder), "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var yaml = (await File.ReadAllTextAsync(file, cancellationToken)).Split("\n---", StringSplitOptions.RemoveEmptyEntries).Single(d => d.Contains("kind: CustomResourceDefinition", StringComparison.Ordinal));
+            var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new YamlDotNet.Serialization.DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build().Deserialize<object>(yaml)))!.AsObject();
+            body.Remove("status");
+            await client.ApiextensionsV1.PatchCustomResourceDefinitionAsync(
+                new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch), (string)body["metadata"]!["name"]!, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            var spec = body["spec"]!;
+            served.Add(((string)spec["group"]!, (string)spec["versions"]![0]!["name"]!, (string)spec["names"]!["plural"]!));
+        }
+
+        foreach (var (group, version, plural) in served)
+        {
+            await Waiting.UntilAsync(
+                async () =>
+                {
+                    try
+                    {
+                        await client.CustomObjects.ListClusterCustomObjectAsync(group, version, plural, limit: 1, cancellationToken: cancellationToken);
+                        return true;
+                    }
+                    catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                    {
+                        return false;
+                    }
+                },
+                target.Patience,
+                $"the {plural}.{group} CRD is served");
+        }
     }
 
     public abstract ValueTask DisposeAsync();
@@ -88,7 +138,7 @@ public abstract class ClusterTarget : IAsyncLifetime
 }
 
 /// <summary>The in-process API emulator, one per test class.</summary>
-public sealed class EmulatedCluster : ClusterTarget
+public class EmulatedCluster : ClusterTarget
 {
     private Emulator? server;
     private string kubeconfig = "";
@@ -109,6 +159,7 @@ public sealed class EmulatedCluster : ClusterTarget
         }
 
         File.Delete(kubeconfig);
+        GC.SuppressFinalize(this);
     }
 
     protected override async Task StartAsync()
@@ -116,6 +167,12 @@ public sealed class EmulatedCluster : ClusterTarget
         server = await Emulator.StartAsync(new KubeEmulatorOptions(), TestContext.Current.CancellationToken);
         kubeconfig = server.WriteKubeconfig(Path.Combine(Path.GetTempPath(), $"aibaseline-emulator-{Guid.NewGuid():N}.kubeconfig"));
     }
+}
+
+/// <summary>The in-process API emulator without the Prometheus Operator's and Trivy Operator's CRDs, until a test installs them.</summary>
+public sealed class EmulatedClusterWithoutMonitoring : EmulatedCluster
+{
+    protected override bool InstallsMonitoringCrds => false;
 }
 
 /// <summary>

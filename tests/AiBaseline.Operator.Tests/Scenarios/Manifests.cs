@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
 using k8s;
 using k8s.Models;
@@ -19,7 +21,17 @@ internal static class Manifests
         foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "examples", folder), "*.yaml").Order(StringComparer.Ordinal))
         {
             var text = File.ReadAllText(file);
-            foreach (var obj in KubernetesYaml.LoadAllFromString(rename is null ? text : rename(text), ApiGroup.KindTypes()).Cast<IKubernetesObject<V1ObjectMeta>>())
+            text = rename is null ? text : rename(text);
+
+            // The Prometheus Operator's kinds have no client types: they are created as custom objects, from their JSON.
+            var documents = text.Split("\n---", StringSplitOptions.RemoveEmptyEntries);
+            foreach (var document in documents.Where(MonitoringDocument.Is))
+            {
+                objects.Add(Relocate(MonitoringDocument.Parse(document), ns, profile));
+            }
+
+            var typed = string.Join("\n---", documents.Where(d => !MonitoringDocument.Is(d)));
+            foreach (var obj in KubernetesYaml.LoadAllFromString(typed, ApiGroup.KindTypes()).Cast<IKubernetesObject<V1ObjectMeta>>())
             {
                 objects.Add(Relocate(obj, ns, profile));
             }
@@ -90,7 +102,48 @@ internal static class Manifests
             V1ConfigMap c => client.CoreV1.CreateNamespacedConfigMapAsync(c, ns, cancellationToken: ct),
             V1RoleBinding b => client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(b, ns, cancellationToken: ct),
             V1Role r => client.RbacAuthorizationV1.CreateNamespacedRoleAsync(r, ns, cancellationToken: ct),
+            MonitoringDocument m => client.CustomObjects.CreateNamespacedCustomObjectAsync(m.Body(), MonitoringDocument.Group, "v1", ns, m.Plural, cancellationToken: ct),
             _ => throw new ArgumentException($"the scenarios do not create {obj.Kind} yet: add it to {nameof(Manifests)}", nameof(obj)),
         };
+    }
+}
+
+/// <summary>A ServiceMonitor, PodMonitor or PrometheusRule of an example, kept as the JSON of its YAML.</summary>
+internal sealed class MonitoringDocument : IKubernetesObject<V1ObjectMeta>
+{
+    public const string Group = "monitoring.coreos.com";
+
+    private JsonObject json = [];
+
+    public string ApiVersion { get; set; } = "";
+
+    public string Kind { get; set; } = "";
+
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    /// <summary>The plural of its kind, where the API serves it.</summary>
+    public string Plural => Kind.ToLowerInvariant() + "s";
+
+    /// <summary>Whether a YAML document is one of the Prometheus Operator's kinds.</summary>
+    public static bool Is(string document) => document.Contains($"apiVersion: {Group}/", StringComparison.Ordinal);
+
+    public static MonitoringDocument Parse(string yaml)
+    {
+        var json = JsonNode.Parse(JsonSerializer.Serialize(new YamlDotNet.Serialization.DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build().Deserialize<object>(yaml)))!.AsObject();
+        return new MonitoringDocument
+        {
+            json = json,
+            ApiVersion = (string)json["apiVersion"]!,
+            Kind = (string)json["kind"]!,
+            Metadata = KubernetesJson.Deserialize<V1ObjectMeta>(json["metadata"]!.ToJsonString()),
+        };
+    }
+
+    /// <summary>The object to create, in the namespace it was moved to.</summary>
+    public JsonObject Body()
+    {
+        var body = json.DeepClone().AsObject();
+        body["metadata"]!["namespace"] = Metadata.NamespaceProperty;
+        return body;
     }
 }

@@ -70,6 +70,15 @@ internal sealed class ScenarioNamespace : IAsyncDisposable
         }
     }
 
+    /// <summary>Creates the objects of the example folders for which <paramref name="include"/> holds; the example profile becomes this scenario's profile.</summary>
+    public async Task ApplyExampleAsync(Func<IKubernetesObject<V1ObjectMeta>, bool> include, params string[] folders)
+    {
+        foreach (var obj in folders.Prepend("profiles").SelectMany(f => Manifests.Example(f, Name, Profile)).Where(include))
+        {
+            await Manifests.CreateAsync(Client, obj, Ct);
+        }
+    }
+
     /// <summary>Creates <paramref name="count"/> copies of the compliant example, named <c>model-0000</c> and on, eight at a time.</summary>
     public async Task<IReadOnlyList<string>> ApplyCopiesOfCompliantExampleAsync(int count)
     {
