@@ -9,6 +9,10 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: ["aibaseline.io"]
   resources: ["baselineprofiles"]
   verbs: ["get", "list", "watch"]
+# Write the cluster's inventory of model servers (counts, the first undeclared ones) to each profile's status.
+- apiGroups: ["aibaseline.io"]
+  resources: ["baselineprofiles/status"]
+  verbs: ["get", "patch", "update"]
 # Write the RetirementRecord of a retired model before releasing its finalizer, and find one an earlier pass wrote.
 # Create only: no update, patch or delete, for the operator or anyone else (records are immutable; admins prune them).
 - apiGroups: ["aibaseline.io"]

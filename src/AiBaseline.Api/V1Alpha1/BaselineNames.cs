@@ -25,7 +25,7 @@ public static class BaselineNames
     public static ImmutableArray<string> Controls { get; } =
     [
         "ImageProvenance", "ModelIntegrity", "NetworkIsolation", "SecretsHandling", "RuntimeHardening", "LeastPrivilege",
-        "KnownGoodState", "ApiRateLimit", "MetricsScraping", "PerformanceTracking", "VulnerabilityFixes", "Retirement", "Evidence",
+        "KnownGoodState", "ApiRateLimit", "MetricsScraping", "PerformanceTracking", "VulnerabilityFixes", "AssetInventory", "Retirement", "Evidence",
     ];
 
     /// <summary>Control names, then provision ids: what a profile's neverWaive may list.</summary>

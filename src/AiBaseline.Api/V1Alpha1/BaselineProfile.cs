@@ -36,4 +36,40 @@ public sealed class BaselineProfileStatus
 
     [JsonPropertyName("conditions")]
     public List<V1Condition>? Conditions { get; set; }
+
+    /// <summary>The cluster's inventory of model servers (EN 304 223 5.2.1-1), written by the operator; the same on every profile.</summary>
+    [JsonPropertyName("inventory")]
+    public InventorySummary? Inventory { get; set; }
+}
+
+/// <summary>How many model servers of the cluster are declared by an AIModelDeployment, and the first of those that are not.</summary>
+public sealed class InventorySummary
+{
+    /// <summary>How many undeclared workloads <see cref="UndeclaredWorkloads"/> lists at most.</summary>
+    public const int Listed = 10;
+
+    /// <summary>Workloads that an AIModelDeployment's spec.workloadRef names and that exist.</summary>
+    [JsonPropertyName("declared")]
+    public int Declared { get; set; }
+
+    /// <summary>Model servers (a serving stack's kind, a known model-server image, an accelerator request) that no AIModelDeployment names.</summary>
+    [JsonPropertyName("undeclared")]
+    public int Undeclared { get; set; }
+
+    /// <summary>The first undeclared model servers, by namespace, kind and name; at most ten.</summary>
+    [JsonPropertyName("undeclaredWorkloads")]
+    public List<InventoryWorkload>? UndeclaredWorkloads { get; set; }
+}
+
+/// <summary>A workload of the inventory.</summary>
+public sealed class InventoryWorkload
+{
+    [JsonPropertyName("namespace")]
+    public string Namespace { get; set; } = "";
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "";
+
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
 }

@@ -45,6 +45,9 @@ public static class ConditionTypes
     public const string MetricsScraped = "MetricsScraped";
     public const string PerformanceTracked = "PerformanceTracked";
     public const string VulnerabilitiesFixed = "VulnerabilitiesFixed";
+
+    /// <summary>True when every model server of the deployment's namespace is declared by an AIModelDeployment (EN 304 223 5.2.1-1).</summary>
+    public const string InventoryComplete = "InventoryComplete";
     public const string RetirementComplete = "RetirementComplete";
     public const string EvidenceCurrent = "EvidenceCurrent";
 

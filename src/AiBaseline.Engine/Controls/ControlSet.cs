@@ -19,6 +19,7 @@ public static class ControlSet
         new MetricsScrapingControl(),
         new PerformanceTrackingControl(),
         new VulnerabilityFixesControl(),
+        new AssetInventoryControl(),
         new RetirementControl(),
         new EvidenceControl(),
     ];

@@ -68,6 +68,19 @@ public sealed record Snapshot
     /// <summary>The VulnerabilityReports of the namespace (VulnerabilityFixes).</summary>
     public VulnerabilityState Vulnerabilities { get; init; } = VulnerabilityState.NotKnown;
 
+    /// <summary>
+    /// The model servers of the deployment's namespace that no AIModelDeployment declares (<see cref="Inventory.WorkloadInventory"/>):
+    /// from the informer caches in the cluster, from the input's workloads in the audit.
+    /// </summary>
+    public ImmutableArray<Inventory.UndeclaredWorkload> UndeclaredModelServers { get; init; } = [];
+
+    /// <summary>The snapshot, and each of its template snapshots, with the namespace's undeclared model servers.</summary>
+    public Snapshot WithUndeclaredModelServers(ImmutableArray<Inventory.UndeclaredWorkload> undeclared) => this with
+    {
+        UndeclaredModelServers = undeclared,
+        PerTemplate = PerTemplate.IsDefaultOrEmpty ? PerTemplate : [.. PerTemplate.Select(t => t with { Snapshot = t.Snapshot with { UndeclaredModelServers = undeclared } })],
+    };
+
     /// <summary>The BaselineExceptions of the namespace that select the deployment (<see cref="Waivers.WaiverRules.Selects"/>).</summary>
     public ImmutableArray<BaselineException> Waivers { get; init; } = [];
 

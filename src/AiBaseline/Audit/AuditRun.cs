@@ -97,15 +97,17 @@ public static class AuditRun
         // Each deployment is judged alone (the engine is pure), so they are judged side by side, each into its slot.
         var verdicts = new DeploymentVerdict[set.Deployments.Count];
         var digests = new ConcurrentDictionary<BaselineProfile, string>(ReferenceEqualityComparer.Instance);
+        var undeclared = AuditDiscovery.Find(set).Select(u => u.Object).GroupBy(u => u.Namespace, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
         Parallelism.For(verdicts.Length, i =>
         {
             var located = set.Deployments[i];
             var (name, profile, source) = ProfileOf(set, fallback, located.Object);
-            var snapshot = SnapshotAssembler.Assemble(located.Object, set.Index, provenance?[i]) with
+            var snapshot = (SnapshotAssembler.Assemble(located.Object, set.Index, provenance?[i]) with
             {
                 Waivers = [.. set.Waivers.Select(w => w.Object).Where(w => WaiverRules.Selects(w, located.Object))],
                 ModelSignatures = modelSignatures?[i],
-            };
+            }).WithUndeclaredModelServers(undeclared.GetValueOrDefault(located.Object.Metadata?.NamespaceProperty ?? "default", []));
             var digest = profile is null ? null : digests.GetOrAdd(profile, Report.ProfileDigest.Of);
             verdicts[i] = new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)) { ProfileSha256 = digest };
         });

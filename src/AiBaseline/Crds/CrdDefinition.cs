@@ -49,6 +49,7 @@ public sealed record CrdDefinition(
         "Cluster",
         [
             Column("Mode", "string", ".spec.mode", "Audit reports only; Enforce also denies at admission."),
+            Column("Undeclared", "integer", ".status.inventory.undeclared", "Model servers of the cluster that no AIModelDeployment declares (EN 304 223 5.2.1-1)."),
             Column("Age", "date", ".metadata.creationTimestamp", null),
         ]);
 

@@ -85,6 +85,50 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
             : Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByWorkload, ClusterCaches.WorkloadIndexValue(change.Object.Metadata.NamespaceProperty, WorkloadKind.InferenceService, owner)));
 
     /// <summary>
+    /// A workload that is, or was before the change, a model server no controller owns: every deployment of its
+    /// namespace, whose AssetInventory counts the namespace's undeclared model servers. Appearing, disappearing and a new
+    /// image all pass; a status-only update does not.
+    /// </summary>
+    public Func<InformerEvent<T>, IEnumerable<ObjectKey>> OfNamespaceInventory<T>(WorkloadKind kind)
+        where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
+        change => StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) || !new[] { change.Object, change.OldObject }.Any(o => o is not null && IsModelServer(kind, o))
+            ? []
+            : Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
+
+    /// <summary>
+    /// A deployment that appeared, went away or names another workload declares or stops declaring a model server: the
+    /// other deployments of its namespace, whose AssetInventory counts the undeclared ones.
+    /// </summary>
+    public IEnumerable<ObjectKey> InventoryOfModelDeployment(InformerEvent<AIModelDeployment> change)
+    {
+        var (now, old) = (change.Object.Spec?.WorkloadRef, change.OldObject?.Spec?.WorkloadRef);
+        var moved = change.Type != InformerEventType.Updated || now?.Kind != old?.Kind || now?.Name != old?.Name;
+        return moved ? Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty)) : [];
+    }
+
+    private static bool IsModelServer(WorkloadKind kind, object workload)
+    {
+        var meta = ((k8s.IKubernetesObject<V1ObjectMeta>)workload).Metadata;
+        if (meta.OwnerReferences?.Any(o => o.Controller == true) == true)
+        {
+            return false;
+        }
+
+        WorkloadState? state = workload switch
+        {
+            V1Deployment d => Workloads.From(d),
+            V1StatefulSet s => Workloads.From(s),
+            V1DaemonSet d => Workloads.From(d),
+            V1Job j => new WorkloadState(kind, meta.Name, null, j.Spec?.Template ?? new()),
+            V1CronJob c => new WorkloadState(kind, meta.Name, null, c.Spec?.JobTemplate?.Spec?.Template ?? new()),
+            V1Pod { Spec: not null } p => new WorkloadState(kind, meta.Name, null, new V1PodTemplateSpec { Spec = p.Spec }),
+            CustomWorkload c => Engine.Workloads.WorkloadReader.Read(kind, c.ToJson()),
+            _ => null,
+        };
+        return state is not null && Engine.Inventory.ModelServers.Why(state) is not null;
+    }
+
+    /// <summary>
     /// A workload update that kept its generation changed only its status (rollout progress, ready replicas), which
     /// the evaluation never reads: in a busy cluster these are most workload events. Resyncs still pass, and so does a
     /// change of the GitOps tool that tracks it (metadata, which KnownGoodState reads).

@@ -6,6 +6,7 @@ using AiBaseline.Controller.Informers;
 using AiBaseline.Engine;
 using AiBaseline.Engine.Controls;
 using AiBaseline.Engine.Gathering;
+using AiBaseline.Engine.Inventory;
 using AiBaseline.Engine.Waivers;
 using AiBaseline.Engine.Workloads;
 using k8s;
@@ -417,6 +418,32 @@ internal sealed class ClusterCaches
     /// <summary>The pod templates of the workload a deployment names, when it exists.</summary>
     public WorkloadState? WorkloadOf(AIModelDeployment deployment) =>
         deployment.Spec.WorkloadRef is { } reference ? Workload(reference.Kind, deployment.Metadata.NamespaceProperty, reference.Name)?.State : null;
+
+    /// <summary>
+    /// The model servers of the namespace that no AIModelDeployment declares, from the caches: every workload of every
+    /// watched kind in the namespace, less those a controller owns (their owner counts) and those a deployment names.
+    /// </summary>
+    public ImmutableArray<UndeclaredWorkload> UndeclaredIn(string ns) =>
+        [.. WorkloadInventory.Undeclared(
+            WorkloadsIn(ns).Select(w => (w, ns, w.State, w.Owned)),
+            (kind, n, name) => ModelDeployments.Cache.ByIndex(ByWorkload, WorkloadIndexValue(n, kind, name)).Length > 0)
+            .Select(u => u.Workload)];
+
+    /// <summary>Every workload of the namespace, of every watched kind.</summary>
+    public IEnumerable<CachedWorkload> WorkloadsIn(string ns)
+    {
+        IEnumerable<(WorkloadKind Kind, string Name)> names =
+        [
+            .. Deployments.Cache.ListByNamespace(ns).Select(o => (WorkloadKind.Deployment, o.Metadata.Name)),
+            .. StatefulSets.Cache.ListByNamespace(ns).Select(o => (WorkloadKind.StatefulSet, o.Metadata.Name)),
+            .. DaemonSets.Cache.ListByNamespace(ns).Select(o => (WorkloadKind.DaemonSet, o.Metadata.Name)),
+            .. Jobs.Cache.ListByNamespace(ns).Select(o => (WorkloadKind.Job, o.Metadata.Name)),
+            .. CronJobs.Cache.ListByNamespace(ns).Select(o => (WorkloadKind.CronJob, o.Metadata.Name)),
+            .. Pods.Cache.ListByNamespace(ns).Where(p => p.Spec is not null).Select(o => (WorkloadKind.Pod, o.Metadata.Name)),
+            .. Custom.SelectMany(c => c.Value.Cache.ListByNamespace(ns).Select(o => (c.Key, o.Metadata.Name))),
+        ];
+        return names.Select(n => Workload(n.Kind, ns, n.Name)).OfType<CachedWorkload>();
+    }
 
     /// <summary>A workload of any kind from the caches, with its metadata; null when it does not exist.</summary>
     public CachedWorkload? Workload(WorkloadKind kind, string ns, string name)

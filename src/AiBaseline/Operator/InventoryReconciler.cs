@@ -24,6 +24,9 @@ internal sealed class InventoryReconciler(ClusterCaches caches, EventRecorder ev
     private const string FoundMessage = "Found model server {Workload} without an AIModelDeployment: {Why}";
     private readonly ConcurrentDictionary<ObjectKey, UndeclaredWorkload> undeclared = new();
 
+    /// <summary>Called when a model server joins or leaves the undeclared ones.</summary>
+    public Action? Changed { get; set; }
+
     /// <summary>The undeclared model servers found so far.</summary>
     public IReadOnlyCollection<UndeclaredWorkload> Undeclared => [.. undeclared.Values];
 
@@ -56,7 +59,11 @@ internal sealed class InventoryReconciler(ClusterCaches caches, EventRecorder ev
         var why = workload is null || workload.Owned || declared ? null : ModelServers.Why(workload.State);
         if (why is null)
         {
-            undeclared.TryRemove(key, out _);
+            if (undeclared.TryRemove(key, out _))
+            {
+                Changed?.Invoke();
+            }
+
             return ReconcileResult.Done;
         }
 
@@ -67,6 +74,7 @@ internal sealed class InventoryReconciler(ClusterCaches caches, EventRecorder ev
         }
 
         undeclared[key] = found;
+        Changed?.Invoke();
         logger.LogInformation(FoundMessage, found.ToString(), why);
         var type = WorkloadTypes.Of(kind);
         var regarding = new V1ObjectReference

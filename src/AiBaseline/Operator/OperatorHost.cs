@@ -25,12 +25,16 @@ internal sealed class OperatorHost : IDisposable
     /// <summary>The name of the controller that keeps the inventory of undeclared model servers.</summary>
     public const string InventoryControllerName = "inventory";
 
+    /// <summary>The controller that writes the inventory summary to each BaselineProfile's status.</summary>
+    public const string ProfileInventoryControllerName = "profileinventory";
+
     private readonly OperatorSettings settings;
     private readonly ILoggerFactory loggers;
     private readonly Action<ILoggingBuilder>? webLogging;
     private readonly Controller.Hosting.Controller controller;
     private readonly Controller.Hosting.Controller waiverController;
     private readonly Controller.Hosting.Controller inventoryController;
+    private readonly Controller.Hosting.Controller profileController;
     private readonly EventRecorder events;
     private readonly Kubernetes kubernetes;
 
@@ -106,6 +110,23 @@ internal sealed class OperatorHost : IDisposable
             runtimeMetrics,
             loggers.CreateLogger<Controller.Hosting.Controller>(),
             time);
+        var profileInventory = new ProfileInventoryReconciler(Caches, () => Inventory.Undeclared, new StatusWriter(api, loggers.CreateLogger<StatusWriter>()), loggers.CreateLogger<ProfileInventoryReconciler>());
+        profileController = new Controller.Hosting.Controller(
+            ProfileInventoryControllerName,
+            profileInventory,
+            new ControllerOptions(),
+            runtimeMetrics,
+            loggers.CreateLogger<Controller.Hosting.Controller>(),
+            time);
+        Inventory.Changed = () =>
+        {
+            foreach (var key in profileInventory.AllProfiles())
+            {
+                profileController.Queue.Add(key);
+            }
+        };
+        Caches.Profiles.AddHandler(profileController.Enqueue<Api.V1Alpha1.BaselineProfile>(ProfileInventoryReconciler.OfProfile));
+        Caches.ModelDeployments.AddHandler(profileController.Enqueue<Api.V1Alpha1.AIModelDeployment>(profileInventory.OfModelDeployment));
         Wire();
         Webhook = OperatorSettings.ListenUrl(settings.Webhook.BindAddress) is null
             ? null
@@ -132,6 +153,7 @@ internal sealed class OperatorHost : IDisposable
         Manager.Add(controller);
         Manager.Add(waiverController);
         Manager.Add(inventoryController);
+        Manager.Add(profileController);
     }
 
     /// <summary>The model servers without an AIModelDeployment.</summary>
@@ -167,6 +189,7 @@ internal sealed class OperatorHost : IDisposable
         controller.Dispose();
         waiverController.Dispose();
         inventoryController.Dispose();
+        profileController.Dispose();
         events.Dispose();
         kubernetes.Dispose();
     }
@@ -191,9 +214,17 @@ internal sealed class OperatorHost : IDisposable
         {
             informer.AddHandler(controller.Enqueue(map.OfWorkloadKind<CustomWorkload>(kind)));
             informer.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<CustomWorkload>(kind)));
+            informer.AddHandler(controller.Enqueue(map.OfNamespaceInventory<CustomWorkload>(kind)));
         }
 
         Caches.ModelDeployments.AddHandler(inventoryController.Enqueue<Api.V1Alpha1.AIModelDeployment>(InventoryReconciler.OfModelDeployment));
+        Caches.ModelDeployments.AddHandler(controller.Enqueue<Api.V1Alpha1.AIModelDeployment>(map.InventoryOfModelDeployment));
+        Caches.Deployments.AddHandler(controller.Enqueue(map.OfNamespaceInventory<k8s.Models.V1Deployment>(Api.V1Alpha1.WorkloadKind.Deployment)));
+        Caches.StatefulSets.AddHandler(controller.Enqueue(map.OfNamespaceInventory<k8s.Models.V1StatefulSet>(Api.V1Alpha1.WorkloadKind.StatefulSet)));
+        Caches.DaemonSets.AddHandler(controller.Enqueue(map.OfNamespaceInventory<k8s.Models.V1DaemonSet>(Api.V1Alpha1.WorkloadKind.DaemonSet)));
+        Caches.Jobs.AddHandler(controller.Enqueue(map.OfNamespaceInventory<k8s.Models.V1Job>(Api.V1Alpha1.WorkloadKind.Job)));
+        Caches.CronJobs.AddHandler(controller.Enqueue(map.OfNamespaceInventory<k8s.Models.V1CronJob>(Api.V1Alpha1.WorkloadKind.CronJob)));
+        Caches.Pods.AddHandler(controller.Enqueue(map.OfNamespaceInventory<k8s.Models.V1Pod>(Api.V1Alpha1.WorkloadKind.Pod)));
         Caches.Deployments.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<k8s.Models.V1Deployment>(Api.V1Alpha1.WorkloadKind.Deployment)));
         Caches.StatefulSets.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<k8s.Models.V1StatefulSet>(Api.V1Alpha1.WorkloadKind.StatefulSet)));
         Caches.DaemonSets.AddHandler(inventoryController.Enqueue(InventoryReconciler.OfWorkload<k8s.Models.V1DaemonSet>(Api.V1Alpha1.WorkloadKind.DaemonSet)));

@@ -16,10 +16,10 @@ internal sealed class SnapshotGatherer(ClusterCaches caches)
     {
         var workload = caches.WorkloadOf(deployment);
         var snapshot = Gather(deployment, workload);
-        return workload is null || workload.Templates.IsDefaultOrEmpty ? snapshot : snapshot with
+        return (workload is null || workload.Templates.IsDefaultOrEmpty ? snapshot : snapshot with
         {
             PerTemplate = [.. workload.Templates.Select(t => new TemplateSnapshot(t.Role, Gather(deployment, workload with { Template = t.Template, Templates = [] })))],
-        };
+        }).WithUndeclaredModelServers(caches.UndeclaredIn(deployment.Metadata.NamespaceProperty));
     }
 
     private Snapshot Gather(AIModelDeployment deployment, WorkloadState? workload)
