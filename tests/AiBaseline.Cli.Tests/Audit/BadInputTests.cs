@@ -75,7 +75,7 @@ public sealed class BadInputTests
         {
             "a waiver may name only the controls that exist",
             "apiVersion: aibaseline.io/v1alpha1\nkind: BaselineException\nmetadata:\n  name: w\nspec:\n  controls: [Provenance]\n  justification: j\n  approvedBy: a\n  ticket: t\n  expiresAt: \"2026-12-01T00:00:00Z\"\n",
-            ":6: BaselineException/w: spec.controls[0]: \"Provenance\" is not a control: use one of ImageProvenance, ModelIntegrity, NetworkIsolation, SecretsHandling, RuntimeHardening, LeastPrivilege, KnownGoodState, ApiRateLimit, MetricsScraping, PerformanceTracking, VulnerabilityFixes, Retirement, Evidence"
+            ":6: BaselineException/w: spec.controls[0]: \"Provenance\" is not a control: use one of ImageProvenance, ModelIntegrity, NetworkIsolation, SecretsHandling, RuntimeHardening, LeastPrivilege, KnownGoodState, ApiRateLimit, MetricsScraping, PerformanceTracking, VulnerabilityFixes, AssetInventory, Retirement, Evidence"
         },
         {
             "a waiver may name only provision ids of EN 304 223",

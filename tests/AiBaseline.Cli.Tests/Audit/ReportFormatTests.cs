@@ -42,7 +42,7 @@ public sealed class ReportFormatTests
         var asCr = KubernetesJson.Deserialize<AIModelDeploymentStatus>(status.ToJsonString());
         Assert.True(JsonNode.DeepEquals(status, JsonNode.Parse(KubernetesJson.Serialize(asCr))));
         Assert.Equal("Deployment", (string?)status["stage"]);
-        Assert.Equal("37/37", (string?)status["compliance"]);
+        Assert.Equal("38/38", (string?)status["compliance"]);
 
         // Each group met by evidence says until when: the evidence's date plus the profile's 3650 days.
         var byEvidence = status["provisions"]!.AsArray().Where(g => (string?)g!["result"] == "Met" && g["evidence"] is not null)
@@ -63,7 +63,7 @@ public sealed class ReportFormatTests
         var log = JsonNode.Parse(run.Stdout)!;
         Assert.Equal("2.1.0", (string?)log["version"]);
         var sarifRun = log["runs"]![0]!;
-        Assert.Equal(13, sarifRun["tool"]!["driver"]!["rules"]!.AsArray().Count);
+        Assert.Equal(14, sarifRun["tool"]!["driver"]!["rules"]!.AsArray().Count);
         var results = sarifRun["results"]!.AsArray();
         // Nine controls fail for the non-compliant example, four for the LeaderWorkerSet (RuntimeHardening, the worker
         // template; KnownGoodState, as no GitOps tool tracks it and it keeps no revisions; MetricsScraping and
@@ -85,7 +85,7 @@ public sealed class ReportFormatTests
         Assert.Equal(5, suites.Count);
         var counts = suites.Select(s => ((string?)s.Attribute("name"), s.Elements("testcase").Count(), s.Descendants("failure").Count(), s.Descendants("skipped").Count()));
         Assert.Equal(
-            [("kserve-models/granite-chat", 13, 0, 2), ("llm-serving/llama-chat", 13, 0, 2), ("chat-playground/support-bot", 13, 9, 2), ("multihost/llama-405b", 13, 4, 2), ("legacy-models/legacy-summarizer", 13, 1, 10)],
+            [("kserve-models/granite-chat", 14, 0, 2), ("llm-serving/llama-chat", 14, 0, 2), ("chat-playground/support-bot", 14, 9, 2), ("multihost/llama-405b", 14, 4, 2), ("legacy-models/legacy-summarizer", 14, 1, 11)],
             counts);
         Assert.All(suites, s => Assert.Equal(s.Descendants("failure").Count().ToString(), (string?)s.Attribute("failures")));
     }

@@ -181,12 +181,12 @@ public sealed class CrdStructureTests
     }
 
     [Fact]
-    public void BaselineProfile_columns_show_mode_and_age()
+    public void BaselineProfile_columns_show_mode_undeclared_model_servers_and_age()
     {
         var columns = Crd("BaselineProfile").Spec.Versions.Single().AdditionalPrinterColumns
             .Select(c => $"{c.Name}|{c.Type}|{c.JsonPath}");
 
-        Assert.Equal(["Mode|string|.spec.mode", "Age|date|.metadata.creationTimestamp"], columns);
+        Assert.Equal(["Mode|string|.spec.mode", "Undeclared|integer|.status.inventory.undeclared", "Age|date|.metadata.creationTimestamp"], columns);
     }
 
     [Theory]
