@@ -46,7 +46,10 @@ public static class ConditionTypes
     public const string PerformanceTracked = "PerformanceTracked";
     public const string VulnerabilitiesFixed = "VulnerabilitiesFixed";
 
-    /// <summary>True when every model server of the deployment's namespace is declared by an AIModelDeployment (EN 304 223 5.2.1-1).</summary>
+    /// <summary>
+    /// Present, False, only while a model server of the deployment's namespace has no AIModelDeployment (EN 304 223
+    /// 5.2.1-1, reason UndeclaredModelServer); when every one is declared, status.controls shows AssetInventory Met.
+    /// </summary>
     public const string InventoryComplete = "InventoryComplete";
     public const string RetirementComplete = "RetirementComplete";
     public const string EvidenceCurrent = "EvidenceCurrent";

@@ -13,7 +13,8 @@ namespace AiBaseline.Engine.Controls;
 /// <para>Passes when there is none. Fails naming the first few (kind, name and what made it a model server) and saying
 /// what to create. Model servers of other namespaces do not count: each namespace's deployments answer for their own
 /// namespace. A workload nothing marks as a model server is never counted, so an ordinary workload cannot fail a
-/// deployment. Not applicable in stage Retirement.</para>
+/// deployment. Not applicable in stage Retirement. Its condition, InventoryComplete, is written only while the inventory
+/// is incomplete (False); when met, status.controls and status.provisions say so.</para>
 /// <para>Serves EN 304 223 5.2.1-1 (a complete inventory of assets). How the assets depend on each other is read by the
 /// other controls (images, models, Secrets, Services), not here.</para>
 /// </summary>
@@ -33,6 +34,9 @@ public sealed class AssetInventoryControl : IControl
     public string ConditionType => ConditionTypes.InventoryComplete;
 
     public ImmutableArray<string> Provisions { get; } = ["5.2.1-1"];
+
+    /// <inheritdoc/>
+    public bool ConditionWhenMet => false;
 
     public ControlOutcome Evaluate(EvaluationContext context)
     {

@@ -24,6 +24,13 @@ public interface IControl
     /// </summary>
     bool AnyTemplate => false;
 
+    /// <summary>
+    /// False when the control's condition is written only while it is not met: a met control still shows in
+    /// status.controls and status.provisions, and the condition's ~300 bytes (with its managed fields) are kept out of
+    /// every status where nothing is to be done.
+    /// </summary>
+    bool ConditionWhenMet => true;
+
     /// <summary>Judges the snapshot. Never throws for bad user input; reports it as a result.</summary>
     ControlOutcome Evaluate(EvaluationContext context);
 }

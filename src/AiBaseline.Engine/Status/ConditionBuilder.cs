@@ -37,7 +37,7 @@ internal static class ConditionBuilder
 
         foreach (var (control, outcome) in outcomes)
         {
-            if (outcome.Result == ControlResult.NotApplicable)
+            if (outcome.Result == ControlResult.NotApplicable || (outcome.Result == ControlResult.Met && !control.ConditionWhenMet))
             {
                 continue;
             }

@@ -85,13 +85,17 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
             : Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByWorkload, ClusterCaches.WorkloadIndexValue(change.Object.Metadata.NamespaceProperty, WorkloadKind.InferenceService, owner)));
 
     /// <summary>
-    /// A workload that is, or was before the change, a model server no controller owns: every deployment of its
-    /// namespace, whose AssetInventory counts the namespace's undeclared model servers. Appearing, disappearing and a new
-    /// image all pass; a status-only update does not.
+    /// A workload that no AIModelDeployment declares and that is, or was before the change, a model server no controller
+    /// owns: every deployment of its namespace, whose AssetInventory counts the namespace's undeclared model servers.
+    /// Appearing, disappearing and a new image all pass; a status-only update does not. A declared workload stays declared
+    /// whatever it runs, so its changes concern only its own deployment (declaring is a change of the AIModelDeployment:
+    /// <see cref="InventoryOfModelDeployment"/>).
     /// </summary>
     public Func<InformerEvent<T>, IEnumerable<ObjectKey>> OfNamespaceInventory<T>(WorkloadKind kind)
         where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
-        change => StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) || !new[] { change.Object, change.OldObject }.Any(o => o is not null && IsModelServer(kind, o))
+        change => StatusOnly(change.Object.Metadata, change.OldObject?.Metadata)
+            || OfWorkload(kind, change.Object.Metadata).Any()
+            || !new[] { change.Object, change.OldObject }.Any(o => o is not null && IsModelServer(kind, o))
             ? []
             : Keys(caches.ModelDeployments.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty));
 

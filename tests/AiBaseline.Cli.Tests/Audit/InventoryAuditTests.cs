@@ -20,9 +20,8 @@ public sealed class InventoryAuditTests
     {
         var run = Run(Workload("web", "llm-serving", "nginx:1.27"), Workload("db", "llm-serving", "postgres:16"));
 
-        var inventory = Condition(run, "InventoryComplete");
-        Assert.Equal(("True", "AllDeclared"), ((string?)inventory["status"], (string?)inventory["reason"]));
-        Assert.Equal("every model server in namespace llm-serving is declared", (string?)inventory["message"]);
+        Assert.Equal("Met", (string?)Control(run)["result"]);
+        Assert.Null(Condition(run, "InventoryComplete"));
         Assert.Equal(0, run.Exit);
     }
 
@@ -31,8 +30,9 @@ public sealed class InventoryAuditTests
     {
         var run = Run(Workload("rogue-chat", "llm-serving", "vllm/vllm-openai:v0.6.3"), Workload("other-chat", "team-b", "vllm/vllm-openai:v0.6.3"));
 
-        var inventory = Condition(run, "InventoryComplete");
+        var inventory = Condition(run, "InventoryComplete")!;
         Assert.Equal(1, run.Exit);
+        Assert.Equal("NotMet", (string?)Control(run)["result"]);
         Assert.Equal(("False", "UndeclaredModelServer"), ((string?)inventory["status"], (string?)inventory["reason"]));
         Assert.StartsWith(
             "Deployment rogue-chat (container main runs vLLM (vllm/vllm-openai:v0.6.3)) in namespace llm-serving has no AIModelDeployment: create one for each, whose spec.workloadRef names its kind and name",
@@ -46,7 +46,8 @@ public sealed class InventoryAuditTests
     {
         var run = Run(Workload("rogue-chat", "llm-serving", "vllm/vllm-openai:v0.6.3"), Declaration("rogue-chat", "llm-serving"));
 
-        Assert.Equal(("True", "AllDeclared"), ((string?)Condition(run, "InventoryComplete")["status"], (string?)Condition(run, "InventoryComplete")["reason"]));
+        Assert.Equal("Met", (string?)Control(run)["result"]);
+        Assert.Null(Condition(run, "InventoryComplete"));
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class InventoryAuditTests
     {
         var run = Run(Workload("other-chat", "team-b", "vllm/vllm-openai:v0.6.3"));
 
-        Assert.Equal("True", (string?)Condition(run, "InventoryComplete")["status"]);
+        Assert.Equal("Met", (string?)Control(run)["result"]);
     }
 
     private static AuditResult Run(params string[] extra)
@@ -70,6 +71,13 @@ public sealed class InventoryAuditTests
         return AuditHarness.Run(dir.Dir, "-o", "json");
     }
 
-    private static JsonNode Condition(AuditResult run, string type) =>
-        JsonNode.Parse(run.Stdout)!["items"]!.AsArray().Single(i => (string?)i!["metadata"]!["name"] == "llama-chat")!["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == type)!;
+    private static JsonNode Status(AuditResult run) =>
+        JsonNode.Parse(run.Stdout)!["items"]!.AsArray().Single(i => (string?)i!["metadata"]!["name"] == "llama-chat")!["status"]!;
+
+    /// <summary>The condition, present only while the inventory is incomplete.</summary>
+    private static JsonNode? Condition(AuditResult run, string type) =>
+        Status(run)["conditions"]!.AsArray().SingleOrDefault(c => (string?)c!["type"] == type);
+
+    private static JsonNode Control(AuditResult run) =>
+        Status(run)["controls"]!.AsArray().Single(c => (string?)c!["name"] == "AssetInventory")!;
 }

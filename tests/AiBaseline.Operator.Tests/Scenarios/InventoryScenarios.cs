@@ -24,7 +24,8 @@ public abstract class InventoryScenarios(ClusterTarget target)
         await ns.ApplyExampleAsync("llm-inference-compliant");
         await ns.CreateAsync([Workload(ns.Name, "web", "nginx:1.27")]);
         await ns.StartOperatorAsync();
-        await ns.ConditionBecomesAsync(Chat, ConditionTypes.InventoryComplete, "True");
+        await ns.EventuallyAsync(async () => await InventoryResultAsync(ns) == ControlResult.Met, "AssetInventory is met");
+        Assert.Null(await ns.ConditionAsync(Chat, ConditionTypes.InventoryComplete));
         await ns.EventuallyAsync(async () => await InventoryAsync(ns) is { Undeclared: 0, Declared: 1 }, "the profile counts 1 declared and 0 undeclared model servers");
 
         await ns.CreateAsync([Workload(ns.Name, Rogue, "vllm/vllm-openai:v0.6.3")]);
@@ -40,9 +41,13 @@ public abstract class InventoryScenarios(ClusterTarget target)
 
         await ns.CreateAsync([Declaration(ns.Name, ns.Profile, Rogue)]);
 
-        await ns.ConditionFollowsAsync(Chat, ConditionTypes.InventoryComplete, "True");
+        await Waiting.UntilAsync(async () => await InventoryResultAsync(ns) == ControlResult.Met, ClusterTarget.ChangePatience, "AssetInventory is met again");
+        Assert.Null(await ns.ConditionAsync(Chat, ConditionTypes.InventoryComplete));
         await Waiting.UntilAsync(async () => await InventoryAsync(ns) is { Undeclared: 0, Declared: 2, UndeclaredWorkloads: null }, ClusterTarget.ChangePatience, "the profile counts 2 declared and none undeclared");
     }
+
+    private static async Task<ControlResult?> InventoryResultAsync(ScenarioNamespace ns) =>
+        (await ns.GetAsync(Chat))?.Status?.Controls?.FirstOrDefault(c => c.Name == "AssetInventory")?.Result;
 
     private static async Task<InventorySummary?> InventoryAsync(ScenarioNamespace ns)
     {
