@@ -18,6 +18,8 @@ public static class ModelResultLine
     /// <summary>The largest termination message the kubelet keeps.</summary>
     public const int MaxBytes = 4096;
 
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string Format(ArtifactVerification outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
@@ -31,13 +33,16 @@ public static class ModelResultLine
                 ["signer"] = outcome.SignedBy.IsDefaultOrEmpty ? null : outcome.SignedBy[0],
                 ["manifestDigest"] = outcome.Digest,
                 ["message"] = message,
-            }.ToJsonString();
-            if (Encoding.UTF8.GetByteCount(line) <= MaxBytes || message.Length == 0)
+            }.ToJsonString(Relaxed);
+            var bytes = Encoding.UTF8.GetByteCount(line);
+            if (bytes <= MaxBytes || message.Length == 0)
             {
                 return line;
             }
 
-            message = message[..Math.Max(0, message.Length - Math.Max(16, Encoding.UTF8.GetByteCount(line) - MaxBytes))] + (message.EndsWith('…') ? "" : "…");
+            // Shorter in proportion to the excess (characters may take several bytes), then a little more each time round.
+            var keep = Math.Max(0, (int)((long)message.TrimEnd('…').Length * MaxBytes / bytes) - 8);
+            message = message[..keep] + "…";
         }
     }
 
