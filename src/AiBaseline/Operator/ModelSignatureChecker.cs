@@ -56,7 +56,9 @@ internal sealed class ModelSignatureChecker(OciModelVerifier verifier, Verificat
             return Task.FromResult(ModelSignatureCheck.NotReachable(model,
                 $"{source}: the operator does not read the files of {scheme} sources: publish the model to an OCI registry with one uncompressed layer per file "
                 + "(ModelPack raw layers, `modctl build --raw`, or `oras push` of the files) and its model.sig, or verify the files in CI with "
-                + "`aibaseline audit --verify --model-root DIR` or `aibaseline verify-model`", time.GetUtcNow()));
+                + "`aibaseline audit --verify --model-root DIR` or `aibaseline verify-model`"
+                + (scheme.Equals("pvc", StringComparison.OrdinalIgnoreCase) ? "; or let the operator verify it in a Job: --model-verification-image (the chart's modelVerification.jobs.enabled)" : ""),
+                time.GetUtcNow()));
         }
 
         var ignore = model.IgnorePaths is { } paths ? string.Join('\n', paths) : "";
