@@ -15,8 +15,8 @@ namespace AiBaseline.Operator.ModelVerification;
 /// <summary>
 /// Verifies pvc:// models with a Job per model and version of its claim (<see cref="VerificationJob"/>): finds the
 /// Job for what is to be verified through an informer over the operator's verification Jobs, creates it when there
-/// is none and no other Job of the claim is running, removes finished Jobs of the claim that verified something
-/// else, and reads the result of a finished one once. Verified and NotMet results are kept in memory by what was
+/// is none and no other Job of the claim is running, removes the model's finished Jobs that verified older inputs,
+/// and reads the result of a finished one once. Verified and NotMet results are kept in memory by what was
 /// verified; an Unknown one is read from its Job again, so it is retried when the Job is removed.
 /// </summary>
 internal sealed class PvcModelVerifier
@@ -110,7 +110,8 @@ internal sealed class PvcModelVerifier
             return VerificationJobOutcome.Running(model.Source, $"{model.Source}: waiting for verification Job {ns}/{other.Metadata.Name} of claim {target.Claim} to finish before verifying its current contents", now);
         }
 
-        foreach (var stale in ofClaim)
+        // Only this model's own superseded Jobs: another model's on the same claim keeps its result until its TTL.
+        foreach (var stale in ofClaim.Where(j => Annotation(j, VerificationJob.SourceAnnotation) == model.Source))
         {
             await DeleteAsync(stale, ct).ConfigureAwait(false);
         }
