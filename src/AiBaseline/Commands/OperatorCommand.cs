@@ -100,6 +100,7 @@ internal sealed class OperatorCommand : Command
     {
         Description = "Seconds a pvc:// model verification Job may run (activeDeadlineSeconds) before the model is reported Unknown.",
         DefaultValueFactory = _ => 600,
+        CustomParser = result => OptionValues.WholeNumber(result, minimum: 1, "seconds"),
     };
 
     private readonly WebhookFlags webhook = new();
@@ -131,13 +132,6 @@ internal sealed class OperatorCommand : Command
         Options.Add(readPullSecrets);
         Options.Add(modelVerificationImage);
         Options.Add(modelVerificationDeadline);
-        modelVerificationDeadline.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                OptionValues.NotAllowed(r, r.GetValueOrDefault<int>().ToString(System.Globalization.CultureInfo.InvariantCulture), "give seconds, at least 1");
-            }
-        });
         metricsBindAddress.Validators.Add(BindAddress);
         healthProbeBindAddress.Validators.Add(BindAddress);
         webhook.AddTo(this, BindAddress);
