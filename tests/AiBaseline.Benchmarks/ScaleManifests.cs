@@ -19,7 +19,10 @@ internal static class ScaleManifests
     /// <summary>Deployments per namespace.</summary>
     public const int PerNamespace = 100;
 
-    /// <summary>The profile every deployment uses.</summary>
+    /// <summary>
+    /// The profile every deployment uses. Monitoring and vulnerability reports are not required: the estate has no Prometheus
+    /// or Trivy objects, so the figures stay comparable with the runs made before those controls existed.
+    /// </summary>
     public const string Profile = """
         apiVersion: aibaseline.io/v1alpha1
         kind: BaselineProfile
@@ -27,6 +30,8 @@ internal static class ScaleManifests
         spec:
           images: {trustedRegistries: [registry.acme.example/]}
           evidence: {maxAgeDays: 3650}
+          monitoring: {requireScrape: false, requireAlertRules: false}
+          vulnerabilities: {requireReports: false}
         """;
 
     public static string Namespace(int i) => $"team-{i / PerNamespace}";

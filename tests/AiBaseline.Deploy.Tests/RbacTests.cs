@@ -44,12 +44,25 @@ public sealed class RbacTests
     [MemberData(nameof(RenderNames))]
     public void Secrets_and_workloads_are_never_written(string render)
     {
+        // The one exception: the operator creates its own verification Jobs of pvc:// models and deletes them when
+        // superseded; it never updates or patches a Job, so it cannot change anyone else's.
         var writes = AllGrants(render)
             .Where(g => g.ApiGroup is "" or "apps" or "batch")
             .Where(g => g.Resource.Split('/')[0] is var kind && (kind == "secrets" || Workloads.Contains(kind)))
             .Where(g => !ReadVerbs.Contains(g.Verb))
+            .Where(g => !(g.ApiGroup == "batch" && g.Resource == "jobs" && g.Verb is "create" or "delete"))
             .ToList();
         Assert.True(writes.Count == 0, $"{render}: {string.Join("; ", writes)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(RenderNames))]
+    public void Verification_Jobs_can_be_created_and_deleted_where_models_are_watched(string render)
+    {
+        var jobs = AllGrants(render).Where(g => g.ApiGroup == "batch" && g.Resource == "jobs").Select(g => g.Verb).ToHashSet(StringComparer.Ordinal);
+        Assert.Superset(new HashSet<string>(["create", "delete", "get", "list", "watch"], StringComparer.Ordinal), jobs);
+        Assert.DoesNotContain("update", jobs);
+        Assert.DoesNotContain("patch", jobs);
     }
 
     [Theory]

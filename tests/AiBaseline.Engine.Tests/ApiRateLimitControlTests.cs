@@ -38,7 +38,7 @@ public sealed class ApiRateLimitControlTests
 
     [Theory]
     [InlineData("nothing", ControlResult.Met, ApiRateLimitControl.InternalOnlyReason, "no Service selects the model's pods", "a model with no Service is not exposed")]
-    [InlineData("cluster-ip", ControlResult.Met, ApiRateLimitControl.InternalOnlyReason, "Service scorer selects the model's pods, but no LoadBalancer, NodePort, Ingress or Gateway route exposes it", "a ClusterIP Service is internal")]
+    [InlineData("cluster-ip", ControlResult.Met, ApiRateLimitControl.InternalOnlyReason, "Service scorer selects the model's pods; no LoadBalancer, NodePort, Ingress or Gateway route exposes it", "a ClusterIP Service is internal")]
     [InlineData("cluster-ip other-lb other-ingress", ControlResult.Met, ApiRateLimitControl.InternalOnlyReason, "no LoadBalancer", "another workload's public Service and Ingress do not expose this model")]
     [InlineData("load-balancer", ControlResult.NotMet, ApiRateLimitControl.NoRateLimitReason, "Service ml/scorer-public of type LoadBalancer exposes the model's pods outside the cluster with no rate limit", "a LoadBalancer has no rate limit of its own")]
     [InlineData("node-port", ControlResult.NotMet, ApiRateLimitControl.NoRateLimitReason, "Service ml/scorer-np of type NodePort", "a NodePort is reachable on every node")]

@@ -14,11 +14,11 @@ public sealed class KnownGoodStateControlTests
     private static readonly KnownGoodStateControl Control = new();
 
     [Theory]
-    [InlineData("pinned", ControlResult.Met, KnownGoodStateControl.RestorableReason, "images and models are pinned by digest; Deployment ml/scorer keeps its last 10 revisions (revisionHistoryLimit unset)", "the API default keeps 10 revisions")]
+    [InlineData("pinned", ControlResult.Met, KnownGoodStateControl.RestorableReason, "images and models are pinned by digest; Deployment scorer keeps its last 10 revisions (revisionHistoryLimit unset)", "the API default keeps 10 revisions")]
     [InlineData("history 3", ControlResult.Met, KnownGoodStateControl.RestorableReason, "keeps its last 3 revisions (revisionHistoryLimit)", "an explicit limit above zero")]
     [InlineData("history 1", ControlResult.Met, KnownGoodStateControl.RestorableReason, "keeps its last 1 revision (revisionHistoryLimit)", "one earlier revision is enough to return to")]
-    [InlineData("history 0", ControlResult.NotMet, KnownGoodStateControl.NoRevisionHistoryReason, "Deployment ml/scorer keeps no earlier revision (spec.revisionHistoryLimit: 0) and no GitOps tool tracks it", "zero keeps nothing to roll back to")]
-    [InlineData("history 0 argo", ControlResult.Met, KnownGoodStateControl.RestorableReason, "Deployment ml/scorer is applied from Git by Argo CD Application scorer (annotation argocd.argoproj.io/tracking-id)", "Git holds the earlier states")]
+    [InlineData("history 0", ControlResult.NotMet, KnownGoodStateControl.NoRevisionHistoryReason, "Deployment scorer keeps no earlier revision (spec.revisionHistoryLimit: 0) and no GitOps tool tracks it", "zero keeps nothing to roll back to")]
+    [InlineData("history 0 argo", ControlResult.Met, KnownGoodStateControl.RestorableReason, "Deployment scorer is applied from Git by Argo CD Application scorer (annotation argocd.argoproj.io/tracking-id)", "Git holds the earlier states")]
     [InlineData("history 0 flux", ControlResult.Met, KnownGoodStateControl.RestorableReason, "applied from Git by Flux Kustomization flux-system/apps", "Flux's kustomize-controller labels")]
     [InlineData("history 0 helm label", ControlResult.NotMet, KnownGoodStateControl.NoRevisionHistoryReason, "keeps no earlier revision", "app.kubernetes.io/instance is Helm's label, not a GitOps mark")]
     [InlineData("tag", ControlResult.NotMet, KnownGoodStateControl.ImageNotPinnedReason, "container server: image registry.example.com/ml/scorer:1.4 is not pinned by digest", "a tag can move, so the earlier state is not the same image")]
@@ -61,10 +61,10 @@ public sealed class KnownGoodStateControlTests
 
     [Theory]
     [InlineData(WorkloadKind.Service, ControlResult.Met, "Knative Service ml/scorer keeps its earlier Revisions", "Knative keeps Revisions to route back to")]
-    [InlineData(WorkloadKind.InferenceService, ControlResult.Met, "InferenceService ml/scorer keeps its previous rolled-out revision", "KServe keeps the previous revision")]
-    [InlineData(WorkloadKind.LeaderWorkerSet, ControlResult.NotMet, "LeaderWorkerSet ml/scorer keeps no earlier revision of its own and no GitOps tool tracks it", "no rollback without Git")]
-    [InlineData(WorkloadKind.Job, ControlResult.NotMet, "Job ml/scorer keeps no earlier revision of its own", "a Job keeps no earlier spec")]
-    [InlineData(WorkloadKind.Pod, ControlResult.NotMet, "Pod ml/scorer keeps no earlier revision of its own", "a bare Pod keeps no earlier spec")]
+    [InlineData(WorkloadKind.InferenceService, ControlResult.Met, "InferenceService scorer keeps its previous rolled-out revision", "KServe keeps the previous revision")]
+    [InlineData(WorkloadKind.LeaderWorkerSet, ControlResult.NotMet, "LeaderWorkerSet scorer keeps no earlier revision of its own and no GitOps tool tracks it", "no rollback without Git")]
+    [InlineData(WorkloadKind.Job, ControlResult.NotMet, "Job scorer keeps no earlier revision of its own", "a Job keeps no earlier spec")]
+    [InlineData(WorkloadKind.Pod, ControlResult.NotMet, "Pod scorer keeps no earlier revision of its own", "a bare Pod keeps no earlier spec")]
     public void Kinds_without_revisions_of_their_own_need_gitops(WorkloadKind kind, ControlResult result, string fragment, string why)
     {
         var snapshot = Snapshot();

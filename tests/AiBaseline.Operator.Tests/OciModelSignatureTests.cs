@@ -75,6 +75,7 @@ public sealed class OciModelSignatureTests : IAsyncDisposable
         Assert.Equal(ModelIntegrityControl.ModelNotReachableReason, condition.Reason);
         Assert.Contains("the operator does not read the files of pvc sources: publish the model to an OCI registry with one uncompressed layer per file", condition.Message, StringComparison.Ordinal);
         Assert.Contains("aibaseline audit --verify --model-root DIR", condition.Message, StringComparison.Ordinal);
+        Assert.Contains("or let the operator verify it in a Job: --model-verification-image (the chart's modelVerification.jobs.enabled)", condition.Message, StringComparison.Ordinal);
         Assert.Equal(ModelIntegrityControl.ModelNotReachableReason, Assert.Single(cluster.Get(Serving, Chat)!.Status!.Models!).Reason);
     }
 

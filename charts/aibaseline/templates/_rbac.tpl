@@ -66,6 +66,13 @@ No wildcard, no write on workloads, no write on Secrets.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch"]
+{{- if .Values.modelVerification.jobs.enabled }}
+# Verification Jobs of signed pvc:// models (modelVerification.jobs.enabled): created in the model's namespace,
+# removed when the claim or the signature changes; their Pods' termination messages are read with the pods rule above.
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["create", "delete"]
+{{- end }}
 # The serving stacks' workloads, watched while their CRDs exist: LeaderWorkerSets first.
 - apiGroups: ["leaderworkerset.x-k8s.io"]
   resources: ["leaderworkersets"]

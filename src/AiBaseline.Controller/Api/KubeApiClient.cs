@@ -76,7 +76,8 @@ public sealed class KubeApiClient
     /// <param name="metadataOnly">Ask for <c>PartialObjectMetadata</c>.</param>
     /// <param name="cancellationToken">Stops the list.</param>
     /// <param name="filter">What to leave out of each item before it is decoded.</param>
-    public async Task<ListResult<T>> ListAsync<T>(ResourceType type, string? ns, bool metadataOnly, CancellationToken cancellationToken, DecodeFilter? filter = null)
+    /// <param name="labelSelector">Only objects with these labels; null lists all.</param>
+    public async Task<ListResult<T>> ListAsync<T>(ResourceType type, string? ns, bool metadataOnly, CancellationToken cancellationToken, DecodeFilter? filter = null, string? labelSelector = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         var items = new List<T>();
@@ -84,7 +85,8 @@ public sealed class KubeApiClient
         string resourceVersion;
         do
         {
-            var query = $"?limit={PageSize}" + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken));
+            var query = $"?limit={PageSize}" + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken))
+                + (labelSelector is null ? string.Empty : "&labelSelector=" + Uri.EscapeDataString(labelSelector));
             await Pages.WaitAsync(cancellationToken);
             using var release = new PageRelease(Pages);
             using var response = await SendAsync(
@@ -117,11 +119,13 @@ public sealed class KubeApiClient
         TimeSpan serverTimeout,
         Action? onConnected,
         [EnumeratorCancellation] CancellationToken cancellationToken,
-        DecodeFilter? filter = null)
+        DecodeFilter? filter = null,
+        string? labelSelector = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         var query = "?watch=true&allowWatchBookmarks=true&resourceVersion=" + Uri.EscapeDataString(resourceVersion)
-            + "&timeoutSeconds=" + (int)Math.Max(1, serverTimeout.TotalSeconds);
+            + "&timeoutSeconds=" + (int)Math.Max(1, serverTimeout.TotalSeconds)
+            + (labelSelector is null ? string.Empty : "&labelSelector=" + Uri.EscapeDataString(labelSelector));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, type.CollectionPath(ns) + query));
         request.Headers.Accept.ParseAdd(metadataOnly ? MetadataAccept : "application/json");
         if (credentials is not null)

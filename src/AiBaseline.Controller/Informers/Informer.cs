@@ -177,7 +177,7 @@ public sealed class Informer<T> : IInformer
 
     private async Task RelistAsync(CancellationToken cancellationToken)
     {
-        var list = await api.ListAsync<T>(options.Resource, options.Namespace, options.MetadataOnly, cancellationToken, options.Decode);
+        var list = await api.ListAsync<T>(options.Resource, options.Namespace, options.MetadataOnly, cancellationToken, options.Decode, options.LabelSelector);
         var seen = new HashSet<ObjectKey>();
         foreach (var item in list.Items.Select(Trimmed))
         {
@@ -214,7 +214,7 @@ public sealed class Informer<T> : IInformer
         try
         {
             var events = api.WatchAsync<T>(
-                options.Resource, options.Namespace, resourceVersion!, options.MetadataOnly, serverTimeout, OnConnected, linked.Token, options.Decode);
+                options.Resource, options.Namespace, resourceVersion!, options.MetadataOnly, serverTimeout, OnConnected, linked.Token, options.Decode, options.LabelSelector);
             await foreach (var watchEvent in events)
             {
                 Apply(watchEvent);

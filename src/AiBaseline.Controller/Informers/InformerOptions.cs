@@ -17,6 +17,9 @@ public sealed record InformerOptions(ResourceType Resource)
     /// </summary>
     public bool MetadataOnly { get; init; }
 
+    /// <summary>List and watch only objects with these labels (a label selector, such as <c>app=x,tier=y</c>); null lists all.</summary>
+    public string? LabelSelector { get; init; }
+
     /// <summary>What to leave out of every listed or watched object before it is decoded; null decodes all of it.</summary>
     public DecodeFilter? Decode { get; init; }
 

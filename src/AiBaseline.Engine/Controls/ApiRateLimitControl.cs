@@ -86,7 +86,7 @@ public sealed class ApiRateLimitControl : IControl
         return limited.Count == 0
             ? ControlOutcome.Met(InternalOnlyReason, selecting.Count == 0
                 ? "no Service selects the model's pods: the model is not exposed"
-                : $"Service {string.Join(", ", selecting.Keys.Order(StringComparer.Ordinal))} selects the model's pods, but no LoadBalancer, NodePort, Ingress or Gateway route exposes it outside the cluster")
+                : $"Service {string.Join(", ", selecting.Keys.Order(StringComparer.Ordinal))} selects the model's pods; no LoadBalancer, NodePort, Ingress or Gateway route exposes it")
             : ControlOutcome.Met(RateLimitedReason, "every route into the model is rate limited: " + string.Join("; ", limited));
     }
 

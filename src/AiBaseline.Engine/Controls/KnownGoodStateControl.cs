@@ -82,7 +82,7 @@ public sealed class KnownGoodStateControl : IControl
     /// <summary>Where an earlier state of the workload is kept (null when nowhere), or why it is not.</summary>
     private static (string? Kept, string Why) History(WorkloadState workload, string ns)
     {
-        var what = $"{workload.Kind} {ns}/{workload.Name}";
+        var what = $"{workload.Kind} {workload.Name}";
         if (workload.GitOpsTracker is { } tracker)
         {
             return ($"{what} is applied from Git by {tracker}", "");

@@ -79,7 +79,7 @@ public sealed class LeastPrivilegeControl : IControl
 
         var pod = context.Snapshot.Workload!.Template.Spec;
         var account = string.IsNullOrEmpty(pod?.ServiceAccountName) ? DefaultServiceAccount : pod.ServiceAccountName;
-        var who = $"ServiceAccount {context.Namespace}/{account}";
+        var who = $"ServiceAccount {account}";
         if (context.Snapshot.ServiceAccount is null)
         {
             return ControlOutcome.NotMet(ServiceAccountNotFoundReason, $"{who} named by the pod template does not exist, so the pods cannot start: create it or fix spec.template.spec.serviceAccountName");

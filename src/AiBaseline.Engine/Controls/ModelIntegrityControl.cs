@@ -120,7 +120,7 @@ public sealed class ModelIntegrityControl : IControl
 
         if (assurances.All(a => a >= Assurance.Pinned))
         {
-            return ControlOutcome.Met(DigestPinnedReason, $"{what}; {(models.Count == 1 ? "it is" : "each is")} pulled from an OCI registry by digest, which the puller checks");
+            return ControlOutcome.Met(DigestPinnedReason, $"{what}: pulled from an OCI registry by digest, which the puller checks");
         }
 
         var declared = string.Join("; ", Enumerable.Range(0, models.Count).Where(i => assurances[i] == Assurance.Declared)

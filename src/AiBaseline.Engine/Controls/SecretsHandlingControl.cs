@@ -91,7 +91,7 @@ public sealed class SecretsHandlingControl : IControl
         }
 
         return findings.Outcome()
-            ?? ControlOutcome.Met(ProtectedReason, "credentials reach the pods only through existing Secrets; no literal credential or unasked service-account token found");
+            ?? ControlOutcome.Met(ProtectedReason, "credentials come only from existing Secrets; no literal credential or unrequested token");
     }
 
     private static void CheckContainer(EvaluationContext context, SecretsPolicy rules, string label, V1Container container, FindingSet findings)

@@ -90,6 +90,19 @@ internal sealed class OperatorCommand : Command
         Description = "Read the imagePullSecrets of workloads whose profile asks for signature checks, to log in to private registries (needs get on Secrets).",
     };
 
+    private readonly Option<string> modelVerificationImage = new("--model-verification-image")
+    {
+        Description = "The image that verifies pvc:// models in a Job (this operator's image; default: $AIBASELINE_MODEL_VERIFICATION_IMAGE). Empty runs no Jobs.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AIBASELINE_MODEL_VERIFICATION_IMAGE") ?? "",
+    };
+
+    private readonly Option<int> modelVerificationDeadline = new("--model-verification-deadline")
+    {
+        Description = "Seconds a pvc:// model verification Job may run (activeDeadlineSeconds) before the model is reported Unknown.",
+        DefaultValueFactory = _ => 600,
+        CustomParser = result => OptionValues.WholeNumber(result, minimum: 1, "seconds"),
+    };
+
     private readonly WebhookFlags webhook = new();
 
     // Trace is accepted as in controller-runtime and taken as Serilog's Verbose.
@@ -117,6 +130,8 @@ internal sealed class OperatorCommand : Command
         Options.Add(registryCa);
         Options.Add(insecureRegistries);
         Options.Add(readPullSecrets);
+        Options.Add(modelVerificationImage);
+        Options.Add(modelVerificationDeadline);
         metricsBindAddress.Validators.Add(BindAddress);
         healthProbeBindAddress.Validators.Add(BindAddress);
         webhook.AddTo(this, BindAddress);
@@ -138,6 +153,8 @@ internal sealed class OperatorCommand : Command
             RegistryCaFile = parse.GetValue(registryCa),
             InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],
             ReadPullSecrets = parse.GetValue(readPullSecrets),
+            ModelVerificationImage = parse.GetValue(modelVerificationImage) ?? "",
+            ModelVerificationDeadline = TimeSpan.FromSeconds(parse.GetValue(modelVerificationDeadline)),
         };
         settings = settings with { Webhook = webhook.Read(parse, settings.LeaseNamespace) };
 

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AiBaseline.Api.V1Alpha1;
 using AiBaseline.Engine;
+using AiBaseline.Operator.ModelVerification;
 using AiBaseline.Provenance;
 using AiBaseline.Provenance.ModelSigning;
 using AiBaseline.Verification;
@@ -15,11 +16,13 @@ namespace AiBaseline.Operator;
 /// The operator's model signature evidence (OpenSSF Model Signing) for deployments whose profile trusts model
 /// signers: <c>oci://</c> models that name a signature are verified at their registry by <see cref="OciModelVerifier"/>
 /// (manifest and signature only, never the weights), cached by source, signature, ignore paths and trust policy
-/// for the verification cache's lifetimes; models of other schemes are Unknown with a reason that says how to make
-/// them verifiable, since the operator does not read volumes or buckets.
+/// for the verification cache's lifetimes; <c>pvc://</c> models by a verification Job when
+/// <c>--model-verification-image</c> is set (<see cref="PvcModelVerifier"/>); models of other schemes are Unknown
+/// with a reason that says how to make them verifiable, since the operator does not read volumes or buckets itself.
 /// </summary>
-internal sealed class ModelSignatureChecker(OciModelVerifier verifier, VerificationCacheOptions options, TimeProvider time, ILogger<ModelSignatureChecker> logger)
+internal sealed class ModelSignatureChecker(OciModelVerifier verifier, VerificationCacheOptions options, TimeProvider time, ILogger<ModelSignatureChecker> logger, PvcModelVerifier? volumes = null)
 {
+    private const string PvcScheme = "pvc://";
     private const string OciScheme = "oci://";
     private readonly ConcurrentDictionary<CacheKey, Entry> entries = new();
     private readonly ConditionalWeakTable<BaselineProfile, Trust> trusts = [];
@@ -38,7 +41,9 @@ internal sealed class ModelSignatureChecker(OciModelVerifier verifier, Verificat
         }
 
         var models = (deployment.Spec?.Models ?? []).Where(m => !string.IsNullOrWhiteSpace(m.Signature)).DistinctBy(m => m.Name, StringComparer.Ordinal).ToList();
-        var results = await Task.WhenAll(models.Select(m => VerifyAsync(m, signers, trust.Fingerprint, credentials, ct))).ConfigureAwait(false);
+        var results = await Task.WhenAll(models.Select(m => volumes is not null && m.Source.StartsWith(PvcScheme, StringComparison.OrdinalIgnoreCase)
+            ? volumes.VerifyAsync(deployment, m, trust.Json, ct)
+            : VerifyAsync(m, signers, trust.Fingerprint, credentials, ct))).ConfigureAwait(false);
         return models.Select((m, i) => (m.Name, Result: results[i])).ToImmutableDictionary(r => r.Name, r => r.Result, StringComparer.Ordinal);
     }
 
@@ -51,7 +56,9 @@ internal sealed class ModelSignatureChecker(OciModelVerifier verifier, Verificat
             return Task.FromResult(ModelSignatureCheck.NotReachable(model,
                 $"{source}: the operator does not read the files of {scheme} sources: publish the model to an OCI registry with one uncompressed layer per file "
                 + "(ModelPack raw layers, `modctl build --raw`, or `oras push` of the files) and its model.sig, or verify the files in CI with "
-                + "`aibaseline audit --verify --model-root DIR` or `aibaseline verify-model`", time.GetUtcNow()));
+                + "`aibaseline audit --verify --model-root DIR` or `aibaseline verify-model`"
+                + (scheme.Equals("pvc", StringComparison.OrdinalIgnoreCase) ? "; or let the operator verify it in a Job: --model-verification-image (the chart's modelVerification.jobs.enabled)" : ""),
+                time.GetUtcNow()));
         }
 
         var ignore = model.IgnorePaths is { } paths ? string.Join('\n', paths) : "";
@@ -94,20 +101,21 @@ internal sealed class ModelSignatureChecker(OciModelVerifier verifier, Verificat
     private Trust TrustOf(BaselineProfile profile) => trusts.GetValue(profile, p =>
     {
         var trust = p.Spec.Models.Trust!;
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(k8s.KubernetesJson.Serialize(trust))))[..32];
+        var json = k8s.KubernetesJson.Serialize(trust);
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..32];
         try
         {
-            return new Trust(ModelSignatureCheck.SignersOf(trust), fingerprint);
+            return new Trust(ModelSignatureCheck.SignersOf(trust), fingerprint, json);
         }
         catch (FormatException e)
         {
             // The engine then reports the model signatures as not checked; the profile's author sees why in the log.
             logger.LogWarning("Cannot verify model signatures with BaselineProfile {Profile}: {Reason}", p.Metadata?.Name, e.Message);
-            return new Trust(null, fingerprint);
+            return new Trust(null, fingerprint, json);
         }
     });
 
-    private sealed record Trust(ImmutableArray<ModelSigner>? Signers, string Fingerprint);
+    private sealed record Trust(ImmutableArray<ModelSigner>? Signers, string Fingerprint, string Json);
 
     private readonly record struct CacheKey(string Source, string Signature, string IgnorePaths, string Trust, bool WithCredentials);
 

@@ -71,13 +71,16 @@ internal sealed class OperatorHost : IDisposable
         var productMetrics = new ProductMetrics(Registry);
         productMetrics.Watch(Caches.All);
         events = new EventRecorder(api, new EventRecorderOptions("aibaseline.io/operator", settings.Identity), loggers.CreateLogger<EventRecorder>(), time);
+        Volumes = models is null || string.IsNullOrWhiteSpace(settings.ModelVerificationImage) ? null
+            : new ModelVerification.PvcModelVerifier(kubernetes, api, settings.Namespaces, Caches.PersistentVolumeClaims.Cache,
+                new ModelVerification.VerificationJobSettings(settings.ModelVerificationImage, settings.ModelVerificationDeadline), loggers, time);
         var provenance = new ProvenanceChecker(
             verifier,
             settings.ReadPullSecrets ? new PullSecretReader(api, Caches, loggers.CreateLogger<PullSecretReader>()) : null,
             settings.VerificationCache,
             time,
             loggers.CreateLogger<ProvenanceChecker>(),
-            models is null ? null : new ModelSignatureChecker(models, settings.VerificationCache, time, loggers.CreateLogger<ModelSignatureChecker>()));
+            models is null ? null : new ModelSignatureChecker(models, settings.VerificationCache, time, loggers.CreateLogger<ModelSignatureChecker>(), Volumes));
         Reconciler = new ModelDeploymentReconciler(
             Caches,
             new StatusWriter(api, loggers.CreateLogger<StatusWriter>()),
@@ -150,6 +153,11 @@ internal sealed class OperatorHost : IDisposable
             Manager.Add(informer);
         }
 
+        foreach (var informer in Volumes?.Jobs.Members ?? [])
+        {
+            Manager.Add(informer);
+        }
+
         Manager.Add(controller);
         Manager.Add(waiverController);
         Manager.Add(inventoryController);
@@ -160,6 +168,9 @@ internal sealed class OperatorHost : IDisposable
     public InventoryReconciler Inventory { get; }
 
     public ClusterCaches Caches { get; }
+
+    /// <summary>Runs verification Jobs for pvc:// models; null without <c>--model-verification-image</c>.</summary>
+    public ModelVerification.PvcModelVerifier? Volumes { get; }
 
     public ModelDeploymentReconciler Reconciler { get; }
 
@@ -251,6 +262,12 @@ internal sealed class OperatorHost : IDisposable
 
         Caches.CustomResourceDefinitions.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfMonitoringCrd));
         Caches.PersistentVolumeClaims.AddHandler(controller.Enqueue<PartialObjectMetadata>(map.OfPersistentVolumeClaim));
+        if (Volumes is not null)
+        {
+            Caches.PersistentVolumeClaims.AddHandler(controller.Enqueue<PartialObjectMetadata>(c => ModelVerification.PvcModelVerifier.DeploymentsOf(c, Caches.ModelDeployments.Cache)));
+            Volumes.Jobs.AddHandler(controller.Enqueue<k8s.Models.V1Job>(j => ModelVerification.PvcModelVerifier.DeploymentsOf(j, Caches.ModelDeployments.Cache)));
+        }
+
         Caches.RoleBindings.AddHandler(controller.Enqueue<k8s.Models.V1RoleBinding>(map.OfRoleBinding));
         Caches.ClusterRoleBindings.AddHandler(controller.Enqueue<k8s.Models.V1ClusterRoleBinding>(map.OfClusterRoleBinding));
         Caches.Roles.AddHandler(controller.Enqueue<k8s.Models.V1Role>(map.OfRole));

@@ -73,6 +73,16 @@ internal sealed record OperatorSettings
     /// <summary>How long verification results are cached and how many run against one registry at once.</summary>
     public VerificationCacheOptions VerificationCache { get; init; } = new();
 
+    /// <summary>
+    /// The image verification Jobs of pvc:// models run (<c>--model-verification-image</c>, by default
+    /// <c>AIBASELINE_MODEL_VERIFICATION_IMAGE</c>, which the chart sets to its own image); empty runs no Jobs, and
+    /// signed pvc:// models stay Unknown.
+    /// </summary>
+    public string ModelVerificationImage { get; init; } = "";
+
+    /// <summary>activeDeadlineSeconds of each verification Job (<c>--model-verification-deadline</c>).</summary>
+    public TimeSpan ModelVerificationDeadline { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The admission webhook: off unless its bind address is set.</summary>
     public Admission.WebhookSettings Webhook { get; init; } = new();
 

@@ -33,7 +33,7 @@ public sealed class MonitoringAuditTests
         var tracked = Condition(run, "PerformanceTracked");
         Assert.Equal(0, run.Exit);
         Assert.Equal(("True", "Scraped"), ((string?)scraped["status"], (string?)scraped["reason"]));
-        Assert.Equal("ServiceMonitor llm-serving/llama-chat scrapes Service llama-chat (EN 304 223 5.4.2-3)", (string?)scraped["message"]);
+        Assert.Equal("ServiceMonitor llm-serving/llama-chat scrapes Service llama-chat", (string?)scraped["message"]);
         Assert.Equal(("True", "AlertRulesPresent"), ((string?)tracked["status"], (string?)tracked["reason"]));
         Assert.Contains("PrometheusRule llm-serving/llama-chat-behaviour alerts on them (LlamaChatLatencyHigh and 1 more)", (string?)tracked["message"], StringComparison.Ordinal);
     }

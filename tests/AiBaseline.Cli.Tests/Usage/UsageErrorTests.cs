@@ -49,6 +49,11 @@ public sealed class UsageErrorTests
             "aibaseline operator: --max-concurrent-reconciles: \"0\" is not allowed: use a whole number of deployments, at least 1"
         },
         {
+            "a verification Job without time would fail before it starts",
+            ["operator", "--model-verification-deadline", "0"],
+            "aibaseline operator: --model-verification-deadline: \"0\" is not allowed: use a whole number of seconds, at least 1"
+        },
+        {
             "an unknown log level lists the levels",
             ["operator", "--log-level", "loud"],
             "aibaseline operator: --log-level: \"loud\" is not allowed: use one of Trace, Verbose, Debug, Information, Warning, Error, Fatal"

@@ -95,11 +95,7 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         using var cleanup = Uninstalling(release, "team-a", "team-b");
 
         // The CI values switch on a ServiceMonitor and a PrometheusRule: the Prometheus Operator's own CRDs judge them.
-        using (var kubectl = cluster.Kubectl())
-        {
-            kubectl.Run("apply", "--server-side", "-f", Path.Combine(AppContext.BaseDirectory, "ThirdParty", "prometheus-operator")).Succeeded();
-            kubectl.Run("wait", "--for=condition=Established", "crd/servicemonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com", "--timeout=60s").Succeeded();
-        }
+        InstallMonitoringCrds();
 
         var install = cluster.Helm("install", "aibaseline", Chart, "--namespace", release, "-f", $"{Chart}/ci/ci-values.yaml");
         install.Succeeded();
@@ -319,8 +315,18 @@ public sealed class InstallPathTests(PrivateControlPlane cluster) : IClassFixtur
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries), .. inRelease.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(n => n != "serviceaccount/default")];
     }
 
-    private static async Task ApplyExamplesAsync(Kubernetes client, string ns, params string[] folders)
+    /// <summary>The Prometheus Operator's CRDs, as a cluster that runs it has them; applying them again changes nothing.</summary>
+    private void InstallMonitoringCrds()
     {
+        using var kubectl = cluster.Kubectl();
+        kubectl.Run("apply", "--server-side", "-f", Path.Combine(AppContext.BaseDirectory, "ThirdParty", "prometheus-operator")).Succeeded();
+        kubectl.Run("wait", "--for=condition=Established", "crd/servicemonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com", "--timeout=60s").Succeeded();
+    }
+
+    private async Task ApplyExamplesAsync(Kubernetes client, string ns, params string[] folders)
+    {
+        // The compliant example scrapes and alerts on its model with a ServiceMonitor and a PrometheusRule.
+        InstallMonitoringCrds();
         if ((await client.CoreV1.ListNamespaceAsync(fieldSelector: $"metadata.name={ns}", cancellationToken: Ct)).Items.Count == 0)
         {
             await CreateNamespaceAsync(client, ns);
