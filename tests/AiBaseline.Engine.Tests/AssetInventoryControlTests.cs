@@ -44,11 +44,11 @@ public sealed class AssetInventoryControlTests
     };
 
     [Theory]
-    [InlineData("only the model", ControlResult.Met, AssetInventoryControl.AllDeclaredReason, "every model server in namespace ml is declared", "the deployment declares its own workload")]
-    [InlineData("declared vLLM beside it", ControlResult.Met, AssetInventoryControl.AllDeclaredReason, "every model server in namespace ml is declared", "another AIModelDeployment declares the other model server")]
+    [InlineData("only the model", ControlResult.Met, AssetInventoryControl.AllDeclaredReason, "every model server of the namespace is declared", "the deployment declares its own workload")]
+    [InlineData("declared vLLM beside it", ControlResult.Met, AssetInventoryControl.AllDeclaredReason, "every model server of the namespace is declared", "another AIModelDeployment declares the other model server")]
     [InlineData("undeclared vLLM", ControlResult.NotMet, AssetInventoryControl.UndeclaredModelServerReason, "Deployment chat (container main runs vLLM (vllm/vllm-openai:v0.6.3)) in namespace ml has no AIModelDeployment: create one", "a model server of the namespace nobody declares")]
     [InlineData("undeclared GPU job", ControlResult.NotMet, AssetInventoryControl.UndeclaredModelServerReason, "Job finetune (container main requests nvidia.com/gpu)", "an accelerator request marks a model workload")]
-    [InlineData("undeclared elsewhere", ControlResult.Met, AssetInventoryControl.AllDeclaredReason, "namespace ml is declared", "another namespace's model servers are its own deployments' concern")]
+    [InlineData("undeclared elsewhere", ControlResult.Met, AssetInventoryControl.AllDeclaredReason, "of the namespace is declared", "another namespace's model servers are its own deployments' concern")]
     [InlineData("owned by a controller", ControlResult.Met, AssetInventoryControl.AllDeclaredReason, "is declared", "a Deployment another object controls counts through its owner")]
     [InlineData("ordinary workloads", ControlResult.Met, AssetInventoryControl.AllDeclaredReason, "is declared", "web servers, databases, batch jobs, a repository named like a model server and a GPU node agent are not model servers")]
     [InlineData("four undeclared", ControlResult.NotMet, AssetInventoryControl.UndeclaredModelServerReason, "Deployment a (container main runs vLLM (vllm/vllm-openai:v0.6.3)); Deployment b (container main runs Triton Inference Server (nvcr.io/nvidia/tritonserver:24.08-py3)); Deployment d (container main runs Ollama (ollama/ollama:0.3)) and 1 more in namespace ml have no AIModelDeployment", "the first three by kind and name, then how many more")]

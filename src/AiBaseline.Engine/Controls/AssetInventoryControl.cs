@@ -52,7 +52,7 @@ public sealed class AssetInventoryControl : IControl
             .ToList();
         if (undeclared.Count == 0)
         {
-            return ControlOutcome.Met(AllDeclaredReason, $"every model server in namespace {context.Namespace} is declared");
+            return ControlOutcome.Met(AllDeclaredReason, "every model server of the namespace is declared");
         }
 
         var named = string.Join("; ", undeclared.Take(Named).Select(u => $"{u.Kind} {u.Name} ({u.Why})"));
