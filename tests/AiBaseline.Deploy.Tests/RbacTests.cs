@@ -101,7 +101,7 @@ public sealed class RbacTests
         [
             "watch aimodeldeployments.aibaseline.io", "patch aimodeldeployments.aibaseline.io",
             "patch aimodeldeployments/status.aibaseline.io", "update aimodeldeployments/finalizers.aibaseline.io",
-            "watch baselineprofiles.aibaseline.io", "watch baselineexceptions.aibaseline.io", "patch baselineexceptions/status.aibaseline.io",
+            "watch baselineprofiles.aibaseline.io", "patch baselineprofiles/status.aibaseline.io", "watch baselineexceptions.aibaseline.io", "patch baselineexceptions/status.aibaseline.io",
             "watch deployments.apps", "watch statefulsets.apps", "watch daemonsets.apps", "watch jobs.batch", "watch cronjobs.batch", "watch pods.",
             "watch leaderworkersets.leaderworkerset.x-k8s.io", "watch inferenceservices.serving.kserve.io", "watch rayservices.ray.io",
             "watch rayclusters.ray.io", "watch services.serving.knative.dev", "watch customresourcedefinitions.apiextensions.k8s.io",
@@ -126,7 +126,7 @@ public sealed class RbacTests
     {
         var documents = Renders.Helm(Renders.CiValues);
         var clusterResources = RbacGrants.Expand(documents.Single("ClusterRole", "aibaseline-manager")).Select(g => g.Resource).Distinct().Order(StringComparer.Ordinal);
-        Assert.Equal(["baselineprofiles", "ciliumclusterwidenetworkpolicies", "clusterrolebindings", "clusterroles", "customresourcedefinitions", "retirementrecords"], clusterResources);
+        Assert.Equal(["baselineprofiles", "baselineprofiles/status", "ciliumclusterwidenetworkpolicies", "clusterrolebindings", "clusterroles", "customresourcedefinitions", "retirementrecords"], clusterResources);
         Assert.Contains(documents, d => d.Identity == "Role team-a/aibaseline-manager");
         Assert.Contains(documents, d => d.Identity == "RoleBinding team-a/aibaseline-manager");
     }
