@@ -57,12 +57,21 @@ internal sealed class AffectedDeployments(ClusterCaches caches)
             ? caches.Waivers.Cache.ListByNamespace(change.Object.Metadata.NamespaceProperty).Select(w => ObjectKey.Of(w))
             : [];
 
-    /// <summary>Every waiver: a profile's waiver limits decide whether each applies.</summary>
+    /// <summary>
+    /// Every waiver: a profile's waiver limits decide whether each applies. A write of the profile's own status (its
+    /// inventory summary) changes no limit.
+    /// </summary>
     public IEnumerable<ObjectKey> WaiversOfProfile(InformerEvent<BaselineProfile> change) =>
-        caches.Waivers.Cache.List().Select(w => ObjectKey.Of(w));
+        StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) ? [] : caches.Waivers.Cache.List().Select(w => ObjectKey.Of(w));
 
+    /// <summary>
+    /// The deployments that use the profile, when its spec changed: the operator writes the profile's status (the
+    /// inventory summary), which no verdict reads, so that write re-judges nothing.
+    /// </summary>
     public IEnumerable<ObjectKey> OfProfile(InformerEvent<BaselineProfile> change) =>
-        Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByProfile, change.Object.Metadata.Name));
+        StatusOnly(change.Object.Metadata, change.OldObject?.Metadata)
+            ? []
+            : Keys(caches.ModelDeployments.Cache.ByIndex(ClusterCaches.ByProfile, change.Object.Metadata.Name));
 
     public IEnumerable<ObjectKey> OfDeployment(InformerEvent<V1Deployment> change) =>
         StatusOnly(change.Object.Metadata, change.OldObject?.Metadata) ? [] : OfWorkload(WorkloadKind.Deployment, change.Object.Metadata);
