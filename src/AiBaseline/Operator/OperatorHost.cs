@@ -90,37 +90,19 @@ internal sealed class OperatorHost : IDisposable
             new RetirementHold(new FinalizerWriter(api, loggers.CreateLogger<FinalizerWriter>()), new RetirementRecords(api, Caches, time), events, loggers.CreateLogger<RetirementHold>()),
             time,
             loggers.CreateLogger<ModelDeploymentReconciler>());
-        controller = new Controller.Hosting.Controller(
-            ControllerName,
-            Reconciler,
-            new ControllerOptions { MaxConcurrentReconciles = settings.MaxConcurrentReconciles },
-            runtimeMetrics,
-            loggers.CreateLogger<Controller.Hosting.Controller>(),
-            time);
-        waiverController = new Controller.Hosting.Controller(
+        // Every controller of the process counts its queue and reconciles in the same metrics and logs the same way.
+        Controller.Hosting.Controller NewController(string name, IReconciler reconciler, ControllerOptions? options = null) =>
+            new(name, reconciler, options ?? new ControllerOptions(), runtimeMetrics, loggers.CreateLogger<Controller.Hosting.Controller>(), time);
+
+        controller = NewController(ControllerName, Reconciler, new ControllerOptions { MaxConcurrentReconciles = settings.MaxConcurrentReconciles });
+        waiverController = NewController(
             WaiverControllerName,
-            new WaiverReconciler(Caches, new StatusWriter(api, loggers.CreateLogger<StatusWriter>()), time, loggers.CreateLogger<WaiverReconciler>()),
-            new ControllerOptions(),
-            runtimeMetrics,
-            loggers.CreateLogger<Controller.Hosting.Controller>(),
-            time);
+            new WaiverReconciler(Caches, new StatusWriter(api, loggers.CreateLogger<StatusWriter>()), time, loggers.CreateLogger<WaiverReconciler>()));
         Inventory = new InventoryReconciler(Caches, events, loggers.CreateLogger<InventoryReconciler>());
         productMetrics.WatchInventory(() => Inventory.Undeclared);
-        inventoryController = new Controller.Hosting.Controller(
-            InventoryControllerName,
-            Inventory,
-            new ControllerOptions(),
-            runtimeMetrics,
-            loggers.CreateLogger<Controller.Hosting.Controller>(),
-            time);
+        inventoryController = NewController(InventoryControllerName, Inventory);
         var profileInventory = new ProfileInventoryReconciler(Caches, () => Inventory.Undeclared, new StatusWriter(api, loggers.CreateLogger<StatusWriter>()), loggers.CreateLogger<ProfileInventoryReconciler>());
-        profileController = new Controller.Hosting.Controller(
-            ProfileInventoryControllerName,
-            profileInventory,
-            new ControllerOptions(),
-            runtimeMetrics,
-            loggers.CreateLogger<Controller.Hosting.Controller>(),
-            time);
+        profileController = NewController(ProfileInventoryControllerName, profileInventory);
         Inventory.Changed = () =>
         {
             foreach (var key in profileInventory.AllProfiles())
