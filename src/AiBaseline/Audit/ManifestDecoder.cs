@@ -116,8 +116,7 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
 
         try
         {
-            var (workload, owned) = (WorkloadReader.Read(type.Kind, json), Owned(json));
-            decoded.Add((set, defaultNamespace) => set.Index.AddWorkload(ns.Or(defaultNamespace), workload, owned, document.File, document.Line));
+            decoded.Add(FileWorkload(ns, WorkloadReader.Read(type.Kind, json), Owned(json), document.File, document.Line));
         }
         catch (WorkloadFormatException e)
         {
@@ -128,6 +127,9 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
             problems.Add(new InputProblem(document.File, document.Line, label, null, $"a resource quantity cannot be read: {KubernetesQuantities.Advice}"));
         }
     }
+
+    private static Action<ManifestSet, string> FileWorkload(Namespace ns, WorkloadState workload, bool owned, string file, int line) =>
+        (set, defaultNamespace) => set.Index.AddWorkload(ns.Or(defaultNamespace), workload, owned, file, line);
 
     // A dash with nothing after it is a null list item; Kubernetes' typed lists have no place for one, and the
     // controls would trip over it.
@@ -225,7 +227,7 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
 
         try
         {
-            decoded.Add(Decode(kind, ns, json.WrittenSpan, converted, document));
+            decoded.Add(Decode(kind, ns, json.WrittenSpan, converted, document.File, document.Line));
         }
         catch (JsonException e)
         {
@@ -246,16 +248,16 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
 
     // Decodes one Kubernetes object now and returns how to file it; what depends on the namespace of objects that name
     // none (ExposureReader keys routes and policies by it) waits for the filing.
-    private static Action<ManifestSet, string> Decode(string kind, Namespace ns, ReadOnlySpan<byte> json, JsonNode? converted, ManifestDocument document)
+    private static Action<ManifestSet, string> Decode(string kind, Namespace ns, ReadOnlySpan<byte> json, JsonNode? converted, string file, int line)
     {
         switch (kind)
         {
             case "Deployment":
                 var deployment = JsonSerializer.Deserialize<V1Deployment>(json, KubernetesJsonOptions.Shared)!;
-                return (set, d) => set.Index.AddDeployment(ns.Or(d), deployment, document.File, document.Line);
+                return (set, d) => set.Index.AddDeployment(ns.Or(d), deployment, file, line);
             case "StatefulSet":
                 var statefulSet = JsonSerializer.Deserialize<V1StatefulSet>(json, KubernetesJsonOptions.Shared)!;
-                return (set, d) => set.Index.AddStatefulSet(ns.Or(d), statefulSet, document.File, document.Line);
+                return (set, d) => set.Index.AddStatefulSet(ns.Or(d), statefulSet, file, line);
             case "NetworkPolicy":
                 var policy = JsonSerializer.Deserialize<V1NetworkPolicy>(json, KubernetesJsonOptions.Shared)!;
                 return (set, d) => set.Index.AddNetworkPolicy(ns.Or(d), policy);
@@ -416,34 +418,7 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
         var text = json.ToJsonString();
         try
         {
-            if (kind == ApiGroup.AIModelDeploymentKind)
-            {
-                var deployment = KubernetesJson.Deserialize<AIModelDeployment>(text);
-                decoded.Add((set, defaultNamespace) =>
-                {
-                    deployment.Metadata.NamespaceProperty ??= defaultNamespace;
-                    set.Deployments.Add(new Located<AIModelDeployment>(deployment, document.File, document.Line));
-                });
-            }
-            else if (kind == ApiGroup.BaselineExceptionKind)
-            {
-                var waiver = KubernetesJson.Deserialize<BaselineException>(text);
-                decoded.Add((set, defaultNamespace) =>
-                {
-                    waiver.Metadata.NamespaceProperty ??= defaultNamespace;
-                    set.Waivers.Add(new Located<BaselineException>(waiver, document.File, document.Line));
-                });
-            }
-            else if (kind == ApiGroup.RetirementRecordKind)
-            {
-                var record = KubernetesJson.Deserialize<RetirementRecord>(text);
-                decoded.Add((set, _) => set.RetirementRecords.Add(new Located<RetirementRecord>(record, document.File, document.Line)));
-            }
-            else
-            {
-                var profile = KubernetesJson.Deserialize<BaselineProfile>(text);
-                decoded.Add((set, _) => set.Profiles.TryAdd(profile.Metadata.Name, profile));
-            }
+            decoded.Add(DecodeOwn(kind, text, document.File, document.Line));
         }
         catch (JsonException e)
         {
@@ -451,6 +426,40 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
             var field = JsonPath(e.Path);
             Report(field, "is empty or has the wrong type: set a value of the type the field takes");
         }
+    }
+
+    // Decodes one of the product's own objects; what is filed holds the object, its file and its line, never the YAML it was
+    // read from, which is dropped as soon as its part of the input is decoded.
+    private static Action<ManifestSet, string> DecodeOwn(string kind, string text, string file, int line)
+    {
+        if (kind == ApiGroup.AIModelDeploymentKind)
+        {
+            var deployment = KubernetesJson.Deserialize<AIModelDeployment>(text);
+            return (set, defaultNamespace) =>
+            {
+                deployment.Metadata.NamespaceProperty ??= defaultNamespace;
+                set.Deployments.Add(new Located<AIModelDeployment>(deployment, file, line));
+            };
+        }
+
+        if (kind == ApiGroup.BaselineExceptionKind)
+        {
+            var waiver = KubernetesJson.Deserialize<BaselineException>(text);
+            return (set, defaultNamespace) =>
+            {
+                waiver.Metadata.NamespaceProperty ??= defaultNamespace;
+                set.Waivers.Add(new Located<BaselineException>(waiver, file, line));
+            };
+        }
+
+        if (kind == ApiGroup.RetirementRecordKind)
+        {
+            var record = KubernetesJson.Deserialize<RetirementRecord>(text);
+            return (set, _) => set.RetirementRecords.Add(new Located<RetirementRecord>(record, file, line));
+        }
+
+        var profile = KubernetesJson.Deserialize<BaselineProfile>(text);
+        return (set, _) => set.Profiles.TryAdd(profile.Metadata.Name, profile);
     }
 
     private static void DropNulls(JsonNode? node)
