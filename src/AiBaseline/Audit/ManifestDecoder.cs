@@ -22,6 +22,9 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
     // What Add decoded, in input order: each files one object, given the namespace of objects that name none.
     private readonly List<Action<ManifestSet, string>> decoded = [];
 
+    // The JSON of the object being decoded; one buffer serves every object of this decoder, which runs on one thread.
+    private readonly ArrayBufferWriter<byte> jsonBuffer = new(4096);
+
     /// <summary>Files what was decoded, in input order, into <paramref name="set"/>.</summary>
     public void FileInto(ManifestSet set, string defaultNamespace)
     {
@@ -209,7 +212,8 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
 
         // Most kinds go from YAML straight to JSON text; the few that ExposureReader reads as a tree, and YAML that a
         // plain write would render differently, go through the tree as they always did.
-        var json = new ArrayBufferWriter<byte>(4096);
+        var json = jsonBuffer;
+        json.ResetWrittenCount();
         JsonNode? converted = null;
         if (kind is "Service" or "Ingress" or "HTTPRoute" or "GRPCRoute" or "BackendTrafficPolicy" or "KongPlugin" or "ServiceMonitor" or "PodMonitor" or "PrometheusRule" or "VulnerabilityReport"
             || !TryWriteJson(document.Node, json))
@@ -220,7 +224,7 @@ public sealed class ManifestDecoder(List<InputProblem> problems, bool keepPullSe
                 return;
             }
 
-            json.Clear();
+            json.ResetWrittenCount();
             using var writer = new Utf8JsonWriter(json);
             converted.WriteTo(writer);
         }
