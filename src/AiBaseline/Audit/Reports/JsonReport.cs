@@ -41,25 +41,36 @@ public static class JsonReport
         json.WritePropertyName("metadata");
         header.ToJson().WriteTo(json);
         json.WriteStartArray("items");
+        // The items are rendered a batch at a time on every core, each exactly as this writer would indent it, and
+        // written in order.
+        var batch = new List<DeploymentVerdict>(ItemBatch);
+        var rendered = new byte[ItemBatch][];
+        void Flush()
+        {
+            Parallelism.For(batch.Count, i => rendered[i] = Item(batch[i]));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                json.WriteRawValue(rendered[i], skipInputValidation: true);
+                rendered[i] = [];
+                if (buffer.WrittenCount > 1 << 15)
+                {
+                    Drain(json, buffer, output);
+                }
+            }
+
+            batch.Clear();
+        }
+
         foreach (var verdict in verdicts)
         {
-            var metadata = verdict.Deployment.Object.Metadata;
-            json.WriteStartObject();
-            json.WriteStartObject("metadata");
-            json.WriteString("name", metadata.Name);
-            json.WriteString("namespace", metadata.NamespaceProperty);
-            json.WriteEndObject();
-            json.WritePropertyName("profile");
-            AuditHeader.Profile(new(verdict.ProfileName, verdict.ProfileSource, verdict.ProfileSha256)).WriteTo(json);
-            json.WritePropertyName("status");
-            JsonSerializer.Serialize(json, verdict.Status, KubernetesJsonOptions.Shared);
-            json.WriteEndObject();
-            if (buffer.WrittenCount > 1 << 15)
+            batch.Add(verdict);
+            if (batch.Count == ItemBatch)
             {
-                Drain(json, buffer, output);
+                Flush();
             }
         }
 
+        Flush();
         json.WriteEndArray();
         if (undeclared is not null)
         {
@@ -69,6 +80,37 @@ public static class JsonReport
 
         json.WriteEndObject();
         Drain(json, buffer, output);
+    }
+
+    private const int ItemBatch = 256;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? itemBuffer;
+
+    // One item of the items list as the report's writer renders it there: the line break and indentation before it
+    // included, the separating comma left to the writer.
+    private static byte[] Item(DeploymentVerdict verdict)
+    {
+        var buffer = itemBuffer ??= new ArrayBufferWriter<byte>(16 << 10);
+        buffer.ResetWrittenCount();
+        using var json = new Utf8JsonWriter(buffer, Indented);
+        json.WriteStartObject();
+        json.WriteStartArray("items");
+        json.Flush();
+        var start = buffer.WrittenCount;
+        var metadata = verdict.Deployment.Object.Metadata;
+        json.WriteStartObject();
+        json.WriteStartObject("metadata");
+        json.WriteString("name", metadata.Name);
+        json.WriteString("namespace", metadata.NamespaceProperty);
+        json.WriteEndObject();
+        json.WritePropertyName("profile");
+        AuditHeader.Profile(new(verdict.ProfileName, verdict.ProfileSource, verdict.ProfileSha256)).WriteTo(json);
+        json.WritePropertyName("status");
+        JsonSerializer.Serialize(json, verdict.Status, KubernetesJsonOptions.Shared);
+        json.WriteEndObject();
+        json.Flush();
+        return buffer.WrittenSpan[start..].ToArray();
     }
 
     private static void Drain(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, TextWriter output)

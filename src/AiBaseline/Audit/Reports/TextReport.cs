@@ -15,6 +15,26 @@ public static class TextReport
     /// <summary>Writes the report; ANSI colors only when <paramref name="color"/>.</summary>
     public static void Write(IReadOnlyList<DeploymentVerdict> verdicts, TextWriter output, bool color, bool failOnUnknown)
     {
+        // Each deployment's block is rendered on every core, a batch at a time, and written in order.
+        var blocks = new string[Math.Min(BlockBatch, verdicts.Count)];
+        for (var first = 0; first < verdicts.Count; first += BlockBatch)
+        {
+            var count = Math.Min(BlockBatch, verdicts.Count - first);
+            Parallelism.For(count, i => blocks[i] = Block(verdicts[first + i], color, output.NewLine));
+            for (var i = 0; i < count; i++)
+            {
+                output.Write(blocks[i]);
+            }
+        }
+
+        output.WriteLine(Summary(verdicts, failOnUnknown));
+    }
+
+    private const int BlockBatch = 256;
+
+    // One deployment's lines, and the empty line after them.
+    private static string Block(DeploymentVerdict verdict, bool color, string newLine)
+    {
         string Paint(string text, string code) => color ? $"\u001b[{code}m{text}{Reset}" : text;
         string Result(string text) => Paint(text.PadRight(15), text switch
         {
@@ -25,56 +45,53 @@ public static class TextReport
             _ => "90",
         });
 
-        foreach (var verdict in verdicts)
+        using var output = new StringWriter(new System.Text.StringBuilder(4096), System.Globalization.CultureInfo.InvariantCulture) { NewLine = newLine };
+        var status = verdict.Status;
+        var standard = status.Summary?.Verdict?.ToString() ?? "Inconclusive";
+        output.WriteLine(Paint(verdict.Id, "1") + $"  EN 304 223 {standard.ToLowerInvariant()}, Ready {verdict.Ready?.Status ?? "Unknown"}  ({verdict.Deployment.File}:{verdict.Deployment.Line})");
+        output.WriteLine($"  stage {status.Stage}, profile {verdict.ProfileName} ({verdict.ProfileSource})");
+        var ready = verdict.Ready;
+        var controls = ControlMessages.All(status).ToList();
+        var width = controls.Count == 0 ? 5 : Math.Max(5, controls.Max(c => c.Name.Length));
+        output.WriteLine($"  {"Ready".PadRight(width)}  {Result(ready?.Status ?? "Unknown")}{ready?.Reason}: {ready?.Message}");
+        foreach (var type in new[] { ConditionTypes.Conformant, ConditionTypes.StageConsistent })
         {
-            var status = verdict.Status;
-            var standard = status.Summary?.Verdict?.ToString() ?? "Inconclusive";
-            output.WriteLine(Paint(verdict.Id, "1") + $"  EN 304 223 {standard.ToLowerInvariant()}, Ready {verdict.Ready?.Status ?? "Unknown"}  ({verdict.Deployment.File}:{verdict.Deployment.Line})");
-            output.WriteLine($"  stage {status.Stage}, profile {verdict.ProfileName} ({verdict.ProfileSource})");
-            var ready = verdict.Ready;
-            var controls = ControlMessages.All(status).ToList();
-            var width = controls.Count == 0 ? 5 : Math.Max(5, controls.Max(c => c.Name.Length));
-            output.WriteLine($"  {"Ready".PadRight(width)}  {Result(ready?.Status ?? "Unknown")}{ready?.Reason}: {ready?.Message}");
-            foreach (var type in new[] { ConditionTypes.Conformant, ConditionTypes.StageConsistent })
+            if (status.Conditions?.FirstOrDefault(c => c.Type == type) is { } condition)
             {
-                if (status.Conditions?.FirstOrDefault(c => c.Type == type) is { } condition)
-                {
-                    output.WriteLine($"  {type.PadRight(width)}  {Result(condition.Status)}{condition.Reason}: {condition.Message}");
-                }
+                output.WriteLine($"  {type.PadRight(width)}  {Result(condition.Status)}{condition.Reason}: {condition.Message}");
             }
-
-            // The condition names the first few; the report names every shall provision that keeps the verdict open.
-            var open = status.EachProvision().Where(p => p.Result is ProvisionResult.Attestation or ProvisionResult.Unknown && Shall.Contains(p.Id)).Select(p => p.Id).ToList();
-            if (status.Summary?.Verdict == ConformityVerdict.Inconclusive && open.Count > 0)
-            {
-                output.WriteLine($"  {"".PadRight(width)}    shall provisions awaiting evidence or a check: {string.Join(", ", open)}");
-            }
-
-            foreach (var control in controls)
-            {
-                output.WriteLine($"  {control.Name.PadRight(width)}  {Result(control.Result.ToString())}{control.Reason.PadRight(24)} {string.Join(", ", control.Provisions)}");
-                if (control.Result != ControlResult.NotApplicable)
-                {
-                    output.WriteLine($"  {"".PadRight(width)}    {control.Message}");
-                }
-            }
-
-            if (status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.WaiversCurrent) is { } waivers)
-            {
-                output.WriteLine($"  {"Waivers".PadRight(width)}  {Result(waivers.Status)}{waivers.Reason}: {waivers.Message}");
-            }
-
-            foreach (var group in (status.Provisions ?? []).Where(g => g.Waiver is not null))
-            {
-                output.WriteLine($"  waived by BaselineException {group.Waiver}: {string.Join(", ", group.Ids)}");
-            }
-
-            var s = status.Summary ?? new ComplianceSummary();
-            output.WriteLine($"  provisions: {s.Met} met, {s.NotMet} not met, {s.Unknown} unknown, {s.Attestation} awaiting attestation, {s.NotApplicable} not applicable, {s.Waived} waived");
-            output.WriteLine();
         }
 
-        output.WriteLine(Summary(verdicts, failOnUnknown));
+        // The condition names the first few; the report names every shall provision that keeps the verdict open.
+        var open = status.EachProvision().Where(p => p.Result is ProvisionResult.Attestation or ProvisionResult.Unknown && Shall.Contains(p.Id)).Select(p => p.Id).ToList();
+        if (status.Summary?.Verdict == ConformityVerdict.Inconclusive && open.Count > 0)
+        {
+            output.WriteLine($"  {"".PadRight(width)}    shall provisions awaiting evidence or a check: {string.Join(", ", open)}");
+        }
+
+        foreach (var control in controls)
+        {
+            output.WriteLine($"  {control.Name.PadRight(width)}  {Result(control.Result.ToString())}{control.Reason.PadRight(24)} {string.Join(", ", control.Provisions)}");
+            if (control.Result != ControlResult.NotApplicable)
+            {
+                output.WriteLine($"  {"".PadRight(width)}    {control.Message}");
+            }
+        }
+
+        if (status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.WaiversCurrent) is { } waivers)
+        {
+            output.WriteLine($"  {"Waivers".PadRight(width)}  {Result(waivers.Status)}{waivers.Reason}: {waivers.Message}");
+        }
+
+        foreach (var group in (status.Provisions ?? []).Where(g => g.Waiver is not null))
+        {
+            output.WriteLine($"  waived by BaselineException {group.Waiver}: {string.Join(", ", group.Ids)}");
+        }
+
+        var s = status.Summary ?? new ComplianceSummary();
+        output.WriteLine($"  provisions: {s.Met} met, {s.NotMet} not met, {s.Unknown} unknown, {s.Attestation} awaiting attestation, {s.NotApplicable} not applicable, {s.Waived} waived");
+        output.WriteLine();
+        return output.ToString();
     }
 
     private static readonly HashSet<string> Shall = [.. Engine.Catalog.ProvisionCatalog.Provisions.Where(p => p.Shall).Select(p => p.Id)];
