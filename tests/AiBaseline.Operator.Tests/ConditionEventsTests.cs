@@ -1,4 +1,5 @@
 using AiBaseline.Api.V1Alpha1;
+using AiBaseline.Controller.Writers;
 using k8s.Models;
 
 namespace AiBaseline.Operator.Tests;
@@ -27,6 +28,32 @@ public sealed class ConditionEventsTests
         Assert.True(
             (type, reason) == (events.SingleOrDefault()?.Type.ToString(), events.SingleOrDefault()?.Reason) && events.Count <= 1,
             $"{why}: got {string.Join(", ", events)}");
+    }
+
+    [Fact]
+    public void A_model_server_declared_at_last_is_a_Normal_event_when_InventoryComplete_goes_away()
+    {
+        var undeclared = new V1Condition
+        {
+            Type = ConditionTypes.InventoryComplete,
+            Status = "False",
+            Reason = "UndeclaredModelServer",
+            Message = "Deployment team-a/vllm serves a model and no AIModelDeployment declares it",
+        };
+        var before = Status(Ready(), undeclared);
+        before.Controls = [new ControlStatus { Name = "AssetInventory", Result = ControlResult.NotMet }];
+        var after = Status(Ready());
+        after.Controls = [new ControlStatus { Name = "AssetInventory", Result = ControlResult.Met, Reason = "AllDeclared", Message = "every AI workload in team-a is declared" }];
+
+        var events = ConditionEvents.Between(before, after);
+
+        var resolved = Assert.Single(events);
+        Assert.Equal((EventType.Normal, "AllDeclared"), (resolved.Type, resolved.Reason));
+        Assert.Equal("InventoryComplete is True: every AI workload in team-a is declared", resolved.Note);
+
+        // Gone because the control no longer applies (not met, nor judged) is no news.
+        after.Controls = [new ControlStatus { Name = "AssetInventory", Result = ControlResult.NotApplicable, Reason = "NotRequired", Message = "the profile does not require an inventory" }];
+        Assert.Empty(ConditionEvents.Between(before, after));
     }
 
     private static V1Condition Ready() => new() { Type = ConditionTypes.Ready, Status = "True", Reason = ReadyReasons.Compliant, Message = "" };
