@@ -16,12 +16,12 @@ namespace AiBaseline.Audit;
 /// in the audit reads End marks.
 /// <para>
 /// What it reads: block mappings and sequences (a sequence may stand at the indentation of its key, and an item may be a
-/// compact mapping <c>- key: value</c>), plain scalars on one or more lines, single- and double-quoted scalars on one
-/// line (with escapes), literal and folded block scalars (<c>|</c>, <c>&gt;</c>, with chomping and indentation
+/// compact mapping <c>- key: value</c>), plain scalars on one or more lines, single- and double-quoted scalars (with
+/// escapes; on more than one line as values), literal and folded block scalars (<c>|</c>, <c>&gt;</c>, with chomping and indentation
 /// indicators), flow sequences and mappings on one line (<c>[]</c>, <c>{}</c>, <c>[a, "b"]</c>, <c>{a: [1]}</c>,
 /// <c>[{a: 1}]</c>; keys are scalars), comments, <c>---</c>, blank lines and CRLF line ends. Anything else (anchors, aliases, tags,
-/// directives, <c>...</c>, complex keys, tabs outside comments, quoted and block scalars, multi-line quoted scalars and
-/// flow collections, indentation that does not line up) and anything that could be a syntax error makes it give up
+/// directives, <c>...</c>, complex keys, tabs outside comments, quoted and block scalars, multi-line flow collections and
+/// quoted keys, indentation that does not line up) and anything that could be a syntax error makes it give up
 /// before it has given the event in doubt: <see cref="TryLoad"/> then answers false and the caller parses the text with
 /// YamlDotNet, which reports any error exactly as it always did.
 /// </para>
@@ -342,7 +342,6 @@ public sealed class FastYamlParser : IParser
     // A node after "key: " on the key's line, or that is not a collection: a scalar or a flow collection.
     private void Value(int indent)
     {
-        var valueLine = line;
         var c = text[pos];
         switch (c)
         {
@@ -351,7 +350,7 @@ public sealed class FastYamlParser : IParser
                 SkipToNextToken();
                 return;
             case '"' or '\'':
-                events.Add(Quoted(isKey: false));
+                events.Add(Quoted(isKey: false, indent, multiLine: true));
                 break;
             case '[':
                 FlowSequence();
@@ -369,10 +368,11 @@ public sealed class FastYamlParser : IParser
                 break;
         }
 
+        var endLine = line;
         SkipToNextToken();
-        if (pos < text.Length && line == valueLine)
+        if (pos < text.Length && line == endLine)
         {
-            throw new GiveUpException(); // more after the value on its line, such as a second ": "
+            throw new GiveUpException(); // more after the value on its last line, such as a second ": "
         }
     }
 
@@ -696,26 +696,31 @@ public sealed class FastYamlParser : IParser
     // Whether the quoted scalar here is a key (followed by ": "), without moving.
     private bool QuotedIsKey()
     {
-        var saved = pos;
-        _ = Quoted(isKey: false);
-        var i = pos;
-        pos = saved;
+        var (saved, savedLine, savedLineStart) = (pos, line, lineStart);
+        _ = Quoted(isKey: false, indent: -1, multiLine: true);
+        var (i, oneLine) = (pos, line == savedLine);
+        (pos, line, lineStart) = (saved, savedLine, savedLineStart);
         while (i < text.Length && text[i] == ' ')
         {
             i++;
         }
 
-        return i < text.Length && text[i] == ':' && IsBlankOrEnd(i + 1);
+        return oneLine && i < text.Length && text[i] == ':' && IsBlankOrEnd(i + 1);
     }
 
-    // A single- or double-quoted scalar on one line; leaves pos after its closing quote.
-    private Scalar Quoted(bool isKey)
+    /// <summary>
+    /// A single- or double-quoted scalar; leaves pos after its closing quote. It may go on over more lines only when
+    /// <paramref name="multiLine"/> (a value in the block context, whose lines fold as YAML says); a double-quoted one's
+    /// lines are then indented more than <paramref name="indent"/>.
+    /// </summary>
+    private Scalar Quoted(bool isKey, int indent = -1, bool multiLine = false)
     {
         var start = Here();
         var quote = text[pos];
         var i = pos + 1;
         StringBuilder? value = null;
         var runStart = i;
+        var tabs = false;
         while (true)
         {
             if (i >= text.Length)
@@ -726,7 +731,23 @@ public sealed class FastYamlParser : IParser
             var c = text[i];
             if (IsBreak(c))
             {
-                throw new GiveUpException(); // a quoted scalar on more than one line
+                if (!multiLine || tabs)
+                {
+                    throw new GiveUpException();
+                }
+
+                // The spaces before a line end are dropped, the line end and the indentation of the next line fold.
+                var runEnd = i;
+                while (runEnd > runStart && text[runEnd - 1] == ' ')
+                {
+                    runEnd--;
+                }
+
+                value ??= new StringBuilder();
+                value.Append(text, runStart, runEnd - runStart);
+                i = Fold(i, value, quote, indent, escaped: false);
+                runStart = i;
+                continue;
             }
 
             if (c == quote)
@@ -747,11 +768,25 @@ public sealed class FastYamlParser : IParser
             {
                 value ??= new StringBuilder();
                 value.Append(text, runStart, i - runStart);
-                i = Escape(i, value);
+                if (i + 1 < text.Length && IsBreak(text[i + 1]))
+                {
+                    if (!multiLine || tabs)
+                    {
+                        throw new GiveUpException();
+                    }
+
+                    i = Fold(i + 1, value, quote, indent, escaped: true); // an escaped line end joins the lines
+                }
+                else
+                {
+                    i = Escape(i, value);
+                }
+
                 runStart = i;
                 continue;
             }
 
+            tabs |= c == '\t';
             i++;
         }
 
@@ -775,6 +810,57 @@ public sealed class FastYamlParser : IParser
         var style = quote == '"' ? ScalarStyle.DoubleQuoted : ScalarStyle.SingleQuoted;
         return new Scalar(AnchorName.Empty, TagName.Empty, result, style, false, true, start, start, isKey);
     }
+
+    // The line ends (from the one at `at`) and indentation inside a quoted scalar: one line end folds into a space,
+    // more into all but the first (an escaped line end: all but itself); returns the index of the next character.
+    private int Fold(int at, StringBuilder value, char quote, int indent, bool escaped)
+    {
+        var i = at;
+        var breaks = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (IsBreak(c))
+            {
+                i += c == '\r' ? 2 : 1;
+                breaks++;
+                line++;
+                lineStart = i;
+            }
+            else if (c == ' ')
+            {
+                i++;
+            }
+            else if (c == '\t')
+            {
+                throw new GiveUpException();
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        var column = i - lineStart;
+        if (i >= text.Length || (quote == '"' && column <= indent) || (column == 0 && IsLineIndicator(i)))
+        {
+            throw new GiveUpException(); // the end of the text, a line not indented enough, or --- or ... in it
+        }
+
+        if (breaks == 1 && !escaped)
+        {
+            value.Append(' ');
+        }
+        else
+        {
+            value.Append('\n', breaks - 1);
+        }
+
+        return i;
+    }
+
+    private bool IsLineIndicator(int at) =>
+        at + 3 <= text.Length && (text.AsSpan(at, 3) is "---" or "...") && (at + 3 == text.Length || text[at + 3] is ' ' or '\t' or '\r' or '\n');
 
     // The escape at `at` (a backslash) appended to `value`; returns the index after it.
     private int Escape(int at, StringBuilder value)
