@@ -30,6 +30,7 @@ public sealed class FastYamlParser : IParser
 {
     private static readonly SearchValues<char> Unsupported = SearchValues.Create("\0\u0085\u2028\u2029\uFEFF");
     private static readonly SearchValues<char> LineEnds = SearchValues.Create("\r\n");
+    private static readonly SearchValues<char> PlainStops = SearchValues.Create(" \r\n\t:");
 
     private readonly string text;
     private readonly List<ParsingEvent> events = new(256);
@@ -559,6 +560,23 @@ public sealed class FastYamlParser : IParser
 
             while (i < text.Length)
             {
+                if (!flow)
+                {
+                    // Outside flow collections only a blank and ": " end a run of characters.
+                    var skip = text.AsSpan(i).IndexOfAny(PlainStops);
+                    if (skip < 0)
+                    {
+                        i = end = text.Length;
+                        break;
+                    }
+
+                    if (skip > 0)
+                    {
+                        i += skip;
+                        end = i;
+                    }
+                }
+
                 c = text[i];
                 if (c is ' ' or '\n' or '\r')
                 {
