@@ -13,12 +13,13 @@ namespace AiBaseline.Cli.Tests.Audit;
 /// parser does not give up, it must give exactly YamlDotNet's events (types, values, styles, implicit flags, anchors,
 /// tags, key flags and start marks: index, line, column), and it must give up on every text YamlDotNet refuses. The
 /// corpus is every YAML file of the repository (examples, CRDs, chart, test fixtures), the YAML written inline in the
-/// CLI tests, the scale harness's stream of 10,000 deployments, and seeded mutations of them.
+/// CLI tests, the scale harness's stream of 10,000 deployments, and seeded mutations of them (6,000 by default; set
+/// <c>AIBASELINE_YAML_FUZZ_INPUTS</c> and <c>AIBASELINE_YAML_FUZZ_SEED</c> for a longer run or another seed).
 /// </summary>
 public sealed partial class FastYamlParserTests(ITestOutputHelper output)
 {
-    private const int Seed = 304223;
-    private const int Mutations = 6000;
+    private static readonly int Seed = int.Parse(Environment.GetEnvironmentVariable("AIBASELINE_YAML_FUZZ_SEED") ?? "304223", CultureInfo.InvariantCulture);
+    private static readonly int Mutations = int.Parse(Environment.GetEnvironmentVariable("AIBASELINE_YAML_FUZZ_INPUTS") ?? "6000", CultureInfo.InvariantCulture);
 
     private enum Outcome
     {
@@ -112,7 +113,7 @@ public sealed partial class FastYamlParserTests(ITestOutputHelper output)
             Check($"mutation {i} of {label}", Mutate(text, random));
         }
 
-        output.WriteLine($"{original} repository inputs: {accepted} read by the fast parser, the rest left to YamlDotNet");
+        output.WriteLine($"{original} repository inputs{(corpus.Any(c => c.Label.StartsWith("charts/aibaseline rendered", StringComparison.Ordinal)) ? " (with the rendered chart)" : " (helm not installed: without the rendered chart)")}: {accepted} read by the fast parser, the rest left to YamlDotNet");
         output.WriteLine($"left to YamlDotNet: {string.Join(", ", left)}");
         output.WriteLine($"{original + Mutations} inputs in all (seed {Seed}): " + string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}")));
         Assert.True(differences.Count == 0, string.Join("\n\n", differences));
@@ -248,7 +249,35 @@ public sealed partial class FastYamlParserTests(ITestOutputHelper output)
             .Order(StringComparer.Ordinal)
             .SelectMany(f => RawString().Matches(File.ReadAllText(f)).Select((m, i) => ($"{Path.GetFileName(f)} string {i}", Dedent(m.Groups["body"].Value, m.Groups["indent"].Value.Length))))
             .Where(s => s.Item2.Contains(": ", StringComparison.Ordinal));
-        return [.. files, .. inline, ("the stream of 300 scale deployments", Stream(300))];
+        return [.. files, .. inline, .. RenderedChart(), ("the stream of 300 scale deployments", Stream(300))];
+    }
+
+    // The chart as helm template renders it with its default values, when helm is installed (tests/setup.d/30-helm.sh).
+    private static IEnumerable<(string Label, string Text)> RenderedChart()
+    {
+        var helm = Environment.GetEnvironmentVariable("AIBASELINE_HELM") is { Length: > 0 } set ? set : Path.Combine(RepositoryPaths.Root, ".tools", "kubectl-layer", "helm", "helm");
+        if (!File.Exists(helm))
+        {
+            yield break;
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo(helm, ["template", "aibaseline", Path.Combine(RepositoryPaths.Root, "charts", "aibaseline"), "-n", "aibaseline-system"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var home = Path.Combine(Path.GetTempPath(), "aibaseline-yaml-tests-helm");
+        foreach (var variable in new[] { "HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME" })
+        {
+            start.Environment[variable] = Path.Combine(home, variable);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var rendered = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"helm template failed: {stderr.Result}");
+        yield return ("charts/aibaseline rendered by helm template", rendered);
     }
 
     private static string Dedent(string body, int indent) =>
