@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AiBaseline.Audit;
 using AiBaseline.Benchmarks;
+using FsCheck;
+using FsCheck.Xunit;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -106,7 +108,7 @@ public sealed partial class FastYamlParserTests(ITestOutputHelper output)
         var original = counts.Values.Sum();
         var accepted = counts.GetValueOrDefault(Outcome.Same);
         var random = new Random(Seed);
-        var small = corpus.Where(c => c.Text.Length is > 0 and < 20_000).ToList();
+        var small = SmallCorpus.Value;
         for (var i = 0; i < Mutations; i++)
         {
             var (label, text) = small[random.Next(small.Count)];
@@ -119,6 +121,26 @@ public sealed partial class FastYamlParserTests(ITestOutputHelper output)
         Assert.True(differences.Count == 0, string.Join("\n\n", differences));
         Assert.True(counts.GetValueOrDefault(Outcome.Same) - accepted > Mutations / 10, "the mutations hardly reach the fast parser");
     }
+
+    /// <summary>
+    /// The same agreement as a property: FsCheck picks a small input of the corpus and up to three edits (each number
+    /// encodes the kind of edit, where, and what is inserted), and shrinks a failing case to its fewest, simplest edits.
+    /// </summary>
+    [Property(MaxTest = 3000, Replay = "(304223,1013)")]
+    public void Edited_inputs_parse_as_YamlDotNet_parses_them(NonNegativeInt input, uint[] edits)
+    {
+        var small = SmallCorpus.Value;
+        var text = small[input.Get % small.Count].Text;
+        foreach (var edit in edits.Take(3))
+        {
+            text = Edit(text, (int)(edit & 15), (int)((edit >> 4) & 0xFFFFF), (int)(edit >> 24), 0x20 + (int)(edit % 0x5f));
+        }
+
+        Compare(text, out var difference);
+        Assert.True(difference is null, $"{difference}\n--- input ---\n{text}\n---");
+    }
+
+    private static readonly Lazy<List<(string Label, string Text)>> SmallCorpus = new(() => [.. Corpus().Where(c => c.Text.Length is > 0 and < 20_000)]);
 
     [Fact]
     public void Reads_every_example_and_the_scale_stream_itself()
@@ -288,34 +310,49 @@ public sealed partial class FastYamlParserTests(ITestOutputHelper output)
         ": ", " #", "#", "'", "\"", "\t", "- ", "-", " ", "  ", "\n", "\r\n", "{", "}", "[", "]", ",", "&a ", "*a", "!t ", "? ", "|", ">", "|-", "\\", "%", "@", "`", "---\n", "...\n", "x", ":",
     ];
 
-    // One to three edits: a character or line deleted, inserted or repeated, a line indented or dedented, a YAML
-    // indicator inserted; or the text with CRLF line ends, or cut short.
+    // One to three edits (Edit), at random.
     private static string Mutate(string text, Random random)
     {
         var edits = 1 + random.Next(3);
         for (var e = 0; e < edits && text.Length > 0; e++)
         {
-            var at = random.Next(text.Length);
-            var lineStart = text.LastIndexOf('\n', Math.Max(at - 1, 0)) + 1;
-            var lineEnd = text.IndexOf('\n', at);
-            lineEnd = lineEnd < 0 ? text.Length : lineEnd + 1;
-            text = random.Next(11) switch
-            {
-                0 => text.Remove(at, 1),
-                1 => text.Insert(at, text[at].ToString()),
-                2 => text.Insert(at, Insertions[random.Next(Insertions.Length)]),
-                3 => text.Remove(lineStart, lineEnd - lineStart),
-                4 => text.Insert(lineStart, text[lineStart..lineEnd]),
-                5 => text.Insert(lineStart, new string(' ', 1 + random.Next(3))),
-                6 => text.Length > lineStart && text[lineStart] == ' ' ? text.Remove(lineStart, 1) : text.Insert(lineStart, "\t"),
-                7 => text.Insert(lineStart + (lineEnd > lineStart + 1 ? random.Next(lineEnd - lineStart) : 0), Insertions[random.Next(Insertions.Length)]),
-                8 => text.ReplaceLineEndings("\r\n"),
-                9 => text[..at],
-                _ => text.Insert(at, ((char)random.Next(0x20, 0x7f)).ToString()),
-            };
+            text = Edit(text, random.Next(11), random.Next(text.Length), random.Next(Insertions.Length), random.Next(0x20, 0x7f));
         }
 
         return text;
+    }
+
+    /// <summary>
+    /// One edit of <paramref name="text"/> at <paramref name="at"/>: a character or line deleted, repeated or inserted, a
+    /// line indented or dedented (or a tab put before it), a YAML indicator inserted (<paramref name="piece"/> picks it),
+    /// the text with CRLF line ends, or cut short.
+    /// </summary>
+    private static string Edit(string text, int kind, int at, int piece, int character)
+    {
+        if (text.Length == 0)
+        {
+            return text;
+        }
+
+        at %= text.Length;
+        var lineStart = text.LastIndexOf('\n', Math.Max(at - 1, 0)) + 1;
+        var lineEnd = text.IndexOf('\n', at);
+        lineEnd = lineEnd < 0 ? text.Length : lineEnd + 1;
+        var insertion = Insertions[piece % Insertions.Length];
+        return (kind % 11) switch
+        {
+            0 => text.Remove(at, 1),
+            1 => text.Insert(at, text[at].ToString()),
+            2 => text.Insert(at, insertion),
+            3 => text.Remove(lineStart, lineEnd - lineStart),
+            4 => text.Insert(lineStart, text[lineStart..lineEnd]),
+            5 => text.Insert(lineStart, new string(' ', 1 + (piece % 3))),
+            6 => text.Length > lineStart && text[lineStart] == ' ' ? text.Remove(lineStart, 1) : text.Insert(lineStart, "\t"),
+            7 => text.Insert(lineStart + (lineEnd > lineStart + 1 ? piece % (lineEnd - lineStart) : 0), insertion),
+            8 => text.ReplaceLineEndings("\r\n"),
+            9 => text[..at],
+            _ => text.Insert(at, ((char)character).ToString()),
+        };
     }
 
     [GeneratedRegex("\\$*\"\"\"\\n(?<body>(?:.*\\n)*?)(?<indent>[ ]*)\"\"\"")]
