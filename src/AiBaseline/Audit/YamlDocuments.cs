@@ -30,24 +30,13 @@ public static class YamlDocuments
     public static List<ManifestDocument> Split(string name, string text, int lineOffset, List<InputProblem> problems)
     {
         var documents = new List<ManifestDocument>();
-        var stream = new YamlStream();
-        using var reader = new StringReader(text);
-        var scanner = new Scanner(reader);
-        try
+        if (!FastYamlParser.TryLoad(text, out var stream))
         {
-            stream.Load(new Parser(scanner));
-        }
-        catch (YamlException e)
-        {
-            problems.Add(new InputProblem(name, (int)e.Start.Line + lineOffset, null, null, $"malformed YAML at column {e.Start.Column}: {FirstLine(e.Message)}: fix the syntax"));
-            return documents;
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner fails this way, without a mark, on some unclosed flow collections ({… or […).
-            var at = scanner.CurrentPosition;
-            problems.Add(new InputProblem(name, (int)at.Line + lineOffset, null, null, $"malformed YAML at column {at.Column}: unexpected text, often a {{ or [ that is not closed: fix the syntax"));
-            return documents;
+            stream = Load(name, text, lineOffset, problems);
+            if (stream is null)
+            {
+                return documents;
+            }
         }
 
         // A merge key is a plain "<<", so text without one has nothing to merge.
@@ -63,6 +52,32 @@ public static class YamlDocuments
         }
 
         return documents;
+    }
+
+    // YamlDotNet's own parse, for what the fast parser does not read: its syntax errors become problems, and null.
+    private static YamlStream? Load(string name, string text, int lineOffset, List<InputProblem> problems)
+    {
+        var stream = new YamlStream();
+        using var reader = new StringReader(text);
+        var scanner = new Scanner(reader);
+        try
+        {
+            stream.Load(new Parser(scanner));
+        }
+        catch (YamlException e)
+        {
+            problems.Add(new InputProblem(name, (int)e.Start.Line + lineOffset, null, null, $"malformed YAML at column {e.Start.Column}: {FirstLine(e.Message)}: fix the syntax"));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way, without a mark, on some unclosed flow collections ({… or […).
+            var at = scanner.CurrentPosition;
+            problems.Add(new InputProblem(name, (int)at.Line + lineOffset, null, null, $"malformed YAML at column {at.Column}: unexpected text, often a {{ or [ that is not closed: fix the syntax"));
+            return null;
+        }
+
+        return stream;
     }
 
     private static void Collect(string file, int lineOffset, YamlNode node, List<InputProblem> problems, List<ManifestDocument> documents)
