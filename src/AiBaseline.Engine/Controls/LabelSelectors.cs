@@ -13,27 +13,48 @@ internal static class LabelSelectors
             return true;
         }
 
-        if (selector.MatchLabels is { } required)
+        // A plain dictionary or list is walked without an enumerator object: selectors are matched against every
+        // workload of a namespace, many times over.
+        switch (selector.MatchLabels)
         {
-            foreach (var (key, value) in required)
+            case Dictionary<string, string> required:
+                foreach (var (key, value) in required)
+                {
+                    if (!Has(labels, key, value))
+                    {
+                        return false;
+                    }
+                }
+
+                break;
+            case { } required:
+                foreach (var (key, value) in required)
+                {
+                    if (!Has(labels, key, value))
+                    {
+                        return false;
+                    }
+                }
+
+                break;
+        }
+
+        if (selector.MatchExpressions is { Count: > 0 } expressions)
+        {
+            for (var i = 0; i < expressions.Count; i++)
             {
-                if (labels is null || !labels.TryGetValue(key, out var actual) || actual != value)
+                if (!Holds(expressions[i], labels))
                 {
                     return false;
                 }
             }
         }
 
-        foreach (var requirement in selector.MatchExpressions ?? [])
-        {
-            if (!Holds(requirement, labels))
-            {
-                return false;
-            }
-        }
-
         return true;
     }
+
+    private static bool Has(IDictionary<string, string>? labels, string key, string value) =>
+        labels is not null && labels.TryGetValue(key, out var actual) && actual == value;
 
     /// <summary>"key=value" pairs sorted by key, for messages.</summary>
     public static string Describe(IDictionary<string, string>? labels)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -55,20 +56,29 @@ public static partial class YamlToJson
         {
             case YamlMappingNode mapping when mapping.Children.Count <= 32:
                 writer.WriteStartObject();
-                var count = 0;
-                foreach (var (key, value) in mapping.Children)
+                var names = ArrayPool<string>.Shared.Rent(mapping.Children.Count);
+                try
                 {
-                    var name = (key as YamlScalarNode)?.Value ?? key.ToString();
-                    if (count++ > 0 && RepeatsAKey(mapping, name, count - 1))
+                    var count = 0;
+                    foreach (var (key, value) in mapping.Children)
                     {
-                        return false;
-                    }
+                        var name = (key as YamlScalarNode)?.Value ?? key.ToString();
+                        if (names.AsSpan(0, count).Contains(name))
+                        {
+                            return false;
+                        }
 
-                    writer.WritePropertyName(name);
-                    if (!TryWrite(value, writer, listItem: false))
-                    {
-                        return false;
+                        names[count++] = name;
+                        writer.WritePropertyName(name);
+                        if (!TryWrite(value, writer, listItem: false))
+                        {
+                            return false;
+                        }
                     }
+                }
+                finally
+                {
+                    ArrayPool<string>.Shared.Return(names, clearArray: true);
                 }
 
                 writer.WriteEndObject();
@@ -93,25 +103,6 @@ public static partial class YamlToJson
                 writer.WriteNullValue();
                 return !listItem;
         }
-    }
-
-    // Whether one of the first `before` keys of the mapping reads as `name`.
-    private static bool RepeatsAKey(YamlMappingNode mapping, string name, int before)
-    {
-        foreach (var (key, _) in mapping.Children)
-        {
-            if (before-- == 0)
-            {
-                return false;
-            }
-
-            if ((key as YamlScalarNode)?.Value == name || (key is not YamlScalarNode && key.ToString() == name))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool WriteScalar(YamlScalarNode scalar, Utf8JsonWriter writer, bool listItem)

@@ -44,14 +44,14 @@ public static class JsonReport
         // The items are rendered a batch at a time on every core, each exactly as this writer would indent it, and
         // written in order.
         var batch = new List<DeploymentVerdict>(ItemBatch);
-        var rendered = new byte[ItemBatch][];
+        var rendered = new ArrayBufferWriter<byte>[ItemBatch];
+        var starts = new int[ItemBatch];
         void Flush()
         {
-            Parallelism.For(batch.Count, i => rendered[i] = Item(batch[i]));
+            Parallelism.For(batch.Count, i => starts[i] = Item(batch[i], rendered[i] ??= new ArrayBufferWriter<byte>(16 << 10)));
             for (var i = 0; i < batch.Count; i++)
             {
-                json.WriteRawValue(rendered[i], skipInputValidation: true);
-                rendered[i] = [];
+                json.WriteRawValue(rendered[i].WrittenSpan[starts[i]..], skipInputValidation: true);
                 if (buffer.WrittenCount > 1 << 15)
                 {
                     Drain(json, buffer, output);
@@ -84,14 +84,10 @@ public static class JsonReport
 
     private const int ItemBatch = 256;
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? itemBuffer;
-
-    // One item of the items list as the report's writer renders it there: the line break and indentation before it
-    // included, the separating comma left to the writer.
-    private static byte[] Item(DeploymentVerdict verdict)
+    // One item of the items list, written to the end of a reused buffer as the report's writer renders it there: the line
+    // break and indentation before it included, the separating comma left to the writer. Returns where the item starts.
+    private static int Item(DeploymentVerdict verdict, ArrayBufferWriter<byte> buffer)
     {
-        var buffer = itemBuffer ??= new ArrayBufferWriter<byte>(16 << 10);
         buffer.ResetWrittenCount();
         using var json = new Utf8JsonWriter(buffer, Indented);
         json.WriteStartObject();
@@ -110,7 +106,7 @@ public static class JsonReport
         JsonSerializer.Serialize(json, verdict.Status, KubernetesJsonOptions.Shared);
         json.WriteEndObject();
         json.Flush();
-        return buffer.WrittenSpan[start..].ToArray();
+        return start;
     }
 
     private static void Drain(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, TextWriter output)
