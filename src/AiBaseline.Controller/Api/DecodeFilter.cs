@@ -26,7 +26,10 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
     /// <summary>The strings of every filtered object, shared (<see cref="SharedStrings"/>).</summary>
     public static SharedStrings Strings { get; } = new();
 
-    /// <summary>The Kubernetes client's own JSON options, with equal strings shared.</summary>
+    /// <summary>The small string maps of every filtered object, shared (<see cref="SharedMaps"/>).</summary>
+    public static SharedMaps Maps { get; } = new(Strings);
+
+    /// <summary>The Kubernetes client's own JSON options, with equal strings and small maps shared.</summary>
     private static JsonSerializerOptions Options { get; } = SharingOptions();
 
     private static JsonSerializerOptions SharingOptions()
@@ -34,6 +37,7 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
         JsonSerializerOptions? options = null;
         KubernetesJson.AddJsonOptions(o => options = new JsonSerializerOptions(o));
         options!.Converters.Insert(0, Strings);
+        options.Converters.Insert(1, Maps);
         options.MakeReadOnly();
         return options;
     }
