@@ -109,6 +109,23 @@ public sealed class DecodeFilterTests
     }
 
     [Fact]
+    public void An_object_read_only_for_what_it_selects_can_be_kept_without_its_uid()
+    {
+        using var policy = JsonDocument.Parse("""
+            {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy",
+             "metadata":{"name":"scorer-ingress","namespace":"team-7","uid":"0b6f2c1e-9a3d-4e5f-8a7b-1c2d3e4f5a6b","resourceVersion":"1001"},
+             "spec":{"podSelector":{"matchLabels":{"app":"scorer"}},"policyTypes":["Ingress"]}}
+            """);
+
+        var without = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false) { KeepUid = false }.Decode<V1NetworkPolicy>(policy.RootElement);
+        var with = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false).Decode<V1NetworkPolicy>(policy.RootElement);
+
+        Assert.Null(without.Metadata.Uid);
+        Assert.Equal(("scorer-ingress", "team-7", "1001", "scorer"), (without.Metadata.Name, without.Metadata.NamespaceProperty, without.Metadata.ResourceVersion, without.Spec.PodSelector.MatchLabels["app"]));
+        Assert.Equal("0b6f2c1e-9a3d-4e5f-8a7b-1c2d3e4f5a6b", with.Metadata.Uid);
+    }
+
+    [Fact]
     public void Equal_label_maps_of_different_objects_are_one_map_that_cannot_be_changed()
     {
         using var workload = JsonDocument.Parse("""

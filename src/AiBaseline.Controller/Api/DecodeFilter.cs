@@ -7,8 +7,8 @@ namespace AiBaseline.Controller.Api;
 /// <summary>
 /// Parts of every listed or watched object that are left out before it becomes a .NET object, so that what a cache
 /// never keeps is never built: <c>metadata.managedFields</c> always; <c>metadata.annotations</c> unless kept (kubectl's
-/// client-side apply stores a whole copy of the object in one); and the <c>status</c>, when asked, as an empty object,
-/// so that whether the server has one is still known.
+/// client-side apply stores a whole copy of the object in one); <c>metadata.uid</c> when not kept; and the <c>status</c>,
+/// when asked, as an empty object, so that whether the server has one is still known.
 /// </summary>
 /// <param name="EmptyStatus">Decode a present status as an empty one.</param>
 /// <param name="KeepAnnotations">Keep <c>metadata.annotations</c>.</param>
@@ -19,6 +19,12 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
     /// tracking annotation, an ingress controller's rate limits), so a check can read them without the rest.
     /// </summary>
     public IReadOnlyList<string> KeptAnnotationPrefixes { get; init; } = [];
+
+    /// <summary>
+    /// Keep <c>metadata.uid</c>. Objects that are only ever read for what they grant or select, never named in an event or
+    /// an owner reference, do without it: each uid is a string of its own, about 100 bytes.
+    /// </summary>
+    public bool KeepUid { get; init; } = true;
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? scratch;
@@ -73,7 +79,7 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
                         {
                             WriteKeptAnnotations(field.Value, writer);
                         }
-                        else if (!field.NameEquals("managedFields"))
+                        else if (!field.NameEquals("managedFields") && (KeepUid || !field.NameEquals("uid")))
                         {
                             field.WriteTo(writer);
                         }
