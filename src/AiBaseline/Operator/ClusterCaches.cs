@@ -45,7 +45,7 @@ internal sealed class ClusterCaches
         // annotations are spec: kept.
         // All of that is left out as each object is decoded (DecodeFilter), so it is never built; the Transform below
         // says the same of what a cached object holds.
-        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null, bool withoutStatus = false, IReadOnlyList<string>? keptAnnotations = null, bool withoutUid = false)
+        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null, bool withoutStatus = false, IReadOnlyList<string>? keptAnnotations = null, bool withoutUid = false, Func<T, bool>? keep = null)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
             var cache = new InformerCache<T>();
@@ -63,6 +63,7 @@ internal sealed class ClusterCaches
                 time)
             {
                 Cache = cache,
+                Keep = keep,
                 Transform = o =>
                 {
                     o.Metadata.ManagedFields = null;
@@ -151,19 +152,14 @@ internal sealed class ClusterCaches
         CronJobs = Watch<V1CronJob>(OperatorResources.CronJobs, trim: c => c.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
 
         // Only bare Pods are workloads of their own (KubeAI's model operator creates them); a Pod that a ReplicaSet, Job or
-        // other controller owns is judged through its owner, so the cache keeps its metadata alone.
+        // other controller owns is judged through its owner and read by nothing, so it is not cached at all (one whose
+        // owner lets it go is cached from then on): in a cluster that runs every deployment's replicas, most Pods.
         Pods = Watch<V1Pod>(
             OperatorResources.Pods,
-            trim: p =>
-            {
-                p.Status = null;
-                if (p.Metadata.OwnerReferences?.Any(o => o.Controller == true) == true)
-                {
-                    p.Spec = null;
-                }
-            },
+            trim: p => p.Status = null,
             withoutStatus: true,
-            keptAnnotations: GitOps.Annotations);
+            keptAnnotations: GitOps.Annotations,
+            keep: p => !Controlled(p.Metadata));
 
         // The serving stacks' kinds are watched only while their CustomResourceDefinition exists: a metadata-only watch of
         // CustomResourceDefinitions turns each on when it is installed and off when it is removed, without an API call of its own.
@@ -288,7 +284,7 @@ internal sealed class ClusterCaches
 
     public InformerSet<V1CronJob> CronJobs { get; }
 
-    /// <summary>Pods; those a controller owns without their spec.</summary>
+    /// <summary>Bare Pods: those no controller owns.</summary>
     public InformerSet<V1Pod> Pods { get; }
 
     /// <summary>CustomResourceDefinitions, metadata only: which serving stacks are installed.</summary>
@@ -414,6 +410,9 @@ internal sealed class ClusterCaches
     public ImmutableArray<BaselineException> WaiversOf(AIModelDeployment deployment) =>
         [.. Waivers.Cache.ListByNamespace(deployment.Metadata.NamespaceProperty).Where(w => WaiverRules.Selects(w, deployment))];
 
+    /// <summary>Another object controls it (an ownerReference with controller: true).</summary>
+    public static bool Controlled(V1ObjectMeta meta) => meta.OwnerReferences?.Any(o => o.Controller == true) == true;
+
     public static string WorkloadIndexValue(string? ns, WorkloadKind kind, string name) => $"{ns}/{kind}/{name}";
 
     /// <summary>The name of the InferenceService that controls an object, from its ownerReferences.</summary>
@@ -491,5 +490,5 @@ internal sealed class ClusterCaches
 internal sealed record CachedWorkload(WorkloadState State, V1ObjectMeta Metadata, string ApiVersion)
 {
     /// <summary>Another object controls it (ownerReferences with controller: true).</summary>
-    public bool Owned => Metadata.OwnerReferences?.Any(o => o.Controller == true) == true;
+    public bool Owned => ClusterCaches.Controlled(Metadata);
 }
