@@ -107,4 +107,79 @@ public sealed class DecodeFilterTests
             Assert.NotSame(strings.Share(new string(own)), strings.Share(new string(own)));
         }
     }
+
+    [Fact]
+    public void An_object_read_only_for_what_it_selects_can_be_kept_without_its_uid()
+    {
+        using var policy = JsonDocument.Parse("""
+            {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy",
+             "metadata":{"name":"scorer-ingress","namespace":"team-7","uid":"0b6f2c1e-9a3d-4e5f-8a7b-1c2d3e4f5a6b","resourceVersion":"1001"},
+             "spec":{"podSelector":{"matchLabels":{"app":"scorer"}},"policyTypes":["Ingress"]}}
+            """);
+
+        var without = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false) { KeepUid = false }.Decode<V1NetworkPolicy>(policy.RootElement);
+        var with = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false).Decode<V1NetworkPolicy>(policy.RootElement);
+
+        Assert.Null(without.Metadata.Uid);
+        Assert.Equal(("scorer-ingress", "team-7", "1001", "scorer"), (without.Metadata.Name, without.Metadata.NamespaceProperty, without.Metadata.ResourceVersion, without.Spec.PodSelector.MatchLabels["app"]));
+        Assert.Equal("0b6f2c1e-9a3d-4e5f-8a7b-1c2d3e4f5a6b", with.Metadata.Uid);
+    }
+
+    [Fact]
+    public void Equal_label_maps_of_different_objects_are_one_map_that_cannot_be_changed()
+    {
+        using var workload = JsonDocument.Parse("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"scorer","namespace":"team-7","labels":{"app":"scorer","tier":"ml"}},
+             "spec":{"selector":{"matchLabels":{"app":"scorer","tier":"ml"}},"template":{"metadata":{"labels":{"app":"scorer","tier":"ml"}},"spec":{"containers":[]}}}}
+            """);
+        using var policy = JsonDocument.Parse("""
+            {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"scorer-ingress","namespace":"team-7"},
+             "spec":{"podSelector":{"matchLabels":{"app":"scorer","tier":"ml"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"tier":"ml","app":"scorer"}}}]}]}}
+            """);
+        var filter = new DecodeFilter(EmptyStatus: true, KeepAnnotations: false);
+
+        var deployment = filter.Decode<V1Deployment>(workload.RootElement);
+        var networkPolicy = filter.Decode<V1NetworkPolicy>(policy.RootElement);
+        var labels = deployment.Metadata.Labels;
+
+        Assert.Same(labels, deployment.Spec.Selector.MatchLabels);
+        Assert.Same(labels, deployment.Spec.Template.Metadata.Labels);
+        Assert.Same(labels, networkPolicy.Spec.PodSelector.MatchLabels);
+        Assert.Equal(["app", "tier"], labels.Keys);
+        Assert.Equal(["scorer", "ml"], labels.Values);
+        Assert.Equal(("scorer", true, false, 2), (labels["app"], labels.ContainsKey("tier"), labels.TryGetValue("team", out _), labels.Count));
+        Assert.Throws<KeyNotFoundException>(() => labels["team"]);
+
+        // Keys in another order are another map, still equal as a dictionary is.
+        var reordered = networkPolicy.Spec.Ingress[0].FromProperty[0].PodSelector.MatchLabels;
+        Assert.NotSame(labels, reordered);
+        Assert.Equal(labels.OrderBy(l => l.Key), reordered.OrderBy(l => l.Key));
+
+        // Shared by every cached object that has it: a change would change them all, so it is refused.
+        Assert.True(labels.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => labels["app"] = "other");
+        Assert.Throws<NotSupportedException>(() => labels.Add("team", "a"));
+        Assert.Equal("scorer", deployment.Spec.Selector.MatchLabels["app"]);
+    }
+
+    [Fact]
+    public void Large_maps_and_maps_with_a_null_value_are_each_objects_own_dictionary_and_a_key_named_twice_keeps_its_last_value()
+    {
+        var table = new SharedMaps(new SharedStrings());
+        var options = new JsonSerializerOptions { Converters = { table } };
+        var large = "{" + string.Join(",", Enumerable.Range(0, SharedMaps.MaxEntries + 1).Select(i => $"\"k{i}\":\"v\"")) + "}";
+
+        var first = JsonSerializer.Deserialize<IDictionary<string, string>>(large, options)!;
+        var second = JsonSerializer.Deserialize<IDictionary<string, string>>(large, options)!;
+        var withNull = JsonSerializer.Deserialize<IDictionary<string, string>>("""{"a":"x","b":null}""", options)!;
+        var twice = JsonSerializer.Deserialize<IDictionary<string, string>>("""{"a":"x","b":"y","a":"z"}""", options)!;
+
+        Assert.IsType<Dictionary<string, string>>(first);
+        Assert.NotSame(first, second);
+        Assert.Equal(SharedMaps.MaxEntries + 1, second.Count);
+        Assert.Null(Assert.IsType<Dictionary<string, string>>(withNull)["b"]);
+        Assert.Equal(["a", "b"], twice.Keys);
+        Assert.Equal(["z", "y"], twice.Values);
+        Assert.Equal(1, table.Count);
+    }
 }

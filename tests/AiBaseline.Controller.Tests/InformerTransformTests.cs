@@ -54,4 +54,36 @@ public sealed class InformerTransformTests
         await stop.CancelAsync();
         await run;
     }
+
+    [Fact]
+    public async Task Objects_not_kept_are_neither_cached_nor_delivered_and_one_that_stops_being_kept_is_delivered_as_deleted()
+    {
+        await using var env = await Emulated.StartAsync();
+        env.Server.Create(ConfigMap("kept", "1"));
+        env.Server.Create(ConfigMap("owned", "skip"));
+        var informer = new Informer<V1ConfigMap>(env.Api, new InformerOptions(ConfigMaps) { ResyncPeriod = TimeSpan.Zero })
+        {
+            Keep = c => c.Metadata.Labels?["value"] != "skip",
+        };
+        var delivered = new ConcurrentQueue<(InformerEventType Type, string Name)>();
+        informer.AddHandler(change => delivered.Enqueue((change.Type, change.Object.Metadata.Name)));
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(TestContext.Current.CancellationToken);
+
+        env.Server.Create(ConfigMap("owned-too", "skip"));
+        await env.Kubernetes.CoreV1.ReplaceNamespacedConfigMapAsync(ConfigMap("kept", "skip"), "kept", "default", cancellationToken: TestContext.Current.CancellationToken);
+        await env.Kubernetes.CoreV1.ReplaceNamespacedConfigMapAsync(ConfigMap("owned", "2"), "owned", "default", cancellationToken: TestContext.Current.CancellationToken);
+        env.Server.Delete("v1", "ConfigMap", "default", "owned-too");
+        env.Server.Create(ConfigMap("last", "1"));
+        await Emulated.EventuallyAsync(() => delivered.Any(d => d.Name == "last"), "the last change delivered");
+
+        Assert.Equal(
+            [(InformerEventType.Added, "kept"), (InformerEventType.Deleted, "kept"), (InformerEventType.Added, "owned"), (InformerEventType.Added, "last")],
+            delivered);
+        Assert.Equal(["last", "owned"], informer.Cache.List().Select(c => c.Metadata.Name).Order(StringComparer.Ordinal));
+
+        await stop.CancelAsync();
+        await run;
+    }
 }

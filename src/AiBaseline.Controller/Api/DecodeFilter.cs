@@ -7,8 +7,8 @@ namespace AiBaseline.Controller.Api;
 /// <summary>
 /// Parts of every listed or watched object that are left out before it becomes a .NET object, so that what a cache
 /// never keeps is never built: <c>metadata.managedFields</c> always; <c>metadata.annotations</c> unless kept (kubectl's
-/// client-side apply stores a whole copy of the object in one); and the <c>status</c>, when asked, as an empty object,
-/// so that whether the server has one is still known.
+/// client-side apply stores a whole copy of the object in one); <c>metadata.uid</c> when not kept; and the <c>status</c>,
+/// when asked, as an empty object, so that whether the server has one is still known.
 /// </summary>
 /// <param name="EmptyStatus">Decode a present status as an empty one.</param>
 /// <param name="KeepAnnotations">Keep <c>metadata.annotations</c>.</param>
@@ -20,13 +20,22 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
     /// </summary>
     public IReadOnlyList<string> KeptAnnotationPrefixes { get; init; } = [];
 
+    /// <summary>
+    /// Keep <c>metadata.uid</c>. Objects that are only ever read for what they grant or select, never named in an event or
+    /// an owner reference, do without it: each uid is a string of its own, about 100 bytes.
+    /// </summary>
+    public bool KeepUid { get; init; } = true;
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? scratch;
 
     /// <summary>The strings of every filtered object, shared (<see cref="SharedStrings"/>).</summary>
     public static SharedStrings Strings { get; } = new();
 
-    /// <summary>The Kubernetes client's own JSON options, with equal strings shared.</summary>
+    /// <summary>The small string maps of every filtered object, shared (<see cref="SharedMaps"/>).</summary>
+    public static SharedMaps Maps { get; } = new(Strings);
+
+    /// <summary>The Kubernetes client's own JSON options, with equal strings and small maps shared.</summary>
     private static JsonSerializerOptions Options { get; } = SharingOptions();
 
     private static JsonSerializerOptions SharingOptions()
@@ -34,6 +43,7 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
         JsonSerializerOptions? options = null;
         KubernetesJson.AddJsonOptions(o => options = new JsonSerializerOptions(o));
         options!.Converters.Insert(0, Strings);
+        options.Converters.Insert(1, Maps);
         options.MakeReadOnly();
         return options;
     }
@@ -69,7 +79,7 @@ public sealed record DecodeFilter(bool EmptyStatus, bool KeepAnnotations)
                         {
                             WriteKeptAnnotations(field.Value, writer);
                         }
-                        else if (!field.NameEquals("managedFields"))
+                        else if (!field.NameEquals("managedFields") && (KeepUid || !field.NameEquals("uid")))
                         {
                             field.WriteTo(writer);
                         }

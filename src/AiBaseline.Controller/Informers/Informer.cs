@@ -55,6 +55,12 @@ public sealed class Informer<T> : IInformer
     public Func<T, T>? Transform { get; init; }
 
     /// <summary>
+    /// Which listed or watched objects the process needs at all, decided on the object as received: the others are neither
+    /// cached nor delivered, and one that stops being needed is removed and delivered as deleted. Null keeps every object.
+    /// </summary>
+    public Func<T, bool>? Keep { get; init; }
+
+    /// <summary>
     /// The objects seen so far, with indexes. Informers of one resource in different namespaces may share one
     /// (<see cref="InformerSet{T}"/>): each adds and removes objects of its own namespace only.
     /// </summary>
@@ -179,7 +185,7 @@ public sealed class Informer<T> : IInformer
     {
         var list = await api.ListAsync<T>(options.Resource, options.Namespace, options.MetadataOnly, cancellationToken, options.Decode, options.LabelSelector);
         var seen = new HashSet<ObjectKey>();
-        foreach (var item in list.Items.Select(Trimmed))
+        foreach (var item in list.Items.Where(Kept).Select(Trimmed))
         {
             seen.Add(ObjectKey.Of(item));
             var old = Cache.Upsert(item);
@@ -246,6 +252,13 @@ public sealed class Informer<T> : IInformer
     {
         switch (watchEvent.Kind)
         {
+            case WatchEventKind.Added or WatchEventKind.Modified when watchEvent.Object is { } received && !Kept(received):
+                if (Cache.Remove(ObjectKey.Of(received)) is { } dropped)
+                {
+                    Deliver(new(InformerEventType.Deleted, dropped, null));
+                }
+
+                break;
             case WatchEventKind.Added or WatchEventKind.Modified when watchEvent.Object is { } received:
                 var obj = Trimmed(received);
                 var old = Cache.Upsert(obj);
@@ -253,7 +266,11 @@ public sealed class Informer<T> : IInformer
                 break;
             case WatchEventKind.Deleted when watchEvent.Object is { } gone:
                 var removed = Cache.Remove(ObjectKey.Of(gone));
-                Deliver(new(InformerEventType.Deleted, removed ?? Trimmed(gone), null));
+                if (removed is not null || Kept(gone))
+                {
+                    Deliver(new(InformerEventType.Deleted, removed ?? Trimmed(gone), null));
+                }
+
                 break;
             case WatchEventKind.Error:
                 var code = watchEvent.Error?.Code ?? 500;
@@ -267,6 +284,8 @@ public sealed class Informer<T> : IInformer
     }
 
     private T Trimmed(T received) => Transform is { } transform ? transform(received) : received;
+
+    private bool Kept(T received) => Keep?.Invoke(received) ?? true;
 
     private void Deliver(InformerEvent<T> change)
     {

@@ -45,7 +45,7 @@ internal sealed class ClusterCaches
         // annotations are spec: kept.
         // All of that is left out as each object is decoded (DecodeFilter), so it is never built; the Transform below
         // says the same of what a cached object holds.
-        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null, bool withoutStatus = false, IReadOnlyList<string>? keptAnnotations = null)
+        InformerSet<T> Watch<T>(ResourceType type, bool metadataOnly = false, Action<T>? trim = null, bool withoutStatus = false, IReadOnlyList<string>? keptAnnotations = null, bool withoutUid = false, Func<T, bool>? keep = null)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
             var cache = new InformerCache<T>();
@@ -57,12 +57,13 @@ internal sealed class ClusterCaches
                     Namespace = ns,
                     MetadataOnly = metadataOnly,
                     Name = scopes.Count > 1 ? $"{type} in {ns}" : type.ToString(),
-                    Decode = new DecodeFilter(EmptyStatus: withoutStatus, KeepAnnotations: typeof(T) == typeof(AIModelDeployment)) { KeptAnnotationPrefixes = keptAnnotations ?? [] },
+                    Decode = new DecodeFilter(EmptyStatus: withoutStatus, KeepAnnotations: typeof(T) == typeof(AIModelDeployment)) { KeptAnnotationPrefixes = keptAnnotations ?? [], KeepUid = !withoutUid },
                 },
                 loggers.CreateLogger<Informer<T>>(),
                 time)
             {
                 Cache = cache,
+                Keep = keep,
                 Transform = o =>
                 {
                     o.Metadata.ManagedFields = null;
@@ -86,27 +87,30 @@ internal sealed class ClusterCaches
 
         // A waiver's own status is the operator's output, read afresh before it is written, as a deployment's is.
         Waivers = Watch<BaselineException>(OperatorResources.BaselineExceptions, trim: w => w.Status = null, withoutStatus: true);
-        // A workload keeps the GitOps tool's tracking annotation, if any, for KnownGoodState.
-        Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => d.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
-        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => s.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
-        NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies);
+        // A workload keeps the GitOps tool's tracking annotation, if any, for KnownGoodState, and leaves out how it rolls
+        // out (spec.strategy, spec.updateStrategy), which no control reads.
+        Deployments = Watch<V1Deployment>(OperatorResources.Deployments, trim: d => { d.Status = null; d.Spec?.Strategy = null; }, withoutStatus: true, keptAnnotations: GitOps.Annotations);
+        StatefulSets = Watch<V1StatefulSet>(OperatorResources.StatefulSets, trim: s => { s.Status = null; s.Spec?.UpdateStrategy = null; }, withoutStatus: true, keptAnnotations: GitOps.Annotations);
+        // The objects below a deployment's verdict reads for what they select, grant or name, and never names in an event or
+        // an owner reference, are cached without their uid (withoutUid): at 10,000 deployments four uids each, about 4 MiB.
+        NetworkPolicies = Watch<V1NetworkPolicy>(OperatorResources.NetworkPolicies, withoutUid: true);
 
         // Cilium's policies are custom resources: watched only while their CRDs are installed, found by discovery, which
         // is asked again each minute until they are. The kind is set here because list items may omit it.
-        CiliumPolicies = Watch<CiliumNetworkPolicy>(OperatorResources.CiliumNetworkPolicies, trim: p => p.Kind = CiliumNetworkPolicy.NamespacedKind);
-        CiliumClusterwidePolicies = Watch<CiliumNetworkPolicy>(OperatorResources.CiliumClusterwideNetworkPolicies, trim: p => p.Kind = CiliumNetworkPolicy.ClusterwideKind);
+        CiliumPolicies = Watch<CiliumNetworkPolicy>(OperatorResources.CiliumNetworkPolicies, trim: p => p.Kind = CiliumNetworkPolicy.NamespacedKind, withoutUid: true);
+        CiliumClusterwidePolicies = Watch<CiliumNetworkPolicy>(OperatorResources.CiliumClusterwideNetworkPolicies, trim: p => p.Kind = CiliumNetworkPolicy.ClusterwideKind, withoutUid: true);
         IInformer WhenServed(IInformer informer, ResourceType type) => new ConditionalInformer(informer, ct => api.ServesAsync(type, ct), time);
         optional =
         [
             .. CiliumPolicies.Members.Select(m => WhenServed(m, OperatorResources.CiliumNetworkPolicies)),
             .. CiliumClusterwidePolicies.Members.Select(m => WhenServed(m, OperatorResources.CiliumClusterwideNetworkPolicies)),
         ];
-        Secrets = Watch<PartialObjectMetadata>(OperatorResources.Secrets, metadataOnly: true);
+        Secrets = Watch<PartialObjectMetadata>(OperatorResources.Secrets, metadataOnly: true, withoutUid: true);
 
         // ConfigMaps are read only for entries that may hold a credential; every namespace has some and a few are large
         // (dashboards, CA bundles), so the cache keeps those entries alone, which leaves every verdict as it was.
-        ConfigMaps = Watch<V1ConfigMap>(OperatorResources.ConfigMaps, trim: TrimConfigMap);
-        ServiceAccounts = Watch<V1ServiceAccount>(OperatorResources.ServiceAccounts);
+        ConfigMaps = Watch<V1ConfigMap>(OperatorResources.ConfigMaps, trim: TrimConfigMap, withoutUid: true);
+        ServiceAccounts = Watch<V1ServiceAccount>(OperatorResources.ServiceAccounts, withoutUid: true);
         // A Service keeps its type, selector and Kong plugins (ApiRateLimit: what exposes the model's pods), and its labels
         // and port names (MetricsScraping: what a ServiceMonitor selects and scrapes), nothing else.
         Services = Watch<V1Service>(
@@ -122,7 +126,8 @@ internal sealed class ClusterCaches
                 };
             },
             withoutStatus: true,
-            keptAnnotations: [ExposureReader.KongPluginsAnnotation]);
+            keptAnnotations: [ExposureReader.KongPluginsAnnotation],
+            withoutUid: true);
         Ingresses = Watch<V1Ingress>(
             OperatorResources.Ingresses,
             trim: i =>
@@ -134,31 +139,27 @@ internal sealed class ClusterCaches
                 }
             },
             withoutStatus: true,
-            keptAnnotations: ExposureReader.Annotations);
+            keptAnnotations: ExposureReader.Annotations,
+            withoutUid: true);
         PersistentVolumeClaims = Watch<PartialObjectMetadata>(OperatorResources.PersistentVolumeClaims, metadataOnly: true);
-        RoleBindings = Watch<V1RoleBinding>(OperatorResources.RoleBindings);
-        ClusterRoleBindings = Watch<V1ClusterRoleBinding>(OperatorResources.ClusterRoleBindings);
-        Roles = Watch<V1Role>(OperatorResources.Roles);
-        ClusterRoles = Watch<V1ClusterRole>(OperatorResources.ClusterRoles);
+        RoleBindings = Watch<V1RoleBinding>(OperatorResources.RoleBindings, withoutUid: true);
+        ClusterRoleBindings = Watch<V1ClusterRoleBinding>(OperatorResources.ClusterRoleBindings, withoutUid: true);
+        Roles = Watch<V1Role>(OperatorResources.Roles, withoutUid: true);
+        ClusterRoles = Watch<V1ClusterRole>(OperatorResources.ClusterRoles, withoutUid: true);
 
-        DaemonSets = Watch<V1DaemonSet>(OperatorResources.DaemonSets, trim: d => d.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
+        DaemonSets = Watch<V1DaemonSet>(OperatorResources.DaemonSets, trim: d => { d.Status = null; d.Spec?.UpdateStrategy = null; }, withoutStatus: true, keptAnnotations: GitOps.Annotations);
         Jobs = Watch<V1Job>(OperatorResources.Jobs, trim: j => j.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
         CronJobs = Watch<V1CronJob>(OperatorResources.CronJobs, trim: c => c.Status = null, withoutStatus: true, keptAnnotations: GitOps.Annotations);
 
         // Only bare Pods are workloads of their own (KubeAI's model operator creates them); a Pod that a ReplicaSet, Job or
-        // other controller owns is judged through its owner, so the cache keeps its metadata alone.
+        // other controller owns is judged through its owner and read by nothing, so it is not cached at all (one whose
+        // owner lets it go is cached from then on): in a cluster that runs every deployment's replicas, most Pods.
         Pods = Watch<V1Pod>(
             OperatorResources.Pods,
-            trim: p =>
-            {
-                p.Status = null;
-                if (p.Metadata.OwnerReferences?.Any(o => o.Controller == true) == true)
-                {
-                    p.Spec = null;
-                }
-            },
+            trim: p => p.Status = null,
             withoutStatus: true,
-            keptAnnotations: GitOps.Annotations);
+            keptAnnotations: GitOps.Annotations,
+            keep: p => !Controlled(p.Metadata));
 
         // The serving stacks' kinds are watched only while their CustomResourceDefinition exists: a metadata-only watch of
         // CustomResourceDefinitions turns each on when it is installed and off when it is removed, without an API call of its own.
@@ -283,7 +284,7 @@ internal sealed class ClusterCaches
 
     public InformerSet<V1CronJob> CronJobs { get; }
 
-    /// <summary>Pods; those a controller owns without their spec.</summary>
+    /// <summary>Bare Pods: those no controller owns.</summary>
     public InformerSet<V1Pod> Pods { get; }
 
     /// <summary>CustomResourceDefinitions, metadata only: which serving stacks are installed.</summary>
@@ -409,6 +410,9 @@ internal sealed class ClusterCaches
     public ImmutableArray<BaselineException> WaiversOf(AIModelDeployment deployment) =>
         [.. Waivers.Cache.ListByNamespace(deployment.Metadata.NamespaceProperty).Where(w => WaiverRules.Selects(w, deployment))];
 
+    /// <summary>Another object controls it (an ownerReference with controller: true).</summary>
+    public static bool Controlled(V1ObjectMeta meta) => meta.OwnerReferences?.Any(o => o.Controller == true) == true;
+
     public static string WorkloadIndexValue(string? ns, WorkloadKind kind, string name) => $"{ns}/{kind}/{name}";
 
     /// <summary>The name of the InferenceService that controls an object, from its ownerReferences.</summary>
@@ -486,5 +490,5 @@ internal sealed class ClusterCaches
 internal sealed record CachedWorkload(WorkloadState State, V1ObjectMeta Metadata, string ApiVersion)
 {
     /// <summary>Another object controls it (ownerReferences with controller: true).</summary>
-    public bool Owned => Metadata.OwnerReferences?.Any(o => o.Controller == true) == true;
+    public bool Owned => ClusterCaches.Controlled(Metadata);
 }

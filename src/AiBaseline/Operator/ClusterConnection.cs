@@ -17,16 +17,17 @@ internal static class ClusterConnection
         if (kubeconfigFlag is not null)
         {
             return File.Exists(kubeconfigFlag)
-                ? Load("--kubeconfig", kubeconfigFlag, () => KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigFlag), out problem)
+                ? Load("--kubeconfig", kubeconfigFlag, [kubeconfigFlag], out problem)
                 : Fail($"--kubeconfig: {kubeconfigFlag}: no such file", out problem);
         }
 
         if (Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } variable)
         {
-            // The client merges the files of the list and, unlike kubectl, does not skip one that is missing: name it.
-            var missing = variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(f => !File.Exists(f));
+            // The files of the list are merged (KubeconfigFiles); one that is missing is named, where kubectl would skip it.
+            var files = variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+            var missing = files.FirstOrDefault(f => !File.Exists(f));
             return missing is null
-                ? Load("KUBECONFIG", variable, KubernetesClientConfiguration.BuildDefaultConfig, out problem)
+                ? Load("KUBECONFIG", variable, files, out problem)
                 : Fail($"KUBECONFIG: {missing}: no such file", out problem);
         }
 
@@ -37,20 +38,20 @@ internal static class ClusterConnection
 
         var home = Path.Combine(HomeDirectory(), ".kube", "config");
         return File.Exists(home)
-            ? Load("~/.kube/config", home, () => KubernetesClientConfiguration.BuildConfigFromConfigFile(home), out problem)
+            ? Load("~/.kube/config", home, [home], out problem)
             : Fail("no cluster to connect to: pass --kubeconfig FILE, set KUBECONFIG, or run the operator in a pod with a service account", out problem);
     }
 
-    private static KubernetesClientConfiguration? Load(string source, string files, Func<KubernetesClientConfiguration> load, out string problem)
+    private static KubernetesClientConfiguration? Load(string source, string named, IReadOnlyList<string> files, out string problem)
     {
         problem = "";
         try
         {
-            return load();
+            return KubeconfigFiles.Load(files);
         }
         catch (Exception e) when (e is KubeConfigException or YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException)
         {
-            return Fail($"{source}: {files}: not a usable kubeconfig: {e.Message}", out problem);
+            return Fail($"{source}: {named}: not a usable kubeconfig: {e.Message}", out problem);
         }
     }
 
