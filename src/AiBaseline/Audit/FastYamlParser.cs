@@ -86,6 +86,86 @@ public sealed partial class FastYamlParser : IParser
         return true;
     }
 
+    /// <summary>
+    /// Loads <paramref name="text"/> one document at a time, each into a YAML stream of its own that is handed to
+    /// <paramref name="each"/> and can be dropped as soon as it is read, so a large text's YAML is never held whole;
+    /// false when the parser gives up or a stream refuses what it read (what was handed until then is to be thrown away,
+    /// and the text parsed with YamlDotNet).
+    /// </summary>
+    public static bool TryLoadEach(string text, Action<YamlDocument> each)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(each);
+        if (text.AsSpan().IndexOfAny(Unsupported) >= 0 || HasLoneCarriageReturn(text))
+        {
+            return false;
+        }
+
+        var parser = new FastYamlParser(text);
+        try
+        {
+            if (!parser.MoveNext() || parser.Current is not StreamStart || !parser.MoveNext())
+            {
+                return false;
+            }
+
+            while (parser.Current is DocumentStart)
+            {
+                var one = new YamlStream();
+                one.Load(new OneDocument(parser));
+                each(one.Documents[0]);
+            }
+
+            return parser.Current is StreamEnd;
+        }
+        catch (GiveUpException)
+        {
+            return false;
+        }
+        catch (YamlException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The events of the document the parser stands at, from its DocumentStart to its DocumentEnd, as a stream of one
+    /// document; the parser is left at the event after the DocumentEnd.
+    /// </summary>
+    private sealed class OneDocument(FastYamlParser parser) : IParser
+    {
+        private int state;
+
+        public ParsingEvent? Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            switch (state)
+            {
+                case 0:
+                    Current = new StreamStart();
+                    state = 1;
+                    return true;
+                case 1:
+                    Current = parser.Current;
+                    if (Current is DocumentEnd)
+                    {
+                        state = 2;
+                    }
+
+                    parser.MoveNext();
+                    return true;
+                case 2:
+                    Current = new StreamEnd();
+                    state = 3;
+                    return true;
+                default:
+                    Current = null;
+                    return false;
+            }
+        }
+    }
+
     /// <summary>Hands every event of <paramref name="text"/> in order to <paramref name="each"/>; false when the parser gives up on it (the events handed until then are to be thrown away).</summary>
     public static bool TryParse(string text, Action<ParsingEvent> each)
     {

@@ -72,6 +72,11 @@ public static class ManifestLoader
     {
         public static Part Of(string name, string text, int linesBefore, bool keepPullSecrets)
         {
+            if (DocumentByDocument(name, text, linesBefore, keepPullSecrets) is { } read)
+            {
+                return read;
+            }
+
             var parseProblems = new List<InputProblem>();
             var documents = YamlDocuments.Split(name, text, linesBefore, parseProblems);
             var namespaces = new HashSet<string>(StringComparer.Ordinal);
@@ -91,6 +96,27 @@ public static class ManifestLoader
             }
 
             return new Part(parseProblems, decodeProblems, decoder, namespaces);
+        }
+
+        // Read by the audit's own parser, each document is decoded as soon as it is parsed and its YAML dropped, so no
+        // more than one document's YAML is alive on a core when the garbage collector runs; null when that parser does
+        // not read the text.
+        private static Part? DocumentByDocument(string name, string text, int linesBefore, bool keepPullSecrets)
+        {
+            var parseProblems = new List<InputProblem>();
+            var decodeProblems = new List<InputProblem>();
+            var decoder = new ManifestDecoder(decodeProblems, keepPullSecrets);
+            var namespaces = new HashSet<string>(StringComparer.Ordinal);
+            var read = YamlDocuments.TryEach(name, text, linesBefore, parseProblems, document =>
+            {
+                if (YamlDocuments.Mapping(document.Node, "metadata") is { } metadata && YamlDocuments.Scalar(metadata, "namespace") is { Length: > 0 } named)
+                {
+                    namespaces.Add(named);
+                }
+
+                decoder.Add(document);
+            });
+            return read ? new Part(parseProblems, decodeProblems, decoder, namespaces) : null;
         }
     }
 }

@@ -54,6 +54,32 @@ public static class YamlDocuments
         return documents;
     }
 
+    /// <summary>
+    /// Hands the objects of <paramref name="text"/> (as <see cref="Split(string, string, int, List{InputProblem})"/>
+    /// finds them) to <paramref name="each"/> one YAML document at a time, each document's YAML dropped once its objects
+    /// are handed on; false when the audit's own parser does not read the text: then nothing handed or added to
+    /// <paramref name="problems"/> counts, and the caller uses <see cref="Split(string, string, int, List{InputProblem})"/>.
+    /// </summary>
+    public static bool TryEach(string name, string text, int lineOffset, List<InputProblem> problems, Action<ManifestDocument> each)
+    {
+        var merges = text.Contains("<<", StringComparison.Ordinal);
+        var documents = new List<ManifestDocument>();
+        return FastYamlParser.TryLoadEach(text, document =>
+        {
+            if (merges)
+            {
+                MergeKeys.Apply(document.RootNode);
+            }
+
+            documents.Clear();
+            Collect(name, lineOffset, document.RootNode, problems, documents);
+            foreach (var found in documents)
+            {
+                each(found);
+            }
+        });
+    }
+
     // YamlDotNet's own parse, for what the fast parser does not read: its syntax errors become problems, and null.
     private static YamlStream? Load(string name, string text, int lineOffset, List<InputProblem> problems)
     {

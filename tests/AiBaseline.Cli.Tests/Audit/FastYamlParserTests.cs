@@ -7,6 +7,7 @@ using FsCheck;
 using FsCheck.Xunit;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
 
 namespace AiBaseline.Cli.Tests.Audit;
 
@@ -162,6 +163,41 @@ public sealed partial class FastYamlParserTests(ITestOutputHelper output)
 
         output.WriteLine($"{examples.Count} examples and a stream of {stream.Length / 1e6:F1} MB read by the fast parser");
     }
+
+    [Fact]
+    public void Document_by_document_gives_the_documents_of_the_whole_stream()
+    {
+        var read = 0;
+        foreach (var (label, text) in Corpus().Append(("scale stream", Stream(300))))
+        {
+            var whole = FastYamlParser.TryLoad(text, out var stream);
+            var each = new List<YamlDocument>();
+            Assert.True(whole == FastYamlParser.TryLoadEach(text, each.Add), $"{label}: one way reads it, the other does not");
+            if (!whole)
+            {
+                continue;
+            }
+
+            read++;
+            Assert.True(stream!.Documents.Count == each.Count, $"{label}: {stream.Documents.Count} documents whole, {each.Count} one by one");
+            for (var i = 0; i < each.Count; i++)
+            {
+                Assert.True(Tree(stream.Documents[i].RootNode) == Tree(each[i].RootNode), $"{label}: document {i + 1} differs");
+            }
+        }
+
+        Assert.True(read > 50, $"only {read} inputs read");
+        output.WriteLine($"{read} inputs read alike whole and document by document");
+    }
+
+    // A node with the line and column it starts at, and its children.
+    private static string Tree(YamlNode node) => node switch
+    {
+        YamlScalarNode scalar => $"{node.Start.Line}:{node.Start.Column} {scalar.Style} {scalar.Value}",
+        YamlMappingNode mapping => $"{node.Start.Line}:{node.Start.Column} {{{string.Join(", ", mapping.Children.Select(c => Tree(c.Key) + ": " + Tree(c.Value)))}}}",
+        YamlSequenceNode sequence => $"{node.Start.Line}:{node.Start.Column} [{string.Join(", ", sequence.Children.Select(Tree))}]",
+        _ => node.ToString(),
+    };
 
     /// <summary>The stream of <c>aibaseline-benchmarks audit-stream</c>: the profile, then six objects per deployment.</summary>
     private static string Stream(int count)
