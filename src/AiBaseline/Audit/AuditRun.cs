@@ -73,7 +73,7 @@ public static class AuditRun
         }
 
         var provenance = verification?.Run();
-        var verdicts = Evaluate(set, fallback, clock, provenance, verification?.RunModels());
+        var verdicts = Evaluate(set, fallback, clock, provenance, verification?.RunModels(), options.Format == AuditFormat.Json ? Reports.JsonReport.Rendered : null);
         var undeclared = options.Discover ? AuditDiscovery.Find(set) : null;
         Reports.ReportWriter.Write(options, verdicts, stdout, clock.GetUtcNow(), undeclared);
         var exit = undeclared is { Count: > 0 } ? AuditExitCodes.NotCompliant : ExitCode(verdicts, options.FailOnUnknown);
@@ -91,8 +91,9 @@ public static class AuditRun
     /// <param name="clock">The time evidence freshness is judged at.</param>
     /// <param name="provenance">Registry evidence per deployment (same order), or null when not verified.</param>
     /// <param name="modelSignatures">Model signature evidence per deployment (same order) by model name, or null when not verified.</param>
+    /// <param name="finish">What each verdict becomes as soon as it is judged, on the thread that judged it (the JSON report renders its item there).</param>
     public static List<DeploymentVerdict> Evaluate(ManifestSet set, BaselineProfile? fallback, TimeProvider clock, IReadOnlyList<IReadOnlyDictionary<string, ArtifactVerification>?>? provenance = null,
-        IReadOnlyList<ImmutableDictionary<string, ArtifactVerification>?>? modelSignatures = null)
+        IReadOnlyList<ImmutableDictionary<string, ArtifactVerification>?>? modelSignatures = null, Func<DeploymentVerdict, DeploymentVerdict>? finish = null)
     {
         // Each deployment is judged alone (the engine is pure), so they are judged side by side, each into its slot.
         var verdicts = new DeploymentVerdict[set.Deployments.Count];
@@ -109,7 +110,8 @@ public static class AuditRun
                 ModelSignatures = modelSignatures?[i],
             }).WithUndeclaredModelServers(undeclared.GetValueOrDefault(located.Object.Metadata?.NamespaceProperty ?? "default", []));
             var digest = profile is null ? null : digests.GetOrAdd(profile, Report.ProfileDigest.Of);
-            verdicts[i] = new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)) { ProfileSha256 = digest };
+            var verdict = new DeploymentVerdict(located, name, source, BaselineEngine.Evaluate(snapshot, profile, clock)) { ProfileSha256 = digest };
+            verdicts[i] = finish is null ? verdict : finish(verdict);
         });
 
         return [.. verdicts];

@@ -26,6 +26,12 @@ public sealed record DeploymentVerdict(Located<AIModelDeployment> Deployment, st
     /// <summary>The sha256 of the canonical spec of the profile it was judged against; null when the profile was not found.</summary>
     public string? ProfileSha256 { get; init; }
 
+    /// <summary>
+    /// Its item of the JSON report, rendered as soon as it was judged (<c>-o json</c>); <see cref="Status"/> then keeps
+    /// only its conditions and summary, which the exit code and the report's header read.
+    /// </summary>
+    public byte[]? JsonItem { get; init; }
+
     /// <summary>"namespace/name".</summary>
     public string Id => $"{Deployment.Object.Metadata.NamespaceProperty}/{Deployment.Object.Metadata.Name}";
 

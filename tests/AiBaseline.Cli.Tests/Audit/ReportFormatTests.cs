@@ -187,6 +187,21 @@ public sealed class ReportFormatTests
     }
 
     [Fact]
+    public void The_JSON_report_rendered_as_each_deployment_is_judged_is_the_report_of_the_whole_statuses()
+    {
+        var run = AuditHarness.Run(AuditHarness.Examples(), "-o", "json");
+        var set = AuditRun.Load([AuditHarness.Examples()], "default", TextReader.Null, []);
+        var clock = new FakeTimeProvider(AuditHarness.Today);
+        var verdicts = AuditRun.Evaluate(set, null, clock);
+
+        var whole = AiBaseline.Audit.Reports.JsonReport.Render(verdicts, new AiBaseline.Audit.Reports.AuditHeader(clock.GetUtcNow(), verdicts));
+
+        Assert.Equal(AuditExitCodes.NotCompliant, run.Exit);
+        Assert.True(verdicts.Count >= 5, $"{verdicts.Count} deployments in the examples");
+        Assert.Equal(whole + Environment.NewLine, run.Stdout);
+    }
+
+    [Fact]
     public void The_audit_reads_time_from_the_injected_clock()
     {
         var set = AuditRun.Load([AuditHarness.Examples("llm-inference-compliant"), AuditHarness.Examples("profiles")], "default", TextReader.Null, []);

@@ -48,10 +48,10 @@ public static class JsonReport
         var starts = new int[ItemBatch];
         void Flush()
         {
-            Parallelism.For(batch.Count, i => starts[i] = Item(batch[i], rendered[i] ??= new ArrayBufferWriter<byte>(16 << 10)));
+            Parallelism.For(batch.Count, i => starts[i] = batch[i].JsonItem is null ? Item(batch[i], rendered[i] ??= new ArrayBufferWriter<byte>(16 << 10)) : -1);
             for (var i = 0; i < batch.Count; i++)
             {
-                json.WriteRawValue(rendered[i].WrittenSpan[starts[i]..], skipInputValidation: true);
+                json.WriteRawValue(starts[i] < 0 ? batch[i].JsonItem : rendered[i].WrittenSpan[starts[i]..], skipInputValidation: true);
                 if (buffer.WrittenCount > 1 << 15)
                 {
                     Drain(json, buffer, output);
@@ -83,6 +83,26 @@ public static class JsonReport
     }
 
     private const int ItemBatch = 256;
+
+    /// <summary>
+    /// The verdict with its report item rendered, and its status cut to the conditions and summary that the exit code
+    /// and the report's header read: what the audit keeps of a deployment until the report is written is then bytes,
+    /// not the status's objects.
+    /// </summary>
+    public static DeploymentVerdict Rendered(DeploymentVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        var buffer = itemBuffer ??= new ArrayBufferWriter<byte>(16 << 10);
+        var start = Item(verdict, buffer);
+        return verdict with
+        {
+            JsonItem = buffer.WrittenSpan[start..].ToArray(),
+            Status = new AIModelDeploymentStatus { Conditions = verdict.Status.Conditions, Summary = verdict.Status.Summary },
+        };
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? itemBuffer;
 
     // One item of the items list, written to the end of a reused buffer as the report's writer renders it there: the line
     // break and indentation before it included, the separating comma left to the writer. Returns where the item starts.
