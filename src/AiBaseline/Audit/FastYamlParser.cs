@@ -62,28 +62,9 @@ public sealed partial class FastYamlParser : IParser
     /// </summary>
     public static bool TryLoad(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out YamlStream? stream)
     {
-        stream = null;
-        if (text.AsSpan().IndexOfAny(Unsupported) >= 0 || HasLoneCarriageReturn(text))
-        {
-            return false;
-        }
-
-        var loaded = new YamlStream();
-        try
-        {
-            loaded.Load(new FastYamlParser(text));
-        }
-        catch (GiveUpException)
-        {
-            return false;
-        }
-        catch (YamlException)
-        {
-            return false;
-        }
-
-        stream = loaded;
-        return true;
+        var documents = new List<YamlDocument>();
+        stream = TryLoadEach(text, documents.Add) ? new YamlStream(documents) : null;
+        return stream is not null;
     }
 
     /// <summary>
@@ -96,7 +77,7 @@ public sealed partial class FastYamlParser : IParser
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(each);
-        if (text.AsSpan().IndexOfAny(Unsupported) >= 0 || HasLoneCarriageReturn(text))
+        if (!Readable(text))
         {
             return false;
         }
@@ -166,12 +147,15 @@ public sealed partial class FastYamlParser : IParser
         }
     }
 
+    // Text with a character the parser never reads, or a line break of its own, is left to YamlDotNet whole.
+    private static bool Readable(string text) => text.AsSpan().IndexOfAny(Unsupported) < 0 && !HasLoneCarriageReturn(text);
+
     /// <summary>Hands every event of <paramref name="text"/> in order to <paramref name="each"/>; false when the parser gives up on it (the events handed until then are to be thrown away).</summary>
     public static bool TryParse(string text, Action<ParsingEvent> each)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(each);
-        if (text.AsSpan().IndexOfAny(Unsupported) >= 0 || HasLoneCarriageReturn(text))
+        if (!Readable(text))
         {
             return false;
         }
