@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using static AiBaseline.Engine.JsonReading;
 
 namespace AiBaseline.Engine;
 
@@ -196,7 +197,4 @@ public static class ExposureReader
             names.Add(name);
         }
     }
-
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue value ? (value.TryGetValue<string>(out var text) ? text : value.ToJsonString()) : null;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using k8s.Models;
+using static AiBaseline.Engine.JsonReading;
 
 namespace AiBaseline.Engine;
 
@@ -154,18 +155,4 @@ public static class MonitoringReader
     }
 
     private static string Name(JsonObject obj) => Text(At(obj, "metadata", "name")) ?? "";
-
-    /// <summary>The node at <paramref name="path"/>, or null where a step is missing or not an object (input may be any shape).</summary>
-    private static JsonNode? At(JsonNode? node, params string[] path)
-    {
-        foreach (var step in path)
-        {
-            node = node is JsonObject o ? o[step] : null;
-        }
-
-        return node;
-    }
-
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue value ? (value.TryGetValue<string>(out var text) ? text : value.ToJsonString()) : null;
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AiBaseline.Api.V1Alpha1;
 using k8s;
 using k8s.Models;
+using static AiBaseline.Engine.JsonReading;
 
 namespace AiBaseline.Engine.Workloads;
 
@@ -166,10 +167,6 @@ public static class WorkloadReader
 
         return merged;
     }
-
-    // A scalar as text, whatever YAML made of it (a name of digits is a number there).
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue value ? (value.TryGetValue<string>(out var text) ? text : value.ToJsonString()) : null;
 
     private static V1PodTemplateSpec Template(JsonNode? node, string path) =>
         node is JsonObject template ? Deserialize<V1PodTemplateSpec>(template, path) : new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [] } };
