@@ -21,7 +21,7 @@ namespace AiBaseline.Audit;
 /// line ends. Anything else (anchors, aliases, tags, directives, <c>...</c>, complex keys, tabs outside comments,
 /// quoted and block scalars, flow collections and quoted keys over more lines, indentation that does not line up) and
 /// anything that could be a syntax error makes it give up before it has given the event in doubt:
-/// <see cref="TryLoad"/> then answers false and the caller parses the text with YamlDotNet, which reports any error
+/// <see cref="TryLoadEach"/> then answers false and the caller parses the text with YamlDotNet, which reports any error
 /// exactly as it always did.
 /// </para>
 /// </summary>
@@ -39,7 +39,7 @@ public sealed partial class FastYamlParser : IParser
     private int line = 1;
     private int lineStart;
 
-    /// <summary>A parser over <paramref name="text"/>; it gives up (see <see cref="TryLoad"/>) on what it does not read.</summary>
+    /// <summary>A parser over <paramref name="text"/>; it gives up (see <see cref="TryLoadEach"/>) on what it does not read.</summary>
     public FastYamlParser(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -55,17 +55,6 @@ public sealed partial class FastYamlParser : IParser
 
     /// <inheritdoc/>
     public ParsingEvent? Current { get; private set; }
-
-    /// <summary>
-    /// Loads <paramref name="text"/> into a new YAML stream with this parser; false, and no stream, when the parser gives
-    /// up or the stream refuses what it read (for example a repeated key): the caller then parses the text with YamlDotNet.
-    /// </summary>
-    public static bool TryLoad(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out YamlStream? stream)
-    {
-        var documents = new List<YamlDocument>();
-        stream = TryLoadEach(text, documents.Add) ? new YamlStream(documents) : null;
-        return stream is not null;
-    }
 
     /// <summary>
     /// Loads <paramref name="text"/> one document at a time, each into a YAML stream of its own that is handed to
